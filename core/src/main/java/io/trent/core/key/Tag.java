@@ -1,0 +1,4 @@
+package io.trent.core.key;
+
+/** A resource tag. */
+public record Tag(String key, String value) {}
