@@ -1,33 +1,34 @@
 package io.trent.core;
 
 import io.trent.core.key.ServiceIdentity;
+import io.trent.core.service.AliasService;
+import io.trent.core.service.CryptoService;
+import io.trent.core.service.DataKeyService;
+import io.trent.core.service.KeyService;
+import io.trent.core.service.KmsServiceFactory;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
 import java.time.Clock;
 
-/** The KMS operations, wired over one key backend and one metadata store. */
-public final class KmsServices {
-  private final KeyBackend backend;
-  private final MetadataStore store;
-  private final ServiceIdentity identity;
-  private final Clock clock;
-
-  private KmsServices(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock) {
-    this.backend = backend;
-    this.store = store;
-    this.identity = identity;
-    this.clock = clock;
-  }
+/**
+ * The KMS operations, wired over one key backend and one metadata store.
+ *
+ * @param dataKeys GenerateDataKey and friends
+ * @param crypto Encrypt, Decrypt, ReEncrypt, GenerateRandom
+ * @param keys the key lifecycle
+ * @param aliases alias management
+ * @param identity the region and account ARNs are built with
+ * @param backend the key backend, for health checks
+ */
+public record KmsServices(
+    DataKeyService dataKeys,
+    CryptoService crypto,
+    KeyService keys,
+    AliasService aliases,
+    ServiceIdentity identity,
+    KeyBackend backend) {
 
   public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock) {
-    return new KmsServices(backend, store, identity, clock);
-  }
-
-  public ServiceIdentity identity() {
-    return identity;
-  }
-
-  public KeyBackend backend() {
-    return backend;
+    return KmsServiceFactory.create(backend, store, identity, clock);
   }
 }

@@ -1,0 +1,5 @@
+package io.trent.core.api;
+
+
+/** Encrypt output. */
+public record EncryptResult(byte[] ciphertextBlob, String keyArn, String encryptionAlgorithm) {}

@@ -1,0 +1,4 @@
+package io.trent.core.api;
+
+/** GenerateRandom input. */
+public record GenerateRandomRequest(Integer numberOfBytes, String customKeyStoreId) {}

@@ -1,0 +1,109 @@
+package io.trent.core.catalog;
+
+import io.trent.core.key.Alias;
+import io.trent.core.key.KmsKey;
+import io.trent.core.spi.MetadataStore;
+import io.trent.core.spi.Page;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Key metadata and aliases with a read-through cache over the {@link MetadataStore}, so the data
+ * plane (GenerateDataKey, Decrypt) never waits on the database for a known key.
+ *
+ * <p>Writes go to the store first, then the cache, under one lock: writes are rare control-plane
+ * calls. The cache assumes this node is the only writer; a multi-node store needs invalidation.
+ */
+public final class KeyCatalog {
+  private final MetadataStore store;
+  private final ConcurrentHashMap<String, KmsKey> keys = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Alias> aliases = new ConcurrentHashMap<>();
+  private final Object writeLock = new Object();
+
+  public KeyCatalog(MetadataStore store) {
+    this.store = store;
+  }
+
+  public Optional<KmsKey> findKey(String keyId) {
+    KmsKey cached = keys.get(keyId);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<KmsKey> loaded = store.findKey(keyId);
+    loaded.ifPresent(k -> keys.putIfAbsent(keyId, k));
+    return loaded;
+  }
+
+  public Optional<Alias> findAlias(String aliasName) {
+    Alias cached = aliases.get(aliasName);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<Alias> loaded = store.findAlias(aliasName);
+    loaded.ifPresent(a -> aliases.putIfAbsent(aliasName, a));
+    return loaded;
+  }
+
+  public void insertKey(KmsKey key) {
+    synchronized (writeLock) {
+      store.insertKey(key);
+      keys.put(key.keyId(), key);
+    }
+  }
+
+  /**
+   * Applies a change to the latest stored version of a key, atomically with respect to other
+   * writes of this catalog.
+   *
+   * @return the key as stored after the change
+   */
+  public KmsKey updateKey(String keyId, UnaryOperator<KmsKey> change) {
+    synchronized (writeLock) {
+      KmsKey current = store.findKey(keyId).orElseThrow(() -> new IllegalStateException("key vanished: " + keyId));
+      KmsKey updated = change.apply(current);
+      if (updated != current) {
+        store.updateKey(updated);
+        keys.put(keyId, updated);
+      }
+      return updated;
+    }
+  }
+
+  public Page<KmsKey> listKeys(int limit, String marker) {
+    return store.listKeys(limit, marker);
+  }
+
+  public boolean insertAlias(Alias alias) {
+    synchronized (writeLock) {
+      boolean inserted = store.insertAlias(alias);
+      if (inserted) {
+        aliases.put(alias.name(), alias);
+      }
+      return inserted;
+    }
+  }
+
+  public boolean updateAlias(Alias alias) {
+    synchronized (writeLock) {
+      boolean updated = store.updateAlias(alias);
+      aliases.remove(alias.name());
+      if (updated) {
+        aliases.put(alias.name(), alias);
+      }
+      return updated;
+    }
+  }
+
+  public boolean deleteAlias(String aliasName) {
+    synchronized (writeLock) {
+      boolean deleted = store.deleteAlias(aliasName);
+      aliases.remove(aliasName);
+      return deleted;
+    }
+  }
+
+  public Page<Alias> listAliases(String targetKeyId, int limit, String marker) {
+    return store.listAliases(targetKeyId, limit, marker);
+  }
+}

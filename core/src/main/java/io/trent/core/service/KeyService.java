@@ -1,0 +1,197 @@
+package io.trent.core.service;
+
+import io.trent.core.api.CreateKeyRequest;
+import io.trent.core.api.ScheduleKeyDeletionResult;
+import io.trent.core.catalog.KeyCatalog;
+import io.trent.core.catalog.KeyResolver;
+import io.trent.core.error.KmsException;
+import io.trent.core.error.KmsInvalidStateException;
+import io.trent.core.error.KmsUnsupportedOperationException;
+import io.trent.core.error.ValidationException;
+import io.trent.core.key.KeyMaterial;
+import io.trent.core.key.KeyMaterialId;
+import io.trent.core.key.KeySpec;
+import io.trent.core.key.KeyState;
+import io.trent.core.key.KeyUsage;
+import io.trent.core.key.KmsKey;
+import io.trent.core.key.Origin;
+import io.trent.core.key.ServiceIdentity;
+import io.trent.core.key.Tag;
+import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.Page;
+import io.trent.core.validation.ShapeValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The key lifecycle: CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, ScheduleKeyDeletion
+ * and CancelKeyDeletion.
+ */
+public final class KeyService {
+  private static final Pattern MARKER = Pattern.compile("[\\u0020-\\u00FF]*");
+  private static final Map<KeySpec, Set<KeyUsage>> COMPATIBLE_USAGES = Map.ofEntries(
+      Map.entry(KeySpec.SYMMETRIC_DEFAULT, EnumSet.of(KeyUsage.ENCRYPT_DECRYPT)),
+      Map.entry(KeySpec.RSA_2048, EnumSet.of(KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY)),
+      Map.entry(KeySpec.RSA_3072, EnumSet.of(KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY)),
+      Map.entry(KeySpec.RSA_4096, EnumSet.of(KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY)),
+      Map.entry(KeySpec.ECC_NIST_P256, EnumSet.of(KeyUsage.SIGN_VERIFY, KeyUsage.KEY_AGREEMENT)),
+      Map.entry(KeySpec.ECC_NIST_P384, EnumSet.of(KeyUsage.SIGN_VERIFY, KeyUsage.KEY_AGREEMENT)),
+      Map.entry(KeySpec.ECC_NIST_P521, EnumSet.of(KeyUsage.SIGN_VERIFY, KeyUsage.KEY_AGREEMENT)),
+      Map.entry(KeySpec.ECC_SECG_P256K1, EnumSet.of(KeyUsage.SIGN_VERIFY)),
+      Map.entry(KeySpec.HMAC_224, EnumSet.of(KeyUsage.GENERATE_VERIFY_MAC)),
+      Map.entry(KeySpec.HMAC_256, EnumSet.of(KeyUsage.GENERATE_VERIFY_MAC)),
+      Map.entry(KeySpec.HMAC_384, EnumSet.of(KeyUsage.GENERATE_VERIFY_MAC)),
+      Map.entry(KeySpec.HMAC_512, EnumSet.of(KeyUsage.GENERATE_VERIFY_MAC)),
+      Map.entry(KeySpec.SM2, EnumSet.of(KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY, KeyUsage.KEY_AGREEMENT)),
+      Map.entry(KeySpec.ECC_NIST_EDWARDS25519, EnumSet.of(KeyUsage.SIGN_VERIFY)),
+      Map.entry(KeySpec.ML_DSA_44, EnumSet.of(KeyUsage.SIGN_VERIFY)),
+      Map.entry(KeySpec.ML_DSA_65, EnumSet.of(KeyUsage.SIGN_VERIFY)),
+      Map.entry(KeySpec.ML_DSA_87, EnumSet.of(KeyUsage.SIGN_VERIFY)));
+
+  private final KeyCatalog catalog;
+  private final KeyResolver resolver;
+  private final KeyBackend backend;
+  private final ServiceIdentity identity;
+  private final Clock clock;
+
+  KeyService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock) {
+    this.catalog = catalog;
+    this.resolver = resolver;
+    this.backend = backend;
+    this.identity = identity;
+    this.clock = clock;
+  }
+
+  public KmsKey createKey(CreateKeyRequest request) {
+    ShapeValidator.create()
+        .length("policy", request.policy(), 1, 131072)
+        .length("description", request.description(), 0, 8192)
+        .enumValue("keyUsage", request.keyUsage(), KeyUsage.class, KeyUsage.AWS_ENUM_SET)
+        .enumValue("customerMasterKeySpec", request.customerMasterKeySpec(), KeySpec.class, KeySpec.AWS_ENUM_SET)
+        .enumValue("keySpec", request.keySpec(), KeySpec.class, KeySpec.AWS_ENUM_SET)
+        .enumValue("origin", request.origin(), Origin.class, Origin.AWS_ENUM_SET)
+        .length("customKeyStoreId", request.customKeyStoreId(), 1, 64)
+        .validate();
+    if (request.keySpec() != null && request.customerMasterKeySpec() != null) {
+      throw new ValidationException("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
+          + "CustomerMasterKeySpec parameter is deprecated. Use KeySpec.");
+    }
+    String specName = request.keySpec() != null ? request.keySpec() : request.customerMasterKeySpec();
+    KeySpec spec = specName == null ? KeySpec.SYMMETRIC_DEFAULT : KeySpec.valueOf(specName);
+    if (request.keyUsage() == null && spec != KeySpec.SYMMETRIC_DEFAULT) {
+      throw new ValidationException("You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
+    }
+    KeyUsage usage = request.keyUsage() == null ? KeyUsage.ENCRYPT_DECRYPT : KeyUsage.valueOf(request.keyUsage());
+    if (!COMPATIBLE_USAGES.get(spec).contains(usage)) {
+      throw new ValidationException("KeyUsage " + usage + " is not compatible with KeySpec " + spec);
+    }
+    List<Tag> tags = TagRules.validate(request.tags());
+    Origin origin = request.origin() == null ? Origin.AWS_KMS : Origin.valueOf(request.origin());
+    if (origin != Origin.AWS_KMS || request.customKeyStoreId() != null || request.xksKeyId() != null) {
+      throw new KmsUnsupportedOperationException("Origin " + origin + " is not supported by this server.");
+    }
+    if (request.multiRegion()) {
+      throw new KmsUnsupportedOperationException("Multi-Region keys are not supported by this server.");
+    }
+    if (spec != KeySpec.SYMMETRIC_DEFAULT) {
+      throw new KmsUnsupportedOperationException("KeySpec " + spec + " is not supported by this server yet.");
+    }
+
+    String keyId = UUID.randomUUID().toString();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
+    backend.createSymmetricKey(materialId, keyId);
+    KmsKey key = new KmsKey(keyId, now, request.description() == null ? "" : request.description(), spec, usage,
+        origin, KeyState.Enabled, null, null, List.of(new KeyMaterial(materialId, now, true)), tags);
+    try {
+      catalog.insertKey(key);
+    } catch (RuntimeException e) {
+      // Do not leave an orphan HSM object when the metadata cannot be stored.
+      destroyQuietly(materialId, e);
+      throw e;
+    }
+    return key;
+  }
+
+  public KmsKey describeKey(String keyId) {
+    ShapeValidator.create().keyId("keyId", keyId, true).validate();
+    return resolver.resolve(keyId);
+  }
+
+  public Page<KmsKey> listKeys(Integer limit, String marker) {
+    ShapeValidator.create()
+        .range("limit", limit, 1, 1000)
+        .length("marker", marker, 1, 320)
+        .pattern("marker", marker, MARKER)
+        .validate();
+    return catalog.listKeys(limit == null ? 100 : limit, marker);
+  }
+
+  public void enableKey(String keyId) {
+    changeState(keyId, KeyState.Enabled);
+  }
+
+  public void disableKey(String keyId) {
+    changeState(keyId, KeyState.Disabled);
+  }
+
+  public ScheduleKeyDeletionResult scheduleKeyDeletion(String keyId, Integer pendingWindowInDays) {
+    ShapeValidator.create()
+        .keyId("keyId", keyId, true)
+        .range("pendingWindowInDays", pendingWindowInDays, 7, 30)
+        .validate();
+    int days = pendingWindowInDays == null ? 30 : pendingWindowInDays;
+    KmsKey key = resolver.resolve(keyId);
+    String arn = identity.keyArn(key.keyId());
+    KmsKey updated = catalog.updateKey(key.keyId(), current -> {
+      if (current.state() == KeyState.PendingDeletion) {
+        throw new KmsInvalidStateException(arn + " is pending deletion.");
+      }
+      Instant deletion = clock.instant().truncatedTo(ChronoUnit.MILLIS).plus(Duration.ofDays(days));
+      return current.withState(KeyState.PendingDeletion, deletion, days);
+    });
+    return new ScheduleKeyDeletionResult(arn, updated.deletionDate(), updated.state().name(), days);
+  }
+
+  /** CancelKeyDeletion: the key returns to Disabled, as in AWS. */
+  public String cancelKeyDeletion(String keyId) {
+    ShapeValidator.create().keyId("keyId", keyId, true).validate();
+    KmsKey key = resolver.resolve(keyId);
+    String arn = identity.keyArn(key.keyId());
+    catalog.updateKey(key.keyId(), current -> {
+      if (current.state() != KeyState.PendingDeletion) {
+        throw new KmsInvalidStateException(arn + " is not pending deletion.");
+      }
+      return current.withState(KeyState.Disabled, null, null);
+    });
+    return arn;
+  }
+
+  private void changeState(String keyId, KeyState target) {
+    ShapeValidator.create().keyId("keyId", keyId, true).validate();
+    KmsKey key = resolver.resolve(keyId);
+    String arn = identity.keyArn(key.keyId());
+    catalog.updateKey(key.keyId(), current -> switch (current.state()) {
+      case Enabled, Disabled -> current.state() == target ? current : current.withState(target, null, null);
+      case PendingDeletion -> throw new KmsInvalidStateException(arn + " is pending deletion.");
+      case PendingImport -> throw new KmsInvalidStateException(arn + " is pending import.");
+      default -> throw new KmsInvalidStateException(arn + " is " + current.state() + ".");
+    });
+  }
+
+  private void destroyQuietly(KeyMaterialId materialId, RuntimeException cause) {
+    try {
+      backend.destroyKey(materialId);
+    } catch (KmsException suppressed) {
+      cause.addSuppressed(suppressed);
+    }
+  }
+}
