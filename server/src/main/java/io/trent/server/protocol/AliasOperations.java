@@ -1,0 +1,43 @@
+package io.trent.server.protocol;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trent.core.key.Alias;
+import io.trent.core.key.ServiceIdentity;
+import io.trent.core.service.AliasService;
+import io.trent.core.spi.Page;
+import java.util.Map;
+
+/** JSON bindings of the alias operations. */
+final class AliasOperations {
+  private AliasOperations() {}
+
+  static void register(Map<String, OperationHandler> registry, AliasService service, ServiceIdentity identity) {
+    registry.put("CreateAlias", r -> {
+      service.createAlias(r.string("AliasName"), r.string("TargetKeyId"));
+      return JsonResponse.create();
+    });
+    registry.put("UpdateAlias", r -> {
+      service.updateAlias(r.string("AliasName"), r.string("TargetKeyId"));
+      return JsonResponse.create();
+    });
+    registry.put("DeleteAlias", r -> {
+      service.deleteAlias(r.string("AliasName"));
+      return JsonResponse.create();
+    });
+    registry.put("ListAliases", r -> {
+      Page<Alias> page = service.listAliases(r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
+      ArrayNode aliases = JsonNodeFactory.instance.arrayNode();
+      for (Alias alias : page.items()) {
+        ObjectNode a = aliases.addObject();
+        a.put("AliasArn", identity.aliasArn(alias.name()));
+        a.put("AliasName", alias.name());
+        a.put("CreationDate", JsonResponse.epochSeconds(alias.createdAt()));
+        a.put("LastUpdatedDate", JsonResponse.epochSeconds(alias.lastUpdatedAt()));
+        a.put("TargetKeyId", alias.targetKeyId());
+      }
+      return JsonResponse.create().array("Aliases", aliases).put("NextMarker", page.nextMarker()).put("Truncated", page.truncated());
+    });
+  }
+}

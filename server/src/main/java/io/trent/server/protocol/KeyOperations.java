@@ -1,0 +1,52 @@
+package io.trent.server.protocol;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.trent.core.api.CreateKeyRequest;
+import io.trent.core.api.ScheduleKeyDeletionResult;
+import io.trent.core.key.KmsKey;
+import io.trent.core.key.ServiceIdentity;
+import io.trent.core.service.KeyService;
+import io.trent.core.spi.Page;
+import java.util.Map;
+
+/** JSON bindings of the key lifecycle operations. */
+final class KeyOperations {
+  private KeyOperations() {}
+
+  static void register(Map<String, OperationHandler> registry, KeyService service, ServiceIdentity identity) {
+    registry.put("CreateKey", r -> {
+      KmsKey key = service.createKey(new CreateKeyRequest(r.string("Policy"), r.string("Description"),
+          r.string("KeyUsage"), r.string("CustomerMasterKeySpec"), r.string("KeySpec"), r.string("Origin"),
+          r.string("CustomKeyStoreId"), r.tags("Tags"), r.bool("MultiRegion"), r.string("XksKeyId")));
+      return JsonResponse.create().object("KeyMetadata", KeyMetadataJson.of(key, identity));
+    });
+    registry.put("DescribeKey", r -> JsonResponse.create()
+        .object("KeyMetadata", KeyMetadataJson.of(service.describeKey(r.string("KeyId")), identity)));
+    registry.put("ListKeys", r -> {
+      Page<KmsKey> page = service.listKeys(r.integer("Limit"), r.string("Marker"));
+      ArrayNode keys = JsonNodeFactory.instance.arrayNode();
+      for (KmsKey key : page.items()) {
+        keys.addObject().put("KeyArn", identity.keyArn(key.keyId())).put("KeyId", key.keyId());
+      }
+      return JsonResponse.create().array("Keys", keys).put("NextMarker", page.nextMarker()).put("Truncated", page.truncated());
+    });
+    registry.put("EnableKey", r -> {
+      service.enableKey(r.string("KeyId"));
+      return JsonResponse.create();
+    });
+    registry.put("DisableKey", r -> {
+      service.disableKey(r.string("KeyId"));
+      return JsonResponse.create();
+    });
+    registry.put("ScheduleKeyDeletion", r -> {
+      ScheduleKeyDeletionResult result = service.scheduleKeyDeletion(r.string("KeyId"), r.integer("PendingWindowInDays"));
+      return JsonResponse.create()
+          .put("KeyId", result.keyArn())
+          .time("DeletionDate", result.deletionDate())
+          .put("KeyState", result.keyState())
+          .put("PendingWindowInDays", result.pendingWindowInDays());
+    });
+    registry.put("CancelKeyDeletion", r -> JsonResponse.create().put("KeyId", service.cancelKeyDeletion(r.string("KeyId"))));
+  }
+}

@@ -1,0 +1,7 @@
+package io.trent.server.protocol;
+
+/** One KMS operation: a typed request in, a response body out. */
+@FunctionalInterface
+interface OperationHandler {
+  JsonResponse handle(JsonRequest request);
+}
