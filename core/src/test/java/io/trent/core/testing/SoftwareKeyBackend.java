@@ -1,0 +1,128 @@
+package io.trent.core.testing;
+
+import io.trent.core.error.InvalidCiphertextException;
+import io.trent.core.error.KeyUnavailableException;
+import io.trent.core.key.DataKeyPairSpec;
+import io.trent.core.key.KeyMaterialId;
+import io.trent.core.spi.GeneratedDataKey;
+import io.trent.core.spi.GeneratedKeyPair;
+import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.SealedBytes;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/** A pure-Java KeyBackend for core unit tests (never for integration tests): JCE AES-GCM. */
+public final class SoftwareKeyBackend implements KeyBackend {
+  private final Map<KeyMaterialId, SecretKey> keys = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  @Override
+  public void createSymmetricKey(KeyMaterialId id, String keyId) {
+    try {
+      KeyGenerator gen = KeyGenerator.getInstance("AES");
+      gen.init(256);
+      keys.put(id, gen.generateKey());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void destroyKey(KeyMaterialId id) {
+    keys.remove(id);
+  }
+
+  @Override
+  public boolean keyExists(KeyMaterialId id) {
+    return keys.containsKey(id);
+  }
+
+  @Override
+  public byte[] generateRandom(int length) {
+    byte[] b = new byte[length];
+    random.nextBytes(b);
+    return b;
+  }
+
+  @Override
+  public SealedBytes encrypt(KeyMaterialId key, byte[] plaintext, byte[] aad) {
+    byte[] iv = generateRandom(12);
+    try {
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, key(key), new GCMParameterSpec(128, iv));
+      c.updateAAD(aad);
+      return new SealedBytes(iv, c.doFinal(plaintext));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public GeneratedDataKey generateDataKey(KeyMaterialId key, int length, byte[] aad) {
+    byte[] plaintext = generateRandom(length);
+    return new GeneratedDataKey(plaintext, encrypt(key, plaintext, aad));
+  }
+
+  @Override
+  public byte[] decrypt(KeyMaterialId key, byte[] iv, byte[] ciphertextAndTag, byte[] aad) {
+    try {
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.DECRYPT_MODE, key(key), new GCMParameterSpec(128, iv));
+      c.updateAAD(aad);
+      return c.doFinal(ciphertextAndTag);
+    } catch (AEADBadTagException e) {
+      throw new InvalidCiphertextException();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public GeneratedKeyPair generateDataKeyPair(KeyMaterialId key, DataKeyPairSpec spec, byte[] aad) {
+    try {
+      KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+      gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      java.security.KeyPair pair = gen.generateKeyPair();
+      byte[] pkcs8 = pair.getPrivate().getEncoded();
+      return new GeneratedKeyPair(pair.getPublic().getEncoded(), pkcs8, encrypt(key, pkcs8, aad));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public Set<DataKeyPairSpec> supportedKeyPairSpecs() {
+    return EnumSet.of(DataKeyPairSpec.ECC_NIST_P256);
+  }
+
+  @Override
+  public boolean isHealthy() {
+    return true;
+  }
+
+  @Override
+  public String describe() {
+    return "software test backend";
+  }
+
+  @Override
+  public void close() {}
+
+  private SecretKey key(KeyMaterialId id) {
+    SecretKey k = keys.get(id);
+    if (k == null) {
+      throw new KeyUnavailableException("key material " + id + " is not in the backend");
+    }
+    return k;
+  }
+}
