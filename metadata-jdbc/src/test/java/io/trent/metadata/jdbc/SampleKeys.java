@@ -1,0 +1,39 @@
+package io.trent.metadata.jdbc;
+
+import io.trent.core.key.KeyMaterial;
+import io.trent.core.key.KeyMaterialId;
+import io.trent.core.key.KeySpec;
+import io.trent.core.key.KeyState;
+import io.trent.core.key.KeyUsage;
+import io.trent.core.key.KmsKey;
+import io.trent.core.key.Origin;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** Keys for tests: enabled symmetric keys with one current material and no tags. */
+final class SampleKeys {
+  static final Instant T0 = Instant.parse("2024-05-06T07:08:09.123Z");
+
+  private SampleKeys() {}
+
+  static KmsKey key() {
+    return key(UUID.randomUUID().toString());
+  }
+
+  static KmsKey key(String keyId) {
+    return new KmsKey(keyId, T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS,
+        KeyState.Enabled, null, null, List.of(new KeyMaterial(materialId(keyId.hashCode()), T0, true)),
+        List.of());
+  }
+
+  static KeyMaterialId materialId(int seed) {
+    byte[] bytes = new byte[KeyMaterialId.LENGTH];
+    Arrays.fill(bytes, (byte) seed);
+    bytes[0] = (byte) (seed >>> 24);
+    bytes[1] = (byte) (seed >>> 16);
+    bytes[2] = (byte) (seed >>> 8);
+    return KeyMaterialId.of(bytes);
+  }
+}
