@@ -1,0 +1,88 @@
+package io.trent.pkcs11;
+
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
+
+import java.util.Arrays;
+import org.xipki.pkcs11.wrapper.PKCS11Exception;
+import org.xipki.pkcs11.wrapper.PKCS11Module;
+import org.xipki.pkcs11.wrapper.Token;
+import org.xipki.pkcs11.wrapper.TokenInfo;
+
+/**
+ * Everything that lives between one C_Initialize and the next C_Finalize: the token, the logged-in
+ * anchor session, the session pool and the key handles. A module reset throws it away whole and
+ * opens a new one, so no handle or session outlives the module state it came from.
+ */
+final class TokenConnection implements AutoCloseable {
+
+  final Token token;
+  final AnchorSession anchor;
+  final Pkcs11SessionPool pool;
+  final KmsKeyObjects keys;
+  final String description;
+
+  private TokenConnection(Token token, AnchorSession anchor, Pkcs11SessionPool pool,
+                          KmsKeyObjects keys, String description) {
+    this.token = token;
+    this.anchor = anchor;
+    this.pool = pool;
+    this.keys = keys;
+    this.description = description;
+  }
+
+  /**
+   * Finds the token, checks it can do AES-GCM and logs in. The module must be initialized.
+   *
+   * @throws IllegalStateException when the token is missing, lacks CKM_AES_GCM or refuses the PIN;
+   *     the message names the token and the CKR code, never the PIN
+   */
+  static TokenConnection open(PKCS11Module module, Pkcs11Settings settings, char[] pin,
+                              boolean sessionCopies) {
+    String label = settings.tokenLabel().trim();
+    Token token;
+    TokenInfo info;
+    try {
+      token = TokenLookup.byLabel(module, label);
+      if (token == null) {
+        throw new IllegalStateException("No token labelled '" + label + "' is present in "
+            + settings.library() + " (tokens found: " + TokenLookup.labels(module) + ").");
+      }
+      info = token.getTokenInfo();
+    } catch (PKCS11Exception e) {
+      throw new IllegalStateException("Cannot list the tokens of " + settings.library() + ": "
+          + e.getErrorName(), e);
+    }
+    if (Arrays.stream(token.getMechanismList()).noneMatch(mechanism -> mechanism == CKM_AES_GCM)) {
+      throw new IllegalStateException("Token '" + label + "' does not offer CKM_AES_GCM.");
+    }
+    AnchorSession anchor;
+    try {
+      anchor = AnchorSession.open(token, pin);
+    } catch (PKCS11Exception e) {
+      throw new IllegalStateException("Cannot log in to token '" + label + "': " + e.getErrorName(), e);
+    }
+    String description = "token '" + label + "' serial " + TokenLookup.trimmed(info.getSerialNumber())
+        + ", " + TokenLookup.trimmed(info.getManufacturerID()) + " " + TokenLookup.trimmed(info.getModel())
+        + ", library " + settings.library();
+    return new TokenConnection(token, anchor,
+        new Pkcs11SessionPool(token, settings.sessionPoolSize(), settings.borrowTimeout()),
+        new KmsKeyObjects(anchor, sessionCopies), description);
+  }
+
+  /** Whether the token still answers C_GetTokenInfo. */
+  boolean tokenAnswers() {
+    try {
+      token.getTokenInfo();
+      return true;
+    } catch (PKCS11Exception | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Closes the pool, then logs out and closes the anchor (which destroys the session copies). */
+  @Override
+  public void close() {
+    pool.close();
+    anchor.logoutAndClose();
+  }
+}
