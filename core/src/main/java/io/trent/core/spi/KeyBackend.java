@@ -1,7 +1,14 @@
 package io.trent.core.spi;
 
+import io.trent.core.error.KmsUnsupportedOperationException;
 import io.trent.core.key.DataKeyPairSpec;
+import io.trent.core.key.EncryptionAlgorithm;
 import io.trent.core.key.KeyMaterialId;
+import io.trent.core.key.KeySpec;
+import io.trent.core.key.MacAlgorithm;
+import io.trent.core.key.SigningAlgorithm;
+import io.trent.core.key.WrappingAlgorithm;
+import io.trent.core.key.WrappingKeySpec;
 import java.util.Set;
 
 /**
@@ -17,6 +24,11 @@ import java.util.Set;
  * {@link io.trent.core.error.KeyUnavailableException}; any other HSM fault raises
  * {@link io.trent.core.error.KmsInternalException} or
  * {@link io.trent.core.error.DependencyTimeoutException}. Implementations are thread-safe.
+ *
+ * <p>Asymmetric, HMAC and import capabilities are default methods that answer
+ * {@link KmsUnsupportedOperationException}: a backend (or HSM) without them says so per call.
+ * Asymmetric and HMAC key objects carry the material id as {@code CKA_ID} like symmetric ones, and
+ * {@link #destroyKey} destroys every object with that id.
  */
 public interface KeyBackend extends AutoCloseable {
 
@@ -66,6 +78,82 @@ public interface KeyBackend extends AutoCloseable {
   /** A short description for /health and logs: token label, serial, library; never secrets. */
   String describe();
 
+  /**
+   * Generates an RSA or EC KMS key pair in the HSM: the private key a non-extractable, sensitive
+   * token object, the public key a token object, both named by {@code id}.
+   *
+   * @return the public key, DER SubjectPublicKeyInfo
+   */
+  default byte[] createAsymmetricKey(KeyMaterialId id, String keyId, KeySpec spec) {
+    throw unsupported("KeySpec " + spec);
+  }
+
+  /** Generates a non-extractable, sensitive HMAC key of the spec's length (28, 32, 48 or 64 bytes). */
+  default void createHmacKey(KeyMaterialId id, String keyId, KeySpec spec) {
+    throw unsupported("KeySpec " + spec);
+  }
+
+  /**
+   * Signs a message digest with the private key.
+   *
+   * @param digest the digest of the algorithm's hash (the caller hashes RAW messages)
+   * @return an RSA signature, or a DER-encoded ECDSA signature (X9.62 / RFC 3279)
+   */
+  default byte[] sign(KeyMaterialId id, SigningAlgorithm algorithm, byte[] digest) {
+    throw unsupported("Sign");
+  }
+
+  /** Verifies a signature over a digest; false when it does not verify or is malformed. */
+  default boolean verify(KeyMaterialId id, SigningAlgorithm algorithm, byte[] digest, byte[] signature) {
+    throw unsupported("Verify");
+  }
+
+  /** RSA-OAEP encryption with the KMS key pair's public key. */
+  default byte[] rsaEncrypt(KeyMaterialId id, EncryptionAlgorithm algorithm, byte[] plaintext) {
+    throw unsupported("Encrypt with " + algorithm);
+  }
+
+  /** RSA-OAEP decryption in the HSM; bad padding raises InvalidCiphertextException. */
+  default byte[] rsaDecrypt(KeyMaterialId id, EncryptionAlgorithm algorithm, byte[] ciphertext) {
+    throw unsupported("Decrypt with " + algorithm);
+  }
+
+  /** HMAC of a message in the HSM. */
+  default byte[] mac(KeyMaterialId id, MacAlgorithm algorithm, byte[] message) {
+    throw unsupported("GenerateMac");
+  }
+
+  /** The wrapping algorithms this HSM can unwrap imported key material with. */
+  default Set<WrappingAlgorithm> supportedWrappingAlgorithms() {
+    return Set.of();
+  }
+
+  /** Generates an RSA wrapping key pair in the HSM for one import (a token object, so it survives restarts). */
+  default ImportWrappingKey createImportWrappingKey(WrappingKeySpec spec) {
+    throw unsupported("GetParametersForImport");
+  }
+
+  /** Destroys an import wrapping key pair; absent is not an error. */
+  default void destroyImportWrappingKey(String wrappingKeyId) {
+    throw unsupported("GetParametersForImport");
+  }
+
+  /**
+   * Unwraps imported key material inside the HSM ({@code C_UnwrapKey}) into a non-extractable,
+   * sensitive token object named {@code id}; the material never exists in process memory.
+   * A wrapped key that does not unwrap raises InvalidCiphertextException.
+   *
+   * @param spec SYMMETRIC_DEFAULT (32-byte AES key) or an HMAC spec
+   */
+  default void importKey(KeyMaterialId id, String keyId, KeySpec spec, String wrappingKeyId,
+      WrappingAlgorithm algorithm, byte[] encryptedKeyMaterial) {
+    throw unsupported("ImportKeyMaterial");
+  }
+
   @Override
   void close();
+
+  private static KmsUnsupportedOperationException unsupported(String what) {
+    return new KmsUnsupportedOperationException(what + " is not supported by this HSM.");
+  }
 }

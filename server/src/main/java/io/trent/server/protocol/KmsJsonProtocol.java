@@ -27,7 +27,7 @@ public final class KmsJsonProtocol {
     DataKeyOperations.register(registry, services.dataKeys());
     CryptoOperations.register(registry, services.crypto());
     KeyOperations.register(registry, services.keys(), services.identity());
-    AliasOperations.register(registry, services.aliases());
+    AliasOperations.register(registry, services.aliases(), services.identity());
     this.operations = Map.copyOf(registry);
   }
 

@@ -1,0 +1,100 @@
+package io.trent.server;
+
+import io.trent.server.config.AuthMode;
+import io.trent.server.config.ConfigException;
+import io.trent.server.config.TrentConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code trent-server} command line. */
+@Command(name = "trent-server", mixinStandardHelpOptions = true, version = "trent-server 0.1.0",
+    description = "An AWS KMS-compatible key management service whose keys live in a PKCS#11 HSM.",
+    subcommands = {Main.Serve.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: serve");
+  }
+
+  /** Runs the server until SIGTERM or SIGINT. */
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = {"Runs the server until SIGTERM or SIGINT.",
+          "The token PIN comes from pkcs11.pinFile or the TRENT_PKCS11_PIN variable, never from the command line."})
+  static final class Serve implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Serve.class);
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "N", description = "Overrides server.port (0: any free port).")
+    Integer port;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides dataDir.")
+    Path dataDir;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      PrintWriter err = spec.commandLine().getErr();
+      TrentServer server;
+      try {
+        TrentConfig settings = TrentConfig.load(config, System.getenv());
+        if (port != null) {
+          settings = settings.withPort(port);
+        }
+        if (dataDir != null) {
+          settings = settings.withDataDir(dataDir);
+        }
+        server = TrentServer.start(settings);
+      } catch (ConfigException | IllegalStateException | IllegalArgumentException e) {
+        err.println("trent-server: " + e.getMessage());
+        err.flush();
+        return 1;
+      } catch (RuntimeException e) {
+        log.error("Trent failed to start", e);
+        return 1;
+      }
+
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "trent-shutdown"));
+      announce(server);
+      stopped.await();
+      return 0;
+    }
+
+    private void announce(TrentServer server) {
+      TrentConfig settings = server.config();
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("Trent listening on http://%s:%d (region %s, account %s, token '%s')%n",
+          settings.server().host(), server.port(), settings.identity().region(),
+          settings.identity().accountId(), settings.pkcs11().tokenLabel());
+      if (settings.auth().mode() == AuthMode.DEV) {
+        out.printf("Try: aws kms create-key --endpoint-url http://%s:%d --region %s%n",
+            clientHost(settings.server().host()), server.port(), settings.identity().region());
+      }
+      out.flush();
+    }
+
+    /** The address a local client should use: the wildcard addresses are not connectable. */
+    private static String clientHost(String host) {
+      return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.trent.server;
+
+import io.trent.core.KmsServices;
+import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.MetadataStore;
+import io.trent.metadata.jdbc.JdbcMetadataStore;
+import io.trent.pkcs11.Pkcs11KeyBackend;
+import io.trent.pkcs11.Pkcs11Settings;
+import io.trent.server.config.ConfigException;
+import io.trent.server.config.MetadataConfig;
+import io.trent.server.config.Pkcs11Config;
+import io.trent.server.config.TrentConfig;
+import io.trent.server.http.HealthStatus;
+import io.trent.server.http.KmsHttpServer;
+import io.trent.server.protocol.KmsJsonProtocol;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Trent: the metadata store, the HSM backend, the KMS operations over them and the
+ * HTTP listener, opened in that order and closed in reverse. After {@link #close()} a new server
+ * can start in the same JVM on the same data directory and token.
+ */
+public final class TrentServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TrentServer.class);
+
+  private final TrentConfig config;
+  private final MetadataStore store;
+  private final KeyBackend backend;
+  private final KmsHttpServer http;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsHttpServer http) {
+    this.config = config;
+    this.store = store;
+    this.backend = backend;
+    this.http = http;
+  }
+
+  /**
+   * Opens everything and starts listening; on failure, closes what it had opened.
+   *
+   * @throws ConfigException for a configuration or environment problem the operator must fix
+   */
+  public static TrentServer start(TrentConfig config) {
+    warnAboutRiskyChoices(config);
+    createDataDir(config);
+    MetadataStore store = openStore(config.metadata(), config);
+    KeyBackend backend = null;
+    try {
+      backend = openBackend(config);
+      KmsJsonProtocol protocol = new KmsJsonProtocol(
+          KmsServices.create(backend, store, config.identity(), Clock.systemUTC()));
+      KeyBackend hsm = backend;
+      KmsHttpServer http = KmsHttpServer.start(config.server(), protocol::handle,
+          () -> hsm.isHealthy() ? HealthStatus.up(hsm.describe()) : HealthStatus.down());
+      return new TrentServer(config, store, backend, http);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(backend);
+      closeQuietly(store);
+      throw e;
+    }
+  }
+
+  /** The port the server listens on (the real one when the configuration said 0). */
+  public int port() {
+    return http.port();
+  }
+
+  public TrentConfig config() {
+    return config;
+  }
+
+  /**
+   * Stops accepting requests, lets those in progress finish, then closes the backend (its
+   * sessions and the PKCS#11 module) and the store. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    closeQuietly(http);
+    closeQuietly(backend);
+    closeQuietly(store);
+    log.info("Trent stopped");
+  }
+
+  private static MetadataStore openStore(MetadataConfig metadata, TrentConfig config) {
+    return metadata.embedded()
+        ? JdbcMetadataStore.openEmbedded(config.dataDir())
+        : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.password());
+  }
+
+  private static KeyBackend openBackend(TrentConfig config) {
+    Pkcs11Config pkcs11 = config.pkcs11();
+    if (!Files.isRegularFile(pkcs11.library())) {
+      throw new ConfigException("PKCS#11 library not found: " + pkcs11.library()
+          + " (set pkcs11.library or TRENT_PKCS11_LIBRARY)");
+    }
+    char[] pin = TokenPin.resolve(config);
+    try {
+      return Pkcs11KeyBackend.open(new Pkcs11Settings(pkcs11.library(), pkcs11.tokenLabel(), pin,
+          pkcs11.sessionPoolSize(), Duration.ofMillis(pkcs11.borrowTimeoutMillis()), pkcs11.ivSource()));
+    } finally {
+      Arrays.fill(pin, '\0'); // the backend keeps its own copy
+    }
+  }
+
+  private static void createDataDir(TrentConfig config) {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new ConfigException("Cannot create the data directory " + config.dataDir() + ": " + e, e);
+    }
+  }
+
+  private static void warnAboutRiskyChoices(TrentConfig config) {
+    if (config.pkcs11().sessionPoolSize() < config.server().hsmWorkers()) {
+      log.warn("pkcs11.sessionPoolSize ({}) is below server.hsmWorkers ({}): workers will wait for sessions",
+          config.pkcs11().sessionPoolSize(), config.server().hsmWorkers());
+    }
+    if (!isLoopback(config.server().host())) {
+      log.warn("auth.mode is dev (no signature checks) but server.host {} is reachable from other machines",
+          config.server().host());
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    if (resource == null) {
+      return;
+    }
+    try {
+      resource.close();
+    } catch (Exception e) {
+      log.warn("Closing {} failed", resource.getClass().getSimpleName(), e);
+    }
+  }
+}

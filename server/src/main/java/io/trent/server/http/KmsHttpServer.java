@@ -1,0 +1,104 @@
+package io.trent.server.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.trent.server.config.ServerConfig;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The HTTP/1.1 listener that speaks the AWS JSON 1.1 protocol to AWS SDKs and the aws CLI.
+ *
+ * <p>Why Netty plus a bounded blocking worker pool: the event loop only parses HTTP and writes
+ * responses, so it stays free for every connection however slow the HSM is; each KMS operation
+ * runs on one of {@code hsmWorkers} threads, because PKCS#11 calls block and HSM sessions, not
+ * sockets, are the real bottleneck. A bounded queue in front of those threads turns overload into
+ * an immediate ThrottlingException, which SDKs retry with back-off, instead of unbounded latency.
+ * Size the pool by measurement: SoftHSM2 gets slower beyond two threads (internal locks), while a
+ * network HSM scales with its session count. {@code GET /health} runs on the same workers, since
+ * it touches the HSM; a full queue answers it with 503 DOWN.
+ *
+ * <p>Pipeline per connection: {@link HttpServerCodec}, then {@link BoundedRequestAggregator}
+ * (one message per request, 413 over {@code maxRequestBytes}), an idle timeout for abandoned
+ * keep-alive connections, then {@link KmsRequestHandler}.
+ */
+public final class KmsHttpServer implements AutoCloseable {
+  /** Longer than the SDKs' own idle limits (60 s in the Java SDK), so the client closes first. */
+  private static final int IDLE_SECONDS = 120;
+
+  private final Channel listener;
+  private final EventLoopGroup eventLoops;
+  private final HsmWorkerPool workers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private KmsHttpServer(Channel listener, EventLoopGroup eventLoops, HsmWorkerPool workers) {
+    this.listener = listener;
+    this.eventLoops = eventLoops;
+    this.workers = workers;
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws IllegalStateException if the address cannot be bound
+   */
+  public static KmsHttpServer start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health) {
+    HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity());
+    EventLoopGroup eventLoops =
+        new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("trent-io", true));
+    try {
+      Channel listener = new ServerBootstrap()
+          .group(eventLoops)
+          .channel(NioServerSocketChannel.class)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+              channel.pipeline().addLast(
+                  new HttpServerCodec(),
+                  new BoundedRequestAggregator(config.maxRequestBytes()),
+                  new IdleStateHandler(0, 0, IDLE_SECONDS),
+                  new KmsRequestHandler(dispatcher, health, workers));
+            }
+          })
+          .bind(config.host(), config.port())
+          .syncUninterruptibly()
+          .channel();
+      return new KmsHttpServer(listener, eventLoops, workers);
+    } catch (Exception e) {
+      eventLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.close();
+      throw new IllegalStateException(
+          "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound port (the real one when the configuration asked for port 0). */
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /**
+   * Stops accepting connections, lets queued and running operations finish and send their
+   * responses, then closes every connection. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    listener.close().syncUninterruptibly();
+    workers.close();
+    eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,194 @@
+package io.trent.server.http;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.trent.core.error.KmsException;
+import io.trent.core.error.KmsInternalException;
+import io.trent.core.error.ThrottlingException;
+import io.trent.core.error.UnknownOperationException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes one connection's requests: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
+ * to the dispatcher, {@code GET /health} to the probe, anything else to a 404.
+ *
+ * <p>Runs on the event loop and never blocks: operations and health checks go to the
+ * {@link HsmWorkerPool}. One request per connection is in progress at a time (reading pauses
+ * meanwhile), so responses leave in request order even when a client pipelines.
+ *
+ * <p>Request bodies hold plaintext and key material: they are never logged.
+ */
+final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  static final String TARGET_PREFIX = "TrentService.";
+  static final String THROTTLED_MESSAGE =
+      "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.";
+  static final String INTERNAL_MESSAGE =
+      "The request processing has failed because of an unknown error, exception or failure.";
+  private static final Logger log = LoggerFactory.getLogger(KmsRequestHandler.class);
+  // Built once: they are answered without touching the HSM, possibly at a high rate.
+  private static final Reply THROTTLED = Reply.error(new ThrottlingException(THROTTLED_MESSAGE));
+  private static final Reply UNKNOWN_OPERATION = Reply.error(new UnknownOperationException());
+  private static final Reply HEALTH_DOWN = Reply.health(HealthStatus.down());
+
+  private final KmsRequestDispatcher dispatcher;
+  private final HealthProbe health;
+  private final HsmWorkerPool workers;
+  private final ArrayDeque<Inbound> waiting = new ArrayDeque<>();
+  private boolean busy;
+
+  KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers) {
+    this.dispatcher = dispatcher;
+    this.health = health;
+    this.workers = workers;
+  }
+
+  /**
+   * What the handler needs from a request, copied off the pooled buffer on arrival.
+   *
+   * @param target the X-Amz-Target header, or null
+   * @param malformed whether the HTTP decoder failed on it
+   */
+  private record Inbound(String requestId, HttpVersion version, HttpMethod method, String path,
+      String target, boolean keepAlive, boolean malformed, byte[] body) {
+
+    static Inbound of(FullHttpRequest request) {
+      return new Inbound(Reply.newRequestId(), request.protocolVersion(), request.method(),
+          new QueryStringDecoder(request.uri()).path(), request.headers().get("X-Amz-Target"),
+          HttpUtil.isKeepAlive(request), request.decoderResult().isFailure(),
+          ByteBufUtil.getBytes(request.content()));
+    }
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    waiting.add(Inbound.of(request));
+    if (!busy) {
+      next(ctx);
+    }
+  }
+
+  private void next(ChannelHandlerContext ctx) {
+    Inbound request = waiting.poll();
+    if (request == null) {
+      busy = false;
+      ctx.channel().config().setAutoRead(true);
+      return;
+    }
+    busy = true;
+    ctx.channel().config().setAutoRead(false);
+    route(ctx, request);
+  }
+
+  private void route(ChannelHandlerContext ctx, Inbound request) {
+    if (request.malformed()) {
+      finish(ctx, request, Reply.badRequest());
+    } else if (HttpMethod.POST.equals(request.method()) && "/".equals(request.path())) {
+      String operation = operation(request.target());
+      if (operation == null) {
+        finish(ctx, request, UNKNOWN_OPERATION);
+      } else {
+        offload(ctx, request, () -> invoke(request, operation), THROTTLED);
+      }
+    } else if (HttpMethod.GET.equals(request.method()) && "/health".equals(request.path())) {
+      // A full queue reports DOWN: this instance cannot take HSM work right now.
+      offload(ctx, request, this::checkHealth, HEALTH_DOWN);
+    } else {
+      finish(ctx, request, Reply.notFound());
+    }
+  }
+
+  /** The operation named by {@code TrentService.<Op>}, or null for any other target. */
+  private static String operation(String target) {
+    if (target == null || !target.startsWith(TARGET_PREFIX) || target.length() == TARGET_PREFIX.length()) {
+      return null;
+    }
+    return target.substring(TARGET_PREFIX.length());
+  }
+
+  /** Runs {@code work} on an HSM worker; answers {@code whenFull} at once if the queue is full. */
+  private void offload(ChannelHandlerContext ctx, Inbound request, Supplier<Reply> work, Reply whenFull) {
+    boolean queued = workers.tryExecute(() -> {
+      Reply reply = work.get();
+      try {
+        ctx.executor().execute(() -> finish(ctx, request, reply));
+      } catch (RejectedExecutionException e) {
+        log.debug("Request {}: event loop closed before the response", request.requestId());
+      }
+    });
+    if (!queued) {
+      finish(ctx, request, whenFull);
+    }
+  }
+
+  private Reply invoke(Inbound request, String operation) {
+    try {
+      return Reply.kms(dispatcher.dispatch(operation, request.body()));
+    } catch (KmsException e) {
+      if (e.httpStatus() >= 500) {
+        log.warn("Request {} ({}) failed: {}", request.requestId(), operation, e.errorType(), e);
+      }
+      return Reply.error(e);
+    } catch (Throwable e) {
+      // Anything (even a sneaky checked exception) must still produce a response, or the
+      // connection would wait forever. The caller gets a bare KMSInternalException; details stay
+      // in the log, keyed by request id.
+      log.error("Request {} ({}) failed unexpectedly", request.requestId(), operation, e);
+      return Reply.error(new KmsInternalException(INTERNAL_MESSAGE));
+    }
+  }
+
+  private Reply checkHealth() {
+    try {
+      return Reply.health(health.check());
+    } catch (Throwable e) {
+      log.warn("Health check failed", e);
+      return HEALTH_DOWN;
+    }
+  }
+
+  /** Writes the reply (on the event loop) and moves on to the connection's next request. */
+  private void finish(ChannelHandlerContext ctx, Inbound request, Reply reply) {
+    boolean keepAlive = request.keepAlive() && !reply.closeConnection();
+    ChannelFuture written =
+        ctx.writeAndFlush(reply.toResponse(request.requestId(), request.version(), keepAlive));
+    if (!keepAlive) {
+      waiting.clear();
+      written.addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    next(ctx);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof IdleStateEvent && !busy) {
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      log.debug("Connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      log.warn("Connection {} failed", ctx.channel().remoteAddress(), cause);
+    }
+    ctx.close();
+  }
+}

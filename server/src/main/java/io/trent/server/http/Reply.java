@@ -1,0 +1,102 @@
+package io.trent.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.trent.core.error.KmsException;
+import io.trent.server.protocol.KmsJsonProtocol;
+import java.util.UUID;
+
+/**
+ * An HTTP response before it becomes Netty's: built on a worker thread as plain bytes, turned into
+ * a buffer on the event loop, so no buffer changes threads. The body is never modified, so one
+ * reply may be sent many times.
+ *
+ * @param status the HTTP status
+ * @param contentType the Content-Type header
+ * @param body the body, JSON
+ * @param closeConnection whether the connection must close after this response
+ */
+record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean closeConnection) {
+  static final String AMZ_JSON = "application/x-amz-json-1.1";
+  static final String JSON = "application/json";
+  static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** A successful KMS operation; operations without output may answer null or nothing. */
+  static Reply kms(byte[] body) {
+    return new Reply(HttpResponseStatus.OK, AMZ_JSON, body == null ? new byte[0] : body, false);
+  }
+
+  /** A KMS error, with the status and body AWS uses for it. */
+  static Reply error(KmsException e) {
+    return new Reply(HttpResponseStatus.valueOf(e.httpStatus()), AMZ_JSON, KmsJsonProtocol.errorBody(e), false);
+  }
+
+  static Reply health(HealthStatus health) {
+    ObjectNode body = MAPPER.createObjectNode();
+    if (health.up()) {
+      body.put("status", "UP").put("hsm", health.hsm());
+      return json(HttpResponseStatus.OK, body, false);
+    }
+    body.put("status", "DOWN");
+    return json(HttpResponseStatus.SERVICE_UNAVAILABLE, body, false);
+  }
+
+  static Reply notFound() {
+    return json(HttpResponseStatus.NOT_FOUND, message("Not Found"), false);
+  }
+
+  /** A request the HTTP decoder could not parse; the connection cannot be trusted after it. */
+  static Reply badRequest() {
+    return json(HttpResponseStatus.BAD_REQUEST, message("Malformed HTTP request"), true);
+  }
+
+  static Reply tooLarge(int maxRequestBytes) {
+    ObjectNode body = MAPPER.createObjectNode()
+        .put("__type", "RequestEntityTooLargeException")
+        .put("message", "Request body exceeds the limit of " + maxRequestBytes + " bytes");
+    return new Reply(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, AMZ_JSON, bytes(body), true);
+  }
+
+  /** The Netty response, with the headers every response carries. */
+  FullHttpResponse toResponse(String requestId, HttpVersion version, boolean keepAlive) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(body));
+    HttpHeaders headers = response.headers();
+    headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    headers.set(REQUEST_ID_HEADER, requestId);
+    HttpUtil.setKeepAlive(response, keepAlive && !closeConnection);
+    return response;
+  }
+
+  /** A request id in the form AWS uses: a random UUID. */
+  static String newRequestId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static ObjectNode message(String text) {
+    return MAPPER.createObjectNode().put("message", text);
+  }
+
+  private static Reply json(HttpResponseStatus status, ObjectNode body, boolean close) {
+    return new Reply(status, JSON, bytes(body), close);
+  }
+
+  private static byte[] bytes(ObjectNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot render a JSON tree", e);
+    }
+  }
+}

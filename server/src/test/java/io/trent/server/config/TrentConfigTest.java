@@ -1,0 +1,146 @@
+package io.trent.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trent.pkcs11.GcmIvSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrentConfigTest {
+  @TempDir Path dir;
+
+  private Path yaml(String text) throws Exception {
+    Path file = dir.resolve("trent.yaml");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void defaultsMatchTheDocumentedShape() {
+    TrentConfig config = TrentConfig.defaults(Map.of());
+
+    assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 4599, 262_144, 2, 4096, 1));
+    assertThat(config.identity().partition()).isEqualTo("aws");
+    assertThat(config.identity().region()).isEqualTo("us-east-1");
+    assertThat(config.identity().accountId()).isEqualTo("111122223333");
+    assertThat(config.auth().mode()).isEqualTo(AuthMode.DEV);
+    assertThat(config.dataDir()).isEqualTo(Path.of("var").toAbsolutePath());
+    assertThat(config.metadata().embedded()).isTrue();
+    assertThat(config.pkcs11()).isEqualTo(new Pkcs11Config(Path.of("/usr/lib/softhsm/libsofthsm2.so"),
+        "trent-dev", "", false, 4, 10_000, GcmIvSource.TOKEN_RNG));
+    assertThat(config.pkcs11Pin()).isNull();
+    assertThat(config.pinFile()).isEqualTo(config.dataDir().resolve("pin"));
+    assertThat(config.soPinFile()).isEqualTo(config.dataDir().resolve("so-pin"));
+  }
+
+  @Test
+  void fileOverridesOnlyTheKeysItSets() throws Exception {
+    TrentConfig config = TrentConfig.load(yaml("""
+        server: {port: 5000}
+        identity: {region: eu-west-1, accountId: 444455556666}
+        auth: {mode: DEV}
+        dataDir: /srv/trent
+        pkcs11: {tokenLabel: prod, pinFile: /etc/trent/pin, ivSource: hsm_generated}
+        """), Map.of());
+
+    assertThat(config.server().port()).isEqualTo(5000);
+    assertThat(config.server().hsmWorkers()).isEqualTo(2);
+    assertThat(config.identity().region()).isEqualTo("eu-west-1");
+    assertThat(config.identity().accountId()).isEqualTo("444455556666");
+    assertThat(config.identity().partition()).isEqualTo("aws");
+    assertThat(config.dataDir()).isEqualTo(Path.of("/srv/trent"));
+    assertThat(config.pkcs11().tokenLabel()).isEqualTo("prod");
+    assertThat(config.pkcs11().ivSource()).isEqualTo(GcmIvSource.HSM_GENERATED);
+    assertThat(config.pkcs11().sessionPoolSize()).isEqualTo(4);
+    assertThat(config.pinFile()).isEqualTo(Path.of("/etc/trent/pin"));
+  }
+
+  @Test
+  void environmentOverridesTheFile() throws Exception {
+    TrentConfig config = TrentConfig.load(yaml("server: {port: 5000}\n"), Map.of(
+        "TRENT_SERVER_PORT", "6000",
+        "TRENT_SERVER_MAX_REQUEST_BYTES", "1024",
+        "TRENT_IDENTITY_ACCOUNT_ID", "999988887777",
+        "TRENT_DATA_DIR", "/tmp/trent-data",
+        "TRENT_METADATA_JDBC_URL", "jdbc:postgresql://db/trent",
+        "TRENT_METADATA_PASSWORD", "db-secret",
+        "TRENT_PKCS11_TOKEN_LABEL", "from-env",
+        "TRENT_PKCS11_AUTO_PROVISION", "true",
+        "TRENT_PKCS11_LIBRARY", "/opt/hsm/lib.so",
+        "UNRELATED", "x"));
+
+    assertThat(config.server().port()).isEqualTo(6000);
+    assertThat(config.server().maxRequestBytes()).isEqualTo(1024);
+    assertThat(config.identity().accountId()).isEqualTo("999988887777");
+    assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/trent-data"));
+    assertThat(config.metadata().jdbcUrl()).isEqualTo("jdbc:postgresql://db/trent");
+    assertThat(config.metadata().password()).isEqualTo("db-secret");
+    assertThat(config.pkcs11().tokenLabel()).isEqualTo("from-env");
+    assertThat(config.pkcs11().autoProvision()).isTrue();
+    assertThat(config.pkcs11().library()).isEqualTo(Path.of("/opt/hsm/lib.so"));
+  }
+
+  @Test
+  void commandLineOverridesComeLast() {
+    TrentConfig config = TrentConfig.defaults(Map.of("TRENT_SERVER_PORT", "6000"))
+        .withPort(0)
+        .withDataDir(dir);
+
+    assertThat(config.server().port()).isZero();
+    assertThat(config.dataDir()).isEqualTo(dir);
+    assertThat(config.pinFile()).isEqualTo(dir.resolve("pin"));
+  }
+
+  @Test
+  void pinFromTheEnvironmentIsKeptButNeverPrinted() {
+    TrentConfig config = TrentConfig.defaults(Map.of("TRENT_PKCS11_PIN", "1234-pin",
+        "TRENT_METADATA_PASSWORD", "db-secret"));
+
+    assertThat(config.pkcs11Pin().chars()).containsExactly("1234-pin".toCharArray());
+    assertThat(config.toString()).doesNotContain("1234-pin", "db-secret");
+  }
+
+  @Test
+  void unknownKeysAreRejected() throws Exception {
+    assertThatThrownBy(() -> TrentConfig.load(yaml("srever: {port: 1}\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("srever");
+    assertThatThrownBy(() -> TrentConfig.load(yaml("server: {prot: 1}\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("prot");
+    assertThatThrownBy(() -> TrentConfig.load(yaml("pkcs11: {pin: \"1234\"}\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("pin");
+  }
+
+  @Test
+  void invalidValuesAreRejectedWithTheKey() throws Exception {
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_SERVER_PORT", "70000")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("server.port");
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_SERVER_PORT", "abc")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("server");
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_IDENTITY_ACCOUNT_ID", "123")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("identity.accountId");
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_PKCS11_IV_SOURCE", "CLOCK")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("pkcs11").hasMessageContaining("TOKEN_RNG");
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_AUTH_MODE", "none")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth");
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_PKCS11_TOKEN_LABEL", "x".repeat(33))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("pkcs11.tokenLabel");
+    assertThatThrownBy(() -> TrentConfig.load(dir.resolve("absent.yaml"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not found");
+  }
+
+  @Test
+  void shippedConfigurationsLoad() {
+    TrentConfig production = TrentConfig.load(Path.of("../conf/trent.yaml"), Map.of());
+    TrentConfig dev = TrentConfig.load(Path.of("../conf/trent-dev.yaml"), Map.of());
+
+    assertThat(production.pkcs11().autoProvision()).isFalse();
+    assertThat(production.server().host()).isEqualTo("127.0.0.1");
+    assertThat(dev.pkcs11().autoProvision()).isTrue();
+    assertThat(dev.pkcs11().tokenLabel()).isEqualTo("trent-dev");
+    assertThat(dev.server().port()).isEqualTo(4599);
+  }
+}

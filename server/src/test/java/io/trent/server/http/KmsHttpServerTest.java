@@ -1,0 +1,408 @@
+package io.trent.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trent.core.error.NotFoundException;
+import io.trent.server.config.ServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The HTTP transport alone, over fake dispatchers: no HSM, no protocol. */
+@Timeout(30)
+class KmsHttpServerTest {
+  private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final String AMZ_JSON = "application/x-amz-json-1.1";
+  private static final KmsRequestDispatcher ECHO =
+      (op, body) -> ("{\"op\":\"" + op + "\",\"bytes\":" + body.length + "}").getBytes(StandardCharsets.UTF_8);
+
+  private final HttpClient client = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+  private KmsHttpServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private void start(KmsRequestDispatcher dispatcher) {
+    start(new ServerConfig("127.0.0.1", 0, 1024, 2, 16, 1), dispatcher, () -> HealthStatus.up("fake token"));
+  }
+
+  private void start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health) {
+    server = KmsHttpServer.start(config, dispatcher, health);
+  }
+
+  private HttpRequest.Builder post(String target, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", AMZ_JSON)
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/kms/aws4_request, "
+            + "SignedHeaders=host, Signature=0000")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (target != null) {
+      request.header("X-Amz-Target", target);
+    }
+    return request;
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .timeout(Duration.ofSeconds(10)).GET());
+  }
+
+  private static String requestId(HttpResponse<?> response) {
+    return response.headers().firstValue("x-amzn-RequestId").orElse("");
+  }
+
+  @Test
+  void dispatchesTheOperationNamedByTheTargetAndIgnoresCredentials() throws Exception {
+    start(ECHO);
+
+    HttpResponse<String> response = send(post("TrentService.ListKeys", "{}"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("{\"op\":\"ListKeys\",\"bytes\":2}");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue(AMZ_JSON);
+    assertThat(requestId(response)).matches(UUID_PATTERN);
+  }
+
+  @Test
+  void everyResponseGetsItsOwnRequestId() throws Exception {
+    start(ECHO);
+
+    String first = requestId(send(post("TrentService.ListKeys", "{}")));
+    String second = requestId(send(post("TrentService.ListKeys", "{}")));
+
+    assertThat(first).matches(UUID_PATTERN);
+    assertThat(second).matches(UUID_PATTERN).isNotEqualTo(first);
+  }
+
+  @Test
+  void missingOrForeignTargetIsAnUnknownOperation() throws Exception {
+    start(ECHO);
+
+    for (String target : new String[] {null, "TrentService.", "DynamoDB_20120810.ListTables", "ListKeys"}) {
+      HttpResponse<String> response = send(post(target, "{}"));
+
+      assertThat(response.statusCode()).as(String.valueOf(target)).isEqualTo(400);
+      assertThat(response.body()).isEqualTo("{\"__type\":\"UnknownOperationException\"}");
+      assertThat(response.headers().firstValue("Content-Type")).hasValue(AMZ_JSON);
+      assertThat(requestId(response)).matches(UUID_PATTERN);
+    }
+  }
+
+  @Test
+  void kmsErrorsKeepTheirTypeStatusAndMessage() throws Exception {
+    start((op, body) -> {
+      throw new NotFoundException("Alias arn:aws:kms:us-east-1:111122223333:alias/x is not found.");
+    });
+
+    HttpResponse<String> response = send(post("TrentService.DescribeKey", "{}"));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).isEqualTo("{\"__type\":\"NotFoundException\","
+        + "\"message\":\"Alias arn:aws:kms:us-east-1:111122223333:alias/x is not found.\"}");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue(AMZ_JSON);
+    assertThat(requestId(response)).matches(UUID_PATTERN);
+  }
+
+  @Test
+  void unexpectedFailureIsAnInternalErrorWithoutDetails() throws Exception {
+    start((op, body) -> {
+      throw new IllegalStateException("secret detail");
+    });
+
+    HttpResponse<String> response = send(post("TrentService.Encrypt", "{\"Plaintext\":\"AAAA\"}"));
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).isEqualTo("{\"__type\":\"KMSInternalException\",\"message\":\""
+        + KmsRequestHandler.INTERNAL_MESSAGE + "\"}");
+    assertThat(response.body()).doesNotContain("secret detail", "IllegalStateException", "\tat ");
+    assertThat(requestId(response)).matches(UUID_PATTERN);
+  }
+
+  @Test
+  void operationWithoutOutputAnswersAnEmptyBody() throws Exception {
+    start((op, body) -> null);
+
+    HttpResponse<String> response = send(post("TrentService.EnableKey", "{}"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEmpty();
+    assertThat(requestId(response)).matches(UUID_PATTERN);
+  }
+
+  @Test
+  void anErrorFromTheDispatcherStillGetsAResponse() throws Exception {
+    start((op, body) -> {
+      throw new AssertionError("bug");
+    });
+
+    HttpResponse<String> response = send(post("TrentService.Encrypt", "{}"));
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).contains("KMSInternalException").doesNotContain("bug");
+  }
+
+  @Test
+  void bodyAtTheLimitIsAccepted() throws Exception {
+    start(ECHO);
+
+    HttpResponse<String> response = send(post("TrentService.Encrypt", "x".repeat(1024)));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"bytes\":1024");
+  }
+
+  @Test
+  void oversizedBodyGets413AndTheConnectionCloses() throws Exception {
+    start(ECHO);
+
+    HttpResponse<String> response = send(post("TrentService.Encrypt", "x".repeat(1024 * 1024)));
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body()).isEqualTo("{\"__type\":\"RequestEntityTooLargeException\","
+        + "\"message\":\"Request body exceeds the limit of 1024 bytes\"}");
+    assertThat(requestId(response)).matches(UUID_PATTERN);
+
+    // A blocking client uploads the whole body before reading: the server must keep reading
+    // (and discarding) after its 413, or the upload fails with a broken pipe.
+    try (RawHttpConnection connection = new RawHttpConnection(server.port())) {
+      connection.upload("TrentService.Encrypt", 32 * 1024 * 1024);
+      RawHttpConnection.Response raw = connection.read();
+      assertThat(raw.status()).isEqualTo(413);
+      assertThat(raw.header("connection")).isEqualToIgnoringCase("close");
+      assertThat(connection.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void oversizedBodyAnnouncedWithExpectContinueIsRefusedBeforeItIsSent() throws Exception {
+    start(ECHO);
+
+    try (RawHttpConnection connection = new RawHttpConnection(server.port())) {
+      connection.send("POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: TrentService.Encrypt\r\n"
+          + "Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n");
+      RawHttpConnection.Response raw = connection.read();
+      assertThat(raw.status()).isEqualTo(413);
+      assertThat(raw.body()).contains("RequestEntityTooLargeException");
+      assertThat(raw.header("x-amzn-RequestId")).matches(UUID_PATTERN);
+      assertThat(connection.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void healthReportsTheHsm() throws Exception {
+    AtomicReference<HealthStatus> status = new AtomicReference<>(HealthStatus.up("token 'trent-dev' (SoftHSM)"));
+    start(new ServerConfig("127.0.0.1", 0, 1024, 1, 4, 1), ECHO, status::get);
+
+    HttpResponse<String> up = get("/health");
+    assertThat(up.statusCode()).isEqualTo(200);
+    assertThat(up.body()).isEqualTo("{\"status\":\"UP\",\"hsm\":\"token 'trent-dev' (SoftHSM)\"}");
+    assertThat(requestId(up)).matches(UUID_PATTERN);
+
+    status.set(HealthStatus.down());
+    HttpResponse<String> down = get("/health");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.body()).isEqualTo("{\"status\":\"DOWN\"}");
+    assertThat(requestId(down)).matches(UUID_PATTERN);
+  }
+
+  @Test
+  void failingHealthProbeIsDownAndRunsOffTheEventLoop() throws Exception {
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    start(new ServerConfig("127.0.0.1", 0, 1024, 1, 4, 1), ECHO, () -> {
+      threads.add(Thread.currentThread().getName());
+      throw new IllegalStateException("token gone");
+    });
+
+    HttpResponse<String> response = get("/health");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("{\"status\":\"DOWN\"}");
+    assertThat(threads).allMatch(name -> name.startsWith("trent-hsm-"));
+  }
+
+  @Test
+  void unknownPathOrMethodIs404Json() throws Exception {
+    start(ECHO);
+
+    HttpResponse<String> unknownPath = get("/nope");
+    HttpResponse<String> getRoot = get("/");
+    HttpResponse<String> putRoot = send(post("TrentService.ListKeys", "{}")
+        .PUT(HttpRequest.BodyPublishers.ofString("{}")));
+
+    for (HttpResponse<String> response : java.util.List.of(unknownPath, getRoot, putRoot)) {
+      assertThat(response.statusCode()).isEqualTo(404);
+      assertThat(response.body()).isEqualTo("{\"message\":\"Not Found\"}");
+      assertThat(requestId(response)).matches(UUID_PATTERN);
+    }
+  }
+
+  @Test
+  void fullWorkerQueueThrottles() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    start(new ServerConfig("127.0.0.1", 0, 1024, 1, 1, 1), (op, body) -> {
+      running.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "{}".getBytes(StandardCharsets.UTF_8);
+    }, () -> HealthStatus.up("fake"));
+
+    // The one worker is busy with the first request; of the next two, one fills the queue and
+    // the other must be refused at once.
+    CompletableFuture<HttpResponse<String>> first =
+        client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<HttpResponse<String>> second =
+        client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> third =
+        client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
+
+    @SuppressWarnings("unchecked")
+    HttpResponse<String> refused = (HttpResponse<String>) CompletableFuture.anyOf(second, third).get(10, TimeUnit.SECONDS);
+    release.countDown();
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).isEqualTo("{\"__type\":\"ThrottlingException\",\"message\":\"You have exceeded the rate "
+        + "at which you may call KMS. Reduce the frequency of your calls.\"}");
+    assertThat(refused.headers().firstValue("Content-Type")).hasValue(AMZ_JSON);
+    assertThat(requestId(refused)).matches(UUID_PATTERN);
+    assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    HttpResponse<String> queued = refused == second.getNow(null) ? third.get(10, TimeUnit.SECONDS) : second.get(10, TimeUnit.SECONDS);
+    assertThat(queued.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void keepAliveServesSequentialRequestsOnOneConnection() throws Exception {
+    start(ECHO);
+
+    try (RawHttpConnection connection = new RawHttpConnection(server.port())) {
+      connection.send(RawHttpConnection.post("TrentService.ListKeys", "{}"));
+      RawHttpConnection.Response first = connection.read();
+      connection.send(RawHttpConnection.post("TrentService.ListAliases", "{}"));
+      RawHttpConnection.Response second = connection.read();
+
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.body()).contains("ListKeys");
+      assertThat(second.status()).isEqualTo(200);
+      assertThat(second.body()).contains("ListAliases");
+      assertThat(second.header("x-amzn-RequestId")).matches(UUID_PATTERN).isNotEqualTo(first.header("x-amzn-RequestId"));
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    start(new ServerConfig("127.0.0.1", 0, 1024, 4, 16, 1), (op, body) -> {
+      if (op.equals("Slow")) {
+        try {
+          Thread.sleep(200); // only to give a wrong implementation the chance to reorder
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return ("\"" + op + "\"").getBytes(StandardCharsets.UTF_8);
+    }, () -> HealthStatus.up("fake"));
+
+    try (RawHttpConnection connection = new RawHttpConnection(server.port())) {
+      connection.send(RawHttpConnection.post("TrentService.Slow", "{}")
+          + RawHttpConnection.post("TrentService.Fast", "{}")
+          + RawHttpConnection.post(null, "{}"));
+
+      assertThat(connection.read().body()).isEqualTo("\"Slow\"");
+      assertThat(connection.read().body()).isEqualTo("\"Fast\"");
+      assertThat(connection.read().body()).isEqualTo("{\"__type\":\"UnknownOperationException\"}");
+    }
+  }
+
+  @Test
+  void connectionCloseIsHonoured() throws Exception {
+    start(ECHO);
+
+    try (RawHttpConnection connection = new RawHttpConnection(server.port())) {
+      connection.send(RawHttpConnection.post("TrentService.ListKeys", "{}", "Connection: close"));
+      RawHttpConnection.Response response = connection.read();
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(connection.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void malformedRequestGets400AndClose() throws Exception {
+    start(ECHO);
+
+    try (RawHttpConnection connection = new RawHttpConnection(server.port())) {
+      connection.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: banana\r\n\r\n");
+      RawHttpConnection.Response response = connection.read();
+
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.header("x-amzn-RequestId")).matches(UUID_PATTERN);
+      assertThat(connection.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void closeLetsRunningOperationsFinish() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    start((op, body) -> {
+      running.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "{}".getBytes(StandardCharsets.UTF_8);
+    });
+    CompletableFuture<HttpResponse<String>> inFlight =
+        client.sendAsync(post("TrentService.Encrypt", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+    int port = server.port();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+    while (acceptsConnections(port)) {
+      Thread.onSpinWait(); // until close() has stopped the listener, with the operation still running
+    }
+    release.countDown();
+    closing.get(10, TimeUnit.SECONDS);
+
+    assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    server = null;
+  }
+
+  private static boolean acceptsConnections(int port) {
+    try {
+      new java.net.Socket("127.0.0.1", port).close();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
