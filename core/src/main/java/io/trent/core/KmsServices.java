@@ -6,6 +6,7 @@ import io.trent.core.service.CryptoService;
 import io.trent.core.service.DataKeyService;
 import io.trent.core.service.KeyService;
 import io.trent.core.service.KmsServiceFactory;
+import io.trent.core.service.TagService;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.time.Clock;
  * @param crypto Encrypt, Decrypt, ReEncrypt, GenerateRandom
  * @param keys the key lifecycle
  * @param aliases alias management
+ * @param tags tags and descriptions
  * @param identity the region and account ARNs are built with
  * @param backend the key backend, for health checks
  */
@@ -25,6 +27,7 @@ public record KmsServices(
     CryptoService crypto,
     KeyService keys,
     AliasService aliases,
+    TagService tags,
     ServiceIdentity identity,
     KeyBackend backend) {
 

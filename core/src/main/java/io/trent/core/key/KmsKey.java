@@ -46,6 +46,16 @@ public record KmsKey(
     return materials.stream().filter(m -> m.id().equals(id)).findFirst();
   }
 
+  public KmsKey withDescription(String newDescription) {
+    return new KmsKey(keyId, createdAt, newDescription, keySpec, keyUsage, origin, state,
+        deletionDate, pendingWindowDays, materials, tags);
+  }
+
+  public KmsKey withTags(List<Tag> newTags) {
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state,
+        deletionDate, pendingWindowDays, materials, newTags);
+  }
+
   public KmsKey withState(KeyState newState, Instant newDeletionDate, Integer newPendingWindowDays) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, newState,
         newDeletionDate, newPendingWindowDays, materials, tags);

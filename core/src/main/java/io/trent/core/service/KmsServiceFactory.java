@@ -21,6 +21,7 @@ public final class KmsServiceFactory {
         new CryptoService(resolver, catalog, cipher, backend, identity),
         new KeyService(catalog, resolver, backend, identity, clock),
         new AliasService(catalog, resolver, identity, clock),
+        new TagService(catalog, resolver, identity),
         identity,
         backend);
   }

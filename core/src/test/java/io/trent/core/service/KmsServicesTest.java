@@ -248,4 +248,24 @@ class KmsServicesTest {
         List.of(new TagInput("k".repeat(129), "1")), false, null))).isInstanceOf(ValidationException.class)
         .hasMessageContaining("at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128");
   }
+
+  @Test
+  void tagsUpsertUntagAndListSortedByKey() {
+    KmsKey key = kms.keys().createKey(new CreateKeyRequest(null, null, null, null, null, null, null,
+        List.of(new TagInput("b", "1"), new TagInput("a", "2")), false, null));
+    kms.tags().tagResource(key.keyId(), List.of(new TagInput("b", "updated"), new TagInput("c", "3")));
+    assertThat(kms.tags().listResourceTags(key.keyId(), null, null).items())
+        .extracting(t -> t.key() + "=" + t.value()).containsExactly("a=2", "b=updated", "c=3");
+    var first = kms.tags().listResourceTags(key.keyId(), 2, null);
+    assertThat(first.truncated()).isTrue();
+    assertThat(kms.tags().listResourceTags(key.keyId(), 2, first.nextMarker()).items()).extracting(t -> t.key()).containsExactly("c");
+    assertThatThrownBy(() -> kms.tags().listResourceTags(key.keyId(), 2, "bogus")).isInstanceOf(io.trent.core.error.InvalidMarkerException.class);
+    kms.tags().untagResource(key.keyId(), List.of("a", "c"));
+    assertThat(kms.keys().describeKey(key.keyId()).tags()).extracting(t -> t.key()).containsExactly("b");
+    kms.tags().updateKeyDescription(key.keyId(), "new");
+    assertThat(kms.keys().describeKey(key.keyId()).description()).isEqualTo("new");
+    kms.keys().scheduleKeyDeletion(key.keyId(), 7);
+    assertThatThrownBy(() -> kms.tags().tagResource(key.keyId(), List.of(new TagInput("x", "y"))))
+        .isInstanceOf(KmsInvalidStateException.class);
+  }
 }

@@ -28,6 +28,7 @@ public final class KmsJsonProtocol {
     CryptoOperations.register(registry, services.crypto());
     KeyOperations.register(registry, services.keys(), services.identity());
     AliasOperations.register(registry, services.aliases(), services.identity());
+    TagOperations.register(registry, services.tags());
     this.operations = Map.copyOf(registry);
   }
 
