@@ -4,8 +4,13 @@ import io.trent.core.key.ServiceIdentity;
 import io.trent.core.service.AliasService;
 import io.trent.core.service.CryptoService;
 import io.trent.core.service.DataKeyService;
+import io.trent.core.service.ImportService;
 import io.trent.core.service.KeyService;
 import io.trent.core.service.KmsServiceFactory;
+import io.trent.core.service.MacService;
+import io.trent.core.service.MaintenanceService;
+import io.trent.core.service.RotationService;
+import io.trent.core.service.SigningService;
 import io.trent.core.service.TagService;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
@@ -19,6 +24,11 @@ import java.time.Clock;
  * @param keys the key lifecycle
  * @param aliases alias management
  * @param tags tags and descriptions
+ * @param signing GetPublicKey, Sign, Verify
+ * @param macs GenerateMac, VerifyMac
+ * @param rotation key rotation
+ * @param imports bring your own key
+ * @param maintenance scheduled deletion, expiry and rotation
  * @param identity the region and account ARNs are built with
  * @param backend the key backend, for health checks
  */
@@ -28,10 +38,20 @@ public record KmsServices(
     KeyService keys,
     AliasService aliases,
     TagService tags,
+    SigningService signing,
+    MacService macs,
+    RotationService rotation,
+    ImportService imports,
+    MaintenanceService maintenance,
     ServiceIdentity identity,
     KeyBackend backend) {
 
   public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock) {
-    return KmsServiceFactory.create(backend, store, identity, clock);
+    return KmsServiceFactory.create(backend, store, identity, clock, KmsPolicy.DEFAULT);
+  }
+
+  public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
+      KmsPolicy policy) {
+    return KmsServiceFactory.create(backend, store, identity, clock, policy);
   }
 }

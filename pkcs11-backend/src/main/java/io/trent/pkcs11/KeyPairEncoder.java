@@ -38,9 +38,33 @@ final class KeyPairEncoder {
     RSAPrivateKey privateKey = new RSAPrivateKey(n, e, unsigned(privateExponent), unsigned(prime1),
         unsigned(prime2), unsigned(exponent1), unsigned(exponent2), unsigned(coefficient));
     try {
-      return new KeyPairDer(
-          new SubjectPublicKeyInfo(algorithm, new RSAPublicKey(n, e)).getEncoded(ASN1Encoding.DER),
+      return new KeyPairDer(rsaPublicKeyInfo(n, e),
           new PrivateKeyInfo(algorithm, privateKey).getEncoded(ASN1Encoding.DER));
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  /** The SubjectPublicKeyInfo of an RSA public key: rsaEncryption with NULL parameters, as AWS returns it. */
+  static byte[] rsaPublicKeyInfo(BigInteger modulus, BigInteger publicExponent) {
+    AlgorithmIdentifier algorithm = new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE);
+    try {
+      return new SubjectPublicKeyInfo(algorithm, new RSAPublicKey(modulus, publicExponent)).getEncoded(ASN1Encoding.DER);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  /**
+   * The SubjectPublicKeyInfo of an EC public key: id-ecPublicKey with the named curve.
+   *
+   * @param point the uncompressed point {@code 04 || X || Y}, bare or wrapped in a DER OCTET STRING
+   */
+  static byte[] ecPublicKeyInfo(ASN1ObjectIdentifier curve, int fieldBits, byte[] point) {
+    byte[] rawPoint = uncompressedPoint(point, (fieldBits + 7) / 8);
+    AlgorithmIdentifier algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve);
+    try {
+      return new SubjectPublicKeyInfo(algorithm, rawPoint).getEncoded(ASN1Encoding.DER);
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
@@ -64,8 +88,7 @@ final class KeyPairEncoder {
     // BC pads the private value to (fieldBits + 7) / 8 bytes.
     ECPrivateKey privateKey = new ECPrivateKey(fieldBits, d, new DERBitString(rawPoint), null);
     try {
-      return new KeyPairDer(
-          new SubjectPublicKeyInfo(algorithm, rawPoint).getEncoded(ASN1Encoding.DER),
+      return new KeyPairDer(ecPublicKeyInfo(curve, fieldBits, rawPoint),
           new PrivateKeyInfo(algorithm, privateKey).getEncoded(ASN1Encoding.DER));
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);

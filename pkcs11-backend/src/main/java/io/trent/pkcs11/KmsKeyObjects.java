@@ -3,15 +3,12 @@ package io.trent.pkcs11;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_AES;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
-import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_USER_NOT_LOGGED_IN;
-import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKS_RO_USER_FUNCTIONS;
-import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKS_RW_USER_FUNCTIONS;
 
 import io.trent.core.error.KeyUnavailableException;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.KeyMaterialId;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xipki.pkcs11.wrapper.AttributeVector;
@@ -30,21 +27,34 @@ import org.xipki.pkcs11.wrapper.Session;
  * drop this cache. When the HSM refuses the copy, the token object is used directly.
  *
  * <p>Every token call goes through the anchor session, so creation, destruction and cache fills
- * are serialized with each other.
+ * are serialized with each other; creation and destruction also hold the token's object-write lock,
+ * which serializes them with the key pairs, HMAC keys and imports created on pool sessions.
+ *
+ * <p>{@link #destroy} and {@link #exists} cover every object named by a key material id, whatever
+ * its kind, and destruction empties the other kinds' handle caches as well.
  */
-final class KmsKeyObjects {
+final class KmsKeyObjects implements KeyHandleCache<KeyHandle> {
 
   private static final Logger LOG = LoggerFactory.getLogger(KmsKeyObjects.class);
-  private static final int AES_256_BYTES = 32;
+  static final int AES_256_BYTES = 32;
 
   private final AnchorSession anchor;
   private final boolean sessionCopies;
+  private final ObjectWriteLock objectWrites;
+  private final Consumer<KeyMaterialId> evictOtherKinds;
   private final ConcurrentHashMap<KeyMaterialId, KeyHandle> handles = new ConcurrentHashMap<>();
   private volatile boolean copyRefusalLogged;
 
-  KmsKeyObjects(AnchorSession anchor, boolean sessionCopies) {
+  /**
+   * @param objectWrites the token's lock for creating and destroying token objects
+   * @param evictOtherKinds drops an id from the key pair and HMAC handle caches
+   */
+  KmsKeyObjects(AnchorSession anchor, boolean sessionCopies, ObjectWriteLock objectWrites,
+                Consumer<KeyMaterialId> evictOtherKinds) {
     this.anchor = anchor;
     this.sessionCopies = sessionCopies;
+    this.objectWrites = objectWrites;
+    this.evictOtherKinds = evictOtherKinds;
   }
 
   /**
@@ -52,45 +62,88 @@ final class KmsKeyObjects {
    *
    * @throws KeyUnavailableException when the token has no object for the key
    */
-  KeyHandle resolve(KeyMaterialId id) throws AnchorSessionException {
+  @Override
+  public KeyHandle resolve(KeyMaterialId id) throws AnchorSessionException {
     KeyHandle handle = handles.get(id);
     return handle != null ? handle : anchor.call(session -> load(session, id));
   }
 
   /** Drops a handle the token called invalid, unless another thread already replaced it. */
-  void forget(KeyMaterialId id, KeyHandle stale) {
+  @Override
+  public void forget(KeyMaterialId id, KeyHandle stale) {
     handles.remove(id, stale);
   }
 
   /** Generates the key's token object and caches its handle. */
   void create(KeyMaterialId id, String keyId) throws AnchorSessionException {
-    anchor.call(session -> {
-      if (find(session, id).length > 0) {
-        throw new KmsInternalException("Key material " + id + " already exists in the HSM.");
-      }
-      long tokenObject = session.generateKey(new Mechanism(CKM_AES_KEY_GEN), template(id, keyId));
-      handles.put(id, handleFor(session, tokenObject));
-      return null;
-    });
+    objectWrites.acquire();
+    try {
+      anchor.call(session -> {
+        requireAbsent(session, id);
+        long tokenObject = session.generateKey(new Mechanism(CKM_AES_KEY_GEN),
+            template(id, keyId).valueLen(AES_256_BYTES));
+        handles.put(id, handleFor(session, tokenObject));
+        return null;
+      });
+    } finally {
+      objectWrites.release();
+    }
   }
 
-  /** Destroys the key's token object(s) and session copy; an absent key is not an error. */
+  /**
+   * Destroys every token object with the key's CKA_ID (an AES key, both halves of a key pair, an
+   * HMAC key) and the AES session copy, and empties every handle cache for it; an absent key is not
+   * an error.
+   */
   void destroy(KeyMaterialId id) throws AnchorSessionException {
-    anchor.call(session -> {
-      KeyHandle cached = handles.remove(id);
-      if (cached != null && cached.isSessionCopy()) {
-        destroyIgnoringStaleHandle(session, cached.operational());
-      }
-      for (long tokenObject : find(session, id)) {
-        destroyIgnoringStaleHandle(session, tokenObject);
-      }
-      return null;
-    });
+    objectWrites.acquire();
+    try {
+      anchor.call(session -> {
+        KeyHandle cached = handles.remove(id);
+        if (cached != null && cached.isSessionCopy()) {
+          TokenObjects.destroyIgnoringStaleHandle(session, cached.operational());
+        }
+        evictOtherKinds.accept(id);
+        for (long tokenObject : TokenObjects.withId(session, id.toBytes())) {
+          TokenObjects.destroyIgnoringStaleHandle(session, tokenObject);
+        }
+        return null;
+      });
+    } finally {
+      objectWrites.release();
+    }
   }
 
-  /** Whether the token holds an object for the key (asks the token, not the cache). */
+  /** Whether the token holds any object for the key, of any kind (asks the token, not the cache). */
   boolean exists(KeyMaterialId id) throws AnchorSessionException {
-    return anchor.call(session -> find(session, id).length > 0);
+    return anchor.call(session -> TokenObjects.withId(session, id.toBytes()).length > 0);
+  }
+
+  /**
+   * Refuses to create a second object under an id: lookups by CKA_ID would then find either one.
+   * The caller holds the object-write lock, so nobody creates the id in between.
+   */
+  static void requireAbsent(Session session, KeyMaterialId id) throws PKCS11Exception {
+    if (TokenObjects.withId(session, id.toBytes()).length > 0) {
+      throw new KmsInternalException("Key material " + id + " already exists in the HSM.");
+    }
+  }
+
+  /**
+   * The attributes of a KMS AES key token object, generated or imported. CKA_VALUE_LEN is left to
+   * the caller: C_GenerateKey needs it, while SoftHSM2 refuses it in a C_UnwrapKey template
+   * (CKR_ATTRIBUTE_READ_ONLY).
+   */
+  static AttributeVector template(KeyMaterialId id, String keyId) {
+    // CKA_MODIFIABLE stays at its default (true): SoftHSM2 refuses C_CopyObject with a template
+    // otherwise. Sensitive/extractable can never be relaxed on a modifiable object either.
+    // Every usage flag is explicit: SoftHSM2 defaults CKA_WRAP/UNWRAP/SIGN/VERIFY to true.
+    return AttributeVector.newAESSecretKey()
+        .token(true).private_(true).sensitive(true).extractable(false)
+        .encrypt(true).decrypt(true)
+        .wrap(false).unwrap(false).sign(false).verify(false).derive(false)
+        .id(id.toBytes())
+        .label("trent:" + keyId);
   }
 
   private KeyHandle load(Session session, KeyMaterialId id) throws PKCS11Exception {
@@ -127,52 +180,9 @@ final class KmsKeyObjects {
     }
   }
 
-  private static AttributeVector template(KeyMaterialId id, String keyId) {
-    // CKA_MODIFIABLE stays at its default (true): SoftHSM2 refuses C_CopyObject with a template
-    // otherwise. Sensitive/extractable can never be relaxed on a modifiable object either.
-    return AttributeVector.newAESSecretKey()
-        .token(true).private_(true).sensitive(true).extractable(false)
-        .encrypt(true).decrypt(true)
-        .valueLen(AES_256_BYTES)
-        .id(id.toBytes())
-        .label("trent:" + keyId);
-  }
-
-  /**
-   * The token objects with the key's CKA_ID. Logged out, C_FindObjects silently skips private
-   * objects, so an empty result from a logged-out session is reported as CKR_USER_NOT_LOGGED_IN
-   * rather than as "no such key".
-   */
+  /** The AES token objects with the key's CKA_ID. */
   private static long[] find(Session session, KeyMaterialId id) throws PKCS11Exception {
-    AttributeVector criteria = new AttributeVector()
-        .class_(CKO_SECRET_KEY).keyType(CKK_AES).token(true).id(id.toBytes());
-    long[] found = new long[0];
-    session.findObjectsInit(criteria);
-    try {
-      for (long[] batch = session.findObjects(16); batch.length > 0; batch = session.findObjects(16)) {
-        int start = found.length;
-        found = Arrays.copyOf(found, start + batch.length);
-        System.arraycopy(batch, 0, found, start, batch.length);
-      }
-    } finally {
-      session.findObjectsFinal();
-    }
-    if (found.length == 0) {
-      long state = session.getSessionInfo().getState();
-      if (state != CKS_RW_USER_FUNCTIONS && state != CKS_RO_USER_FUNCTIONS) {
-        throw new PKCS11Exception(CKR_USER_NOT_LOGGED_IN);
-      }
-    }
-    return found;
-  }
-
-  private static void destroyIgnoringStaleHandle(Session session, long handle) throws PKCS11Exception {
-    try {
-      session.destroyObject(handle);
-    } catch (PKCS11Exception e) {
-      if (Pkcs11Recovery.after(e.getErrorCode(), true) != Pkcs11Recovery.RETRY_WITH_FRESH_HANDLE) {
-        throw e;
-      }
-    }
+    return TokenObjects.find(session, new AttributeVector()
+        .class_(CKO_SECRET_KEY).keyType(CKK_AES).token(true).id(id.toBytes()));
   }
 }

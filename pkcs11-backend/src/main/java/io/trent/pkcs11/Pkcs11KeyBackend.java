@@ -7,9 +7,17 @@ import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.KmsUnsupportedOperationException;
 import io.trent.core.error.ValidationException;
 import io.trent.core.key.DataKeyPairSpec;
+import io.trent.core.key.EncryptionAlgorithm;
 import io.trent.core.key.KeyMaterialId;
+import io.trent.core.key.KeySpec;
+import io.trent.core.key.KeyUsage;
+import io.trent.core.key.MacAlgorithm;
+import io.trent.core.key.SigningAlgorithm;
+import io.trent.core.key.WrappingAlgorithm;
+import io.trent.core.key.WrappingKeySpec;
 import io.trent.core.spi.GeneratedDataKey;
 import io.trent.core.spi.GeneratedKeyPair;
+import io.trent.core.spi.ImportWrappingKey;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.SealedBytes;
 import java.util.Arrays;
@@ -20,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
@@ -27,13 +36,17 @@ import org.xipki.pkcs11.wrapper.PKCS11Module;
 import org.xipki.pkcs11.wrapper.Session;
 
 /**
- * A {@link KeyBackend} that keeps every KMS key as an AES-256 token object in a PKCS#11 token,
- * through ipkcs11wrapper.
+ * A {@link KeyBackend} that keeps every KMS key as token objects in a PKCS#11 token, through
+ * ipkcs11wrapper: an AES-256 key for symmetric keys, an RSA or EC key pair for asymmetric keys, a
+ * generic secret for HMAC keys, all sensitive and non-extractable and named by the key material id
+ * (CKA_ID).
  *
  * <p>Requests run on a bounded {@link Pkcs11SessionPool}; a long-lived anchor session holds the
  * login and manages key objects. Requests share a read lock on the module; a reset (C_Finalize,
  * C_Initialize, log in again) takes the write lock, because C_Finalize while another thread is
- * inside the library crashes it.
+ * inside the library crashes it. Creating and destroying token objects is serialized per token
+ * (see {@link ObjectWriteLock}); key pairs, HMAC keys and imports are created on pool
+ * sessions, so a slow RSA key generation does not hold the anchor session.
  *
  * <p>Failure handling: a failed GCM tag is {@link InvalidCiphertextException}; a missing key object
  * is {@link io.trent.core.error.KeyUnavailableException}; no free session within the borrow timeout
@@ -62,10 +75,22 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     T run(Session session, long key) throws PKCS11Exception;
   }
 
+  /** Work done on one borrowed session with the handle(s) of one key of some kind. */
+  @FunctionalInterface
+  private interface HandleWork<H, T> {
+    T run(Session session, H handle) throws PKCS11Exception;
+  }
+
   /** Work done on one borrowed session. */
   @FunctionalInterface
   private interface SessionWork<T> {
     T run(Session session) throws PKCS11Exception;
+  }
+
+  /** Work that creates or destroys token objects on a borrowed session, holding the object-write lock. */
+  @FunctionalInterface
+  private interface ObjectWriteWork<T> {
+    T run(TokenConnection connection, Session session) throws PKCS11Exception;
   }
 
   private final Pkcs11Settings settings;
@@ -77,6 +102,11 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   private final long lockTimeoutNanos;
   private final ReentrantReadWriteLock moduleLock = new ReentrantReadWriteLock();
   private final AtomicInteger failedHealthChecks = new AtomicInteger();
+  private final RsaOaep rsaOaep = new RsaOaep();
+  private final KeyImporter importer;
+  private final Object wrappingProbeLock = new Object();
+  // A property of the token, found out on first use (it costs an RSA key generation); kept across resets.
+  private volatile Set<WrappingAlgorithm> wrappingAlgorithms;
 
   // Written under the write lock only; volatile so that the fast paths may peek without it.
   private volatile TokenConnection connection;
@@ -93,6 +123,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     this.pin = pin;
     this.sessionCopies = sessionCopies;
     this.gcm = new AesGcm(GcmIvPolicy.of(settings.ivSource()));
+    this.importer = new KeyImporter(gcm);
     this.supportedSpecs = Collections.unmodifiableSet(supportedSpecs);
     this.lockTimeoutNanos = settings.borrowTimeout().toNanos();
     this.connection = connection;
@@ -235,6 +266,145 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   }
 
   /**
+   * Generates the key pair as token objects. The token must be able to generate the spec (the same
+   * probe as for data key pairs): RSA_2048/3072/4096, the NIST curves and secp256k1 on SoftHSM2.
+   *
+   * @throws IllegalArgumentException for a symmetric or HMAC spec
+   */
+  @Override
+  public byte[] createAsymmetricKey(KeyMaterialId id, String keyId, KeySpec spec, KeyUsage usage) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(spec, "spec");
+    KeyPairAlgorithm algorithm = KeyPairAlgorithm.of(spec)
+        .filter(candidate -> supportedSpecs.contains(candidate.spec()))
+        .orElseThrow(() -> new KmsUnsupportedOperationException("KeySpec " + spec + " is not supported by this HSM."));
+    KeyPairHandle pair = writingObjects("CreateKey", (connection, session) ->
+        connection.keyPairs.create(session, id, keyId, algorithm, usage));
+    return pair.publicKeyInfo().clone();
+  }
+
+  /** @throws IllegalArgumentException for a spec that is not HMAC_224/256/384/512 */
+  @Override
+  public void createHmacKey(KeyMaterialId id, String keyId, KeySpec spec) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(keyId, "keyId");
+    if (!Hmac.isHmacSpec(Objects.requireNonNull(spec, "spec"))) {
+      throw new IllegalArgumentException("KeySpec " + spec + " is not an HMAC key spec");
+    }
+    writingObjects("CreateKey", (connection, session) -> {
+      connection.hmacKeys.create(session, id, keyId, spec);
+      return null;
+    });
+  }
+
+  @Override
+  public byte[] sign(KeyMaterialId id, SigningAlgorithm algorithm, byte[] digest) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(algorithm, "algorithm");
+    return withHandle("Sign", id, connection -> connection.keyPairs,
+        (session, pair) -> Signer.sign(session, pair, algorithm, digest));
+  }
+
+  @Override
+  public boolean verify(KeyMaterialId id, SigningAlgorithm algorithm, byte[] digest, byte[] signature) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(algorithm, "algorithm");
+    return withHandle("Verify", id, connection -> connection.keyPairs,
+        (session, pair) -> Signer.verify(session, pair, algorithm, digest, signature));
+  }
+
+  @Override
+  public byte[] rsaEncrypt(KeyMaterialId id, EncryptionAlgorithm algorithm, byte[] plaintext) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(algorithm, "algorithm");
+    return withHandle("Encrypt", id, connection -> connection.keyPairs,
+        (session, pair) -> rsaOaep.encrypt(session, pair, algorithm, plaintext));
+  }
+
+  @Override
+  public byte[] rsaDecrypt(KeyMaterialId id, EncryptionAlgorithm algorithm, byte[] ciphertext) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(algorithm, "algorithm");
+    return withHandle("Decrypt", id, connection -> connection.keyPairs,
+        (session, pair) -> rsaOaep.decrypt(session, pair, algorithm, ciphertext));
+  }
+
+  @Override
+  public byte[] mac(KeyMaterialId id, MacAlgorithm algorithm, byte[] message) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(algorithm, "algorithm");
+    if (message == null || message.length == 0) {
+      // An empty single-part C_Sign may leave the session with an operation that never ends.
+      throw new ValidationException("The message must be at least one byte long.");
+    }
+    return withHandle("GenerateMac", id, connection -> connection.hmacKeys,
+        (session, key) -> Hmac.mac(session, key, algorithm, message));
+  }
+
+  /**
+   * What the token can unwrap imported material with, found out by trying on first call (see
+   * {@link WrappingAlgorithmProbe}); on SoftHSM2 2.6.1 RSAES_OAEP_SHA_1 and RSA_AES_KEY_WRAP_SHA_1.
+   */
+  @Override
+  public Set<WrappingAlgorithm> supportedWrappingAlgorithms() {
+    Set<WrappingAlgorithm> known = wrappingAlgorithms;
+    if (known != null) {
+      return known;
+    }
+    synchronized (wrappingProbeLock) {
+      if (wrappingAlgorithms == null) {
+        Set<WrappingAlgorithm> probed = execute("GetParametersForImport", connection ->
+            onPooledSession(connection, session -> WrappingAlgorithmProbe.probe(connection.token, session)));
+        wrappingAlgorithms = Collections.unmodifiableSet(probed);
+      }
+      return wrappingAlgorithms;
+    }
+  }
+
+  @Override
+  public ImportWrappingKey createImportWrappingKey(WrappingKeySpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    if (supportedWrappingAlgorithms().isEmpty()) {
+      throw new KmsUnsupportedOperationException("GetParametersForImport is not supported by this HSM.");
+    }
+    return writingObjects("GetParametersForImport", (connection, session) ->
+        ImportWrappingKeys.create(session, spec));
+  }
+
+  @Override
+  public void destroyImportWrappingKey(String wrappingKeyId) {
+    Objects.requireNonNull(wrappingKeyId, "wrappingKeyId");
+    writingObjects("DestroyImportWrappingKey", (connection, session) -> {
+      ImportWrappingKeys.destroy(session, wrappingKeyId);
+      return null;
+    });
+  }
+
+  /**
+   * Unwraps in the token into the KMS key's token object (see {@link KeyImporter}). An unknown or
+   * destroyed wrapping key is {@link io.trent.core.error.KeyUnavailableException}.
+   */
+  @Override
+  public void importKey(KeyMaterialId id, String keyId, KeySpec spec, String wrappingKeyId,
+                        WrappingAlgorithm algorithm, byte[] encryptedKeyMaterial) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(wrappingKeyId, "wrappingKeyId");
+    Objects.requireNonNull(algorithm, "algorithm");
+    KeyImporter.keyLength(spec); // refuses asymmetric specs before touching the token
+    if (!supportedWrappingAlgorithms().contains(algorithm)) {
+      throw new KmsUnsupportedOperationException("WrappingAlgorithm " + algorithm + " is not supported by this HSM.");
+    }
+    writingObjects("ImportKeyMaterial", (connection, session) -> {
+      importer.importKey(session, id, keyId, spec, ImportWrappingKeys.privateKey(session, wrappingKeyId),
+          algorithm, encryptedKeyMaterial);
+      return null;
+    });
+  }
+
+  /**
    * True when the token answers C_GetTokenInfo and the anchor session is still logged in. A lost
    * login is repaired on the spot; a token that fails two checks in a row gets the module reset.
    */
@@ -319,15 +489,35 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   }
 
   private <T> T withKey(String operation, KeyMaterialId id, KeyWork<T> work) {
+    return withHandle(operation, id, connection -> connection.keys,
+        (session, key) -> work.run(session, key.operational()));
+  }
+
+  /** Resolves a key's handle(s) of one kind and runs work with them on a pooled session. */
+  private <H, T> T withHandle(String operation, KeyMaterialId id,
+                              Function<TokenConnection, KeyHandleCache<H>> kind, HandleWork<H, T> work) {
     return execute(operation, connection -> {
-      KeyHandle key = connection.keys.resolve(id);
+      KeyHandleCache<H> handles = kind.apply(connection);
+      H handle = handles.resolve(id);
       try {
-        return onPooledSession(connection, session -> work.run(session, key.operational()));
+        return onPooledSession(connection, session -> work.run(session, handle));
       } catch (PKCS11Exception e) {
         if (Pkcs11Recovery.after(e.getErrorCode(), false) == Pkcs11Recovery.RETRY_WITH_FRESH_HANDLE) {
-          connection.keys.forget(id, key);
+          handles.forget(id, handle);
         }
         throw e;
+      }
+    });
+  }
+
+  /** Runs token-object creation or destruction on a pooled session, one at a time per token. */
+  private <T> T writingObjects(String operation, ObjectWriteWork<T> work) {
+    return execute(operation, connection -> {
+      connection.objectWrites.acquire();
+      try {
+        return onPooledSession(connection, session -> work.run(connection, session));
+      } finally {
+        connection.objectWrites.release();
       }
     });
   }

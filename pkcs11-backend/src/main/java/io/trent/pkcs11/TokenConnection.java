@@ -18,15 +18,24 @@ final class TokenConnection implements AutoCloseable {
   final Token token;
   final AnchorSession anchor;
   final Pkcs11SessionPool pool;
+  final ObjectWriteLock objectWrites;
   final KmsKeyObjects keys;
+  final KmsKeyPairObjects keyPairs;
+  final HmacKeyObjects hmacKeys;
   final String description;
 
-  private TokenConnection(Token token, AnchorSession anchor, Pkcs11SessionPool pool,
-                          KmsKeyObjects keys, String description) {
+  private TokenConnection(Token token, AnchorSession anchor, Pkcs11SessionPool pool, boolean sessionCopies,
+                          ObjectWriteLock objectWrites, String description) {
     this.token = token;
     this.anchor = anchor;
     this.pool = pool;
-    this.keys = keys;
+    this.objectWrites = objectWrites;
+    this.keyPairs = new KmsKeyPairObjects(anchor);
+    this.hmacKeys = new HmacKeyObjects(anchor);
+    this.keys = new KmsKeyObjects(anchor, sessionCopies, objectWrites, id -> {
+      keyPairs.evict(id);
+      hmacKeys.evict(id);
+    });
     this.description = description;
   }
 
@@ -66,7 +75,7 @@ final class TokenConnection implements AutoCloseable {
         + ", library " + settings.library();
     return new TokenConnection(token, anchor,
         new Pkcs11SessionPool(token, settings.sessionPoolSize(), settings.borrowTimeout()),
-        new KmsKeyObjects(anchor, sessionCopies), description);
+        sessionCopies, new ObjectWriteLock(settings.borrowTimeout()), description);
   }
 
   /** Whether the token still answers C_GetTokenInfo. */

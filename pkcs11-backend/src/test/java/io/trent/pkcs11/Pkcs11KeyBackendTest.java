@@ -3,13 +3,17 @@ package io.trent.pkcs11;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_ALWAYS_SENSITIVE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_DERIVE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_EXTRACTABLE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_LABEL;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_NEVER_EXTRACTABLE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_PRIVATE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_SENSITIVE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_SIGN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_TOKEN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_UNWRAP;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VALUE_LEN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_WRAP;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
 
@@ -166,8 +170,14 @@ class Pkcs11KeyBackendTest {
       int tokenObjects = 0;
       for (long object : objects) {
         AttributeVector attributes = inspector.getAttrValues(object, CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE,
-            CKA_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE, CKA_VALUE_LEN, CKA_LABEL);
+            CKA_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE, CKA_VALUE_LEN, CKA_LABEL,
+            CKA_WRAP, CKA_UNWRAP, CKA_SIGN, CKA_DERIVE);
         assertThat(attributes.sensitive()).isTrue();
+        // SoftHSM2 defaults CKA_WRAP/UNWRAP/SIGN/VERIFY to true unless the template says otherwise.
+        assertThat(attributes.wrap()).isFalse();
+        assertThat(attributes.unwrap()).isFalse();
+        assertThat(attributes.sign()).isFalse();
+        assertThat(attributes.derive()).isFalse();
         assertThat(attributes.extractable()).isFalse();
         assertThat(attributes.alwaysSensitive()).isTrue();
         assertThat(attributes.neverExtractable()).isTrue();

@@ -1,6 +1,8 @@
 package io.trent.server;
 
+import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
+import io.trent.core.service.MaintenanceService;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
 import io.trent.metadata.jdbc.JdbcMetadataStore;
@@ -20,6 +22,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,17 +37,35 @@ import org.slf4j.LoggerFactory;
 public final class TrentServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrentServer.class);
 
+  /** How often scheduled deletion, expiry and automatic rotation are checked. */
+  private static final long MAINTENANCE_INTERVAL_SECONDS = 60;
+
   private final TrentConfig config;
   private final MetadataStore store;
   private final KeyBackend backend;
+  private final KmsServices services;
   private final KmsHttpServer http;
+  private final ScheduledExecutorService maintenance;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsHttpServer http) {
+  private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
+      KmsHttpServer http) {
     this.config = config;
     this.store = store;
     this.backend = backend;
+    this.services = services;
     this.http = http;
+    this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "trent-maintenance");
+      t.setDaemon(true);
+      return t;
+    });
+    maintenance.scheduleWithFixedDelay(this::runMaintenanceQuietly, MAINTENANCE_INTERVAL_SECONDS,
+        MAINTENANCE_INTERVAL_SECONDS, TimeUnit.SECONDS);
+  }
+
+  public static TrentServer start(TrentConfig config) {
+    return start(config, Clock.systemUTC(), KmsPolicy.DEFAULT);
   }
 
   /**
@@ -50,19 +73,21 @@ public final class TrentServer implements AutoCloseable {
    *
    * @throws ConfigException for a configuration or environment problem the operator must fix
    */
-  public static TrentServer start(TrentConfig config) {
+  public static TrentServer start(TrentConfig config, Clock clock, KmsPolicy policy) {
     warnAboutRiskyChoices(config);
     createDataDir(config);
     MetadataStore store = openStore(config.metadata(), config);
     KeyBackend backend = null;
     try {
       backend = openBackend(config);
-      KmsJsonProtocol protocol = new KmsJsonProtocol(
-          KmsServices.create(backend, store, config.identity(), Clock.systemUTC()));
+      KmsServices services = KmsServices.create(backend, store, config.identity(), clock, policy);
+      // Catch up on deletions, expiries and rotations that came due while the server was down.
+      logReport(services.maintenance().runDue());
+      KmsJsonProtocol protocol = new KmsJsonProtocol(services);
       KeyBackend hsm = backend;
       KmsHttpServer http = KmsHttpServer.start(config.server(), protocol::handle,
           () -> hsm.isHealthy() ? HealthStatus.up(hsm.describe()) : HealthStatus.down());
-      return new TrentServer(config, store, backend, http);
+      return new TrentServer(config, store, backend, services, http);
     } catch (RuntimeException | Error e) {
       closeQuietly(backend);
       closeQuietly(store);
@@ -79,6 +104,35 @@ public final class TrentServer implements AutoCloseable {
     return config;
   }
 
+  /** The KMS operations behind the HTTP listener (for operators' tools and tests). */
+  public KmsServices services() {
+    return services;
+  }
+
+  /** Runs scheduled deletion, expiry and rotation now, as the background schedule does. */
+  public MaintenanceService.Report runMaintenance() {
+    MaintenanceService.Report report = services.maintenance().runDue();
+    logReport(report);
+    return report;
+  }
+
+  private void runMaintenanceQuietly() {
+    try {
+      runMaintenance();
+    } catch (RuntimeException e) {
+      log.warn("Scheduled maintenance failed; it runs again in {} s", MAINTENANCE_INTERVAL_SECONDS, e);
+    }
+  }
+
+  private static void logReport(MaintenanceService.Report report) {
+    if (report.keysDestroyed() + report.keysRotated() + report.materialsExpired() + report.importTokensExpired()
+        + report.failures() > 0) {
+      log.info("Maintenance: {} key(s) destroyed, {} rotated, {} imported material(s) expired, {} import token(s) "
+          + "expired, {} failure(s)", report.keysDestroyed(), report.keysRotated(), report.materialsExpired(),
+          report.importTokensExpired(), report.failures());
+    }
+  }
+
   /**
    * Stops accepting requests, lets those in progress finish, then closes the backend (its
    * sessions and the PKCS#11 module) and the store. Idempotent.
@@ -88,7 +142,13 @@ public final class TrentServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    maintenance.shutdownNow();
     closeQuietly(http);
+    try {
+      maintenance.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closeQuietly(backend);
     closeQuietly(store);
     log.info("Trent stopped");

@@ -1,7 +1,11 @@
 package io.trent.core.catalog;
 
 import io.trent.core.key.Alias;
+import io.trent.core.key.ImportToken;
+import io.trent.core.key.KeyDestruction;
 import io.trent.core.key.KmsKey;
+import java.time.Instant;
+import java.util.List;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
 import java.util.Optional;
@@ -105,5 +109,42 @@ public final class KeyCatalog {
 
   public Page<Alias> listAliases(String targetKeyId, int limit, String marker) {
     return store.listAliases(targetKeyId, limit, marker);
+  }
+
+  /** Deletes a key for good (its HSM objects are already destroyed) and evicts it and its aliases. */
+  public void deleteKey(String keyId, Instant destroyedAt) {
+    synchronized (writeLock) {
+      store.deleteKey(keyId, destroyedAt);
+      keys.remove(keyId);
+      aliases.values().removeIf(a -> a.targetKeyId().equals(keyId));
+    }
+  }
+
+  public void recordDestruction(KeyDestruction destruction) {
+    store.recordDestruction(destruction);
+  }
+
+  public List<KeyDestruction> listDestructions(String keyId) {
+    return store.listDestructions(keyId);
+  }
+
+  public List<KmsKey> findKeysWithMaintenanceDue(Instant now) {
+    return store.findKeysWithMaintenanceDue(now);
+  }
+
+  public void insertImportToken(ImportToken token) {
+    store.insertImportToken(token);
+  }
+
+  public Optional<ImportToken> findImportToken(String tokenId) {
+    return store.findImportToken(tokenId);
+  }
+
+  public void deleteImportToken(String tokenId) {
+    store.deleteImportToken(tokenId);
+  }
+
+  public List<ImportToken> findExpiredImportTokens(Instant now) {
+    return store.findExpiredImportTokens(now);
   }
 }

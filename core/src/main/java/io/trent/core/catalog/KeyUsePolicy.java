@@ -39,6 +39,14 @@ public final class KeyUsePolicy {
     }
   }
 
+  /** Fails unless the key has the usage the operation needs. */
+  public static void requireUsage(KmsKey key, String arn, KeyUsage usage, String operation) {
+    if (key.keyUsage() != usage) {
+      throw new InvalidKeyUsageException(
+          arn + " key usage is " + key.keyUsage() + " which is not valid for " + operation + ".");
+    }
+  }
+
   /** Enabled, then symmetric ENCRYPT_DECRYPT. */
   public static void requireUsableForSymmetric(KmsKey key, String arn, String operation) {
     requireEnabled(key, arn);

@@ -1,7 +1,10 @@
 package io.trent.core.key;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,6 +21,12 @@ import java.util.Optional;
  * @param pendingWindowDays the deletion window in days, when PendingDeletion, else null
  * @param materials every material generation, oldest first; exactly one is current once the key has material
  * @param tags the resource tags, in insertion order
+ * @param publicKey an asymmetric key's public key (DER SubjectPublicKeyInfo), else null
+ * @param rotationPeriodDays the automatic rotation period, or null when automatic rotation is off
+ * @param nextRotationDate when automatic rotation next runs, or null when it is off
+ * @param onDemandRotations how many on-demand rotations the key has had
+ * @param expirationModel for imported material: whether it expires, else null
+ * @param validTo for expiring imported material: when it is deleted, else null
  */
 public record KmsKey(
     String keyId,
@@ -30,11 +39,54 @@ public record KmsKey(
     Instant deletionDate,
     Integer pendingWindowDays,
     List<KeyMaterial> materials,
-    List<Tag> tags) {
+    List<Tag> tags,
+    byte[] publicKey,
+    Integer rotationPeriodDays,
+    Instant nextRotationDate,
+    int onDemandRotations,
+    ExpirationModel expirationModel,
+    Instant validTo) {
 
   public KmsKey {
     materials = List.copyOf(materials);
     tags = List.copyOf(tags);
+    publicKey = publicKey == null ? null : publicKey.clone();
+  }
+
+  /** The public key, a copy: the record stays immutable. */
+  @Override
+  public byte[] publicKey() {
+    return publicKey == null ? null : publicKey.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KmsKey k && keyId.equals(k.keyId) && createdAt.equals(k.createdAt)
+        && description.equals(k.description) && keySpec == k.keySpec && keyUsage == k.keyUsage
+        && origin == k.origin && state == k.state && Objects.equals(deletionDate, k.deletionDate)
+        && Objects.equals(pendingWindowDays, k.pendingWindowDays) && materials.equals(k.materials)
+        && tags.equals(k.tags) && Arrays.equals(publicKey, k.publicKey)
+        && Objects.equals(rotationPeriodDays, k.rotationPeriodDays) && Objects.equals(nextRotationDate, k.nextRotationDate)
+        && onDemandRotations == k.onDemandRotations && expirationModel == k.expirationModel
+        && Objects.equals(validTo, k.validTo);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(keyId, createdAt, state, materials) * 31 + Arrays.hashCode(publicKey);
+  }
+
+  @Override
+  public String toString() {
+    return "KmsKey[" + keyId + ", " + keySpec + ", " + keyUsage + ", " + origin + ", " + state + "]";
+  }
+
+  /** A new key with no rotation, import or deletion state. */
+  public static KmsKey create(String keyId, Instant createdAt, String description, KeySpec keySpec,
+      KeyUsage keyUsage, Origin origin, KeyState state, List<KeyMaterial> materials, List<Tag> tags,
+      byte[] publicKey) {
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, null, null,
+        materials, tags, publicKey, null, null, 0, null, null);
   }
 
   /** The material new ciphertexts use. */
@@ -47,17 +99,52 @@ public record KmsKey(
   }
 
   public KmsKey withDescription(String newDescription) {
-    return new KmsKey(keyId, createdAt, newDescription, keySpec, keyUsage, origin, state,
-        deletionDate, pendingWindowDays, materials, tags);
+    return new KmsKey(keyId, createdAt, newDescription, keySpec, keyUsage, origin, state, deletionDate,
+        pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
+        onDemandRotations, expirationModel, validTo);
   }
 
   public KmsKey withTags(List<Tag> newTags) {
-    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state,
-        deletionDate, pendingWindowDays, materials, newTags);
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
+        pendingWindowDays, materials, newTags, publicKey, rotationPeriodDays, nextRotationDate,
+        onDemandRotations, expirationModel, validTo);
   }
 
   public KmsKey withState(KeyState newState, Instant newDeletionDate, Integer newPendingWindowDays) {
-    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, newState,
-        newDeletionDate, newPendingWindowDays, materials, tags);
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, newState, newDeletionDate,
+        newPendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
+        onDemandRotations, expirationModel, validTo);
+  }
+
+  public KmsKey withMaterials(List<KeyMaterial> newMaterials) {
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
+        pendingWindowDays, newMaterials, tags, publicKey, rotationPeriodDays, nextRotationDate,
+        onDemandRotations, expirationModel, validTo);
+  }
+
+  public KmsKey withRotation(Integer periodDays, Instant next) {
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
+        pendingWindowDays, materials, tags, publicKey, periodDays, next, onDemandRotations,
+        expirationModel, validTo);
+  }
+
+  public KmsKey withOnDemandRotations(int count) {
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
+        pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate, count,
+        expirationModel, validTo);
+  }
+
+  public KmsKey withImport(ExpirationModel model, Instant newValidTo) {
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
+        pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
+        onDemandRotations, model, newValidTo);
+  }
+
+  /** Adds material and makes it the current one. */
+  public KmsKey withNewCurrentMaterial(KeyMaterial material) {
+    List<KeyMaterial> updated = new ArrayList<>(materials.size() + 1);
+    materials.forEach(m -> updated.add(m.current() ? m.withCurrent(false) : m));
+    updated.add(material.withCurrent(true));
+    return withMaterials(updated);
   }
 }

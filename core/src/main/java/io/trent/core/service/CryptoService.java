@@ -16,12 +16,18 @@ import io.trent.core.error.InvalidCiphertextException;
 import io.trent.core.error.InvalidKeyUsageException;
 import io.trent.core.error.KmsUnsupportedOperationException;
 import io.trent.core.error.ValidationException;
+import io.trent.core.blob.EncryptionContext;
+import io.trent.core.error.KmsInvalidStateException;
 import io.trent.core.key.EncryptionAlgorithm;
+import io.trent.core.key.KeyMaterialId;
+import io.trent.core.key.KeySpec;
+import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.validation.ShapeValidator;
 import java.util.Arrays;
+import java.util.Map;
 
 /** Encrypt, Decrypt, ReEncrypt and GenerateRandom. */
 public final class CryptoService {
@@ -52,12 +58,10 @@ public final class CryptoService {
 
     KmsKey key = resolver.resolve(request.keyId());
     String arn = identity.keyArn(key.keyId());
-    KeyUsePolicy.requireUsableForSymmetric(key, arn, "Encrypt");
-    requireSymmetricAlgorithm(request.encryptionAlgorithm(), key);
+    Sealer sealer = sealer(key, arn, request.encryptionAlgorithm(), request.encryptionContext(), request.plaintext().length, "Encrypt");
     RequestChecks.dryRun(request.dryRun());
-
-    SymmetricCipher.Sealed sealed = cipher.encrypt(key, request.plaintext(), RequestChecks.context(request.encryptionContext()));
-    return new EncryptResult(sealed.blob(), arn, SYMMETRIC_DEFAULT);
+    Sealed sealed = sealer.seal(request.plaintext());
+    return new EncryptResult(sealed.blob(), arn, sealed.algorithm());
   }
 
   public DecryptResult decrypt(DecryptRequest request) {
@@ -68,10 +72,11 @@ public final class CryptoService {
         .enumValue("encryptionAlgorithm", request.encryptionAlgorithm(), EncryptionAlgorithm.class, EncryptionAlgorithm.AWS_ENUM_SET);
     RequestChecks.grantTokens(v, request.grantTokens()).validate();
 
-    Opened opened = open(request.ciphertextBlob(), request.keyId(), request.encryptionAlgorithm(), "Decrypt");
+    Opener opener = opener(request.ciphertextBlob(), request.keyId(), request.encryptionAlgorithm(),
+        request.encryptionContext(), "Decrypt");
     RequestChecks.dryRun(request.dryRun());
-    byte[] plaintext = cipher.decrypt(opened.key(), opened.blob(), RequestChecks.context(request.encryptionContext()));
-    return new DecryptResult(opened.arn(), plaintext, SYMMETRIC_DEFAULT, opened.blob().materialId().toHex());
+    Opened opened = opener.open();
+    return new DecryptResult(opened.arn(), opened.plaintext(), opened.algorithm(), opened.materialId());
   }
 
   public ReEncryptResult reEncrypt(ReEncryptRequest request) {
@@ -85,21 +90,122 @@ public final class CryptoService {
         .enumValue("destinationEncryptionAlgorithm", request.destinationEncryptionAlgorithm(), EncryptionAlgorithm.class, EncryptionAlgorithm.AWS_ENUM_SET);
     RequestChecks.grantTokens(v, request.grantTokens()).validate();
 
-    Opened source = open(request.ciphertextBlob(), request.sourceKeyId(), request.sourceEncryptionAlgorithm(), "ReEncryptFrom");
+    Opener opener = opener(request.ciphertextBlob(), request.sourceKeyId(), request.sourceEncryptionAlgorithm(),
+        request.sourceEncryptionContext(), "ReEncryptFrom");
     KmsKey destination = resolver.resolve(request.destinationKeyId());
     String destinationArn = identity.keyArn(destination.keyId());
-    KeyUsePolicy.requireUsableForSymmetric(destination, destinationArn, "ReEncryptTo");
-    requireSymmetricAlgorithm(request.destinationEncryptionAlgorithm(), destination);
+    // The plaintext length is unknown before decryption: RSA limits are checked again when sealing.
+    Sealer sealer = sealer(destination, destinationArn, request.destinationEncryptionAlgorithm(),
+        request.destinationEncryptionContext(), 0, "ReEncryptTo");
     RequestChecks.dryRun(request.dryRun());
 
-    byte[] plaintext = cipher.decrypt(source.key(), source.blob(), RequestChecks.context(request.sourceEncryptionContext()));
+    Opened opened = opener.open();
+    byte[] plaintext = opened.plaintext();
     try {
-      SymmetricCipher.Sealed sealed = cipher.encrypt(destination, plaintext, RequestChecks.context(request.destinationEncryptionContext()));
-      return new ReEncryptResult(sealed.blob(), source.arn(), destinationArn, SYMMETRIC_DEFAULT, SYMMETRIC_DEFAULT,
-          source.blob().materialId().toHex(), sealed.materialId().toHex());
+      sealer.checkLength(plaintext.length);
+      Sealed sealed = sealer.seal(plaintext);
+      return new ReEncryptResult(sealed.blob(), opened.arn(), destinationArn, opened.algorithm(), sealed.algorithm(),
+          opened.materialId(), sealed.materialId());
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
+  }
+
+  private record Sealed(byte[] blob, String algorithm, String materialId) {}
+
+  /** An encryption whose checks have passed; {@link #seal} does the work. */
+  private interface Sealer {
+    Sealed seal(byte[] plaintext);
+
+    void checkLength(int plaintextLength);
+  }
+
+  private record Opened(String arn, byte[] plaintext, String algorithm, String materialId) {}
+
+  /** A decryption whose checks have passed; {@link #open} does the work. */
+  private interface Opener {
+    Opened open();
+  }
+
+  /** Key state, usage, algorithm and size checks for encrypting under {@code key}, in AWS's order. */
+  private Sealer sealer(KmsKey key, String arn, String algorithm, Map<String, String> context, int length, String operation) {
+    KeyUsePolicy.requireEnabled(key, arn);
+    KeyUsePolicy.requireUsage(key, arn, KeyUsage.ENCRYPT_DECRYPT, operation);
+    if (key.keySpec() == KeySpec.SYMMETRIC_DEFAULT) {
+      requireSymmetricAlgorithm(algorithm, key);
+      EncryptionContext ec = RequestChecks.context(context);
+      return new Sealer() {
+        @Override
+        public Sealed seal(byte[] plaintext) {
+          SymmetricCipher.Sealed sealed = cipher.encrypt(key, plaintext, ec);
+          return new Sealed(sealed.blob(), SYMMETRIC_DEFAULT, sealed.materialId().toHex());
+        }
+
+        @Override
+        public void checkLength(int plaintextLength) {}
+      };
+    }
+    EncryptionAlgorithm rsa = rsaAlgorithm(algorithm, key);
+    requireNoContext(context, key);
+    KeyMaterialId material = materialOf(key, arn);
+    Sealer rsaSealer = new Sealer() {
+      @Override
+      public Sealed seal(byte[] plaintext) {
+        return new Sealed(backend.rsaEncrypt(material, rsa, plaintext), rsa.name(), null);
+      }
+
+      @Override
+      public void checkLength(int plaintextLength) {
+        int max = RsaLimits.maxPlaintext(key.keySpec(), rsa);
+        if (plaintextLength > max) {
+          throw new ValidationException("Algorithm " + rsa + " and key spec " + key.keySpec()
+              + " cannot encrypt data larger than " + max + " bytes.");
+        }
+      }
+    };
+    rsaSealer.checkLength(length);
+    return rsaSealer;
+  }
+
+  /** Identifies and checks the key of a ciphertext, in AWS's order; no decryption yet. */
+  private Opener opener(byte[] ciphertext, String requestedKeyId, String algorithm, Map<String, String> context, String operation) {
+    KmsKey requested = requestedKeyId == null ? null : resolver.resolve(requestedKeyId);
+    if (requested != null && requested.keySpec().isRsa() && requested.keyUsage() == KeyUsage.ENCRYPT_DECRYPT) {
+      String arn = identity.keyArn(requested.keyId());
+      KeyUsePolicy.requireEnabled(requested, arn);
+      EncryptionAlgorithm rsa = rsaAlgorithm(algorithm, requested);
+      requireNoContext(context, requested);
+      KeyMaterialId material = materialOf(requested, arn);
+      return () -> new Opened(arn, backend.rsaDecrypt(material, rsa, ciphertext), rsa.name(), null);
+    }
+    CiphertextBlob blob = CiphertextBlob.parse(ciphertext);
+    KmsKey key = catalog.findKey(blob.keyId()).orElseThrow(InvalidCiphertextException::new);
+    if (requested != null && !requested.keyId().equals(key.keyId())) {
+      throw new IncorrectKeyException(INCORRECT_KEY);
+    }
+    String arn = identity.keyArn(key.keyId());
+    KeyUsePolicy.requireUsableForSymmetric(key, arn, operation);
+    requireSymmetricAlgorithm(algorithm, key);
+    EncryptionContext ec = RequestChecks.context(context);
+    return () -> new Opened(arn, cipher.decrypt(key, blob, ec), SYMMETRIC_DEFAULT, blob.materialId().toHex());
+  }
+
+  private static EncryptionAlgorithm rsaAlgorithm(String algorithm, KmsKey key) {
+    if (EncryptionAlgorithm.RSAES_OAEP_SHA_1.name().equals(algorithm) || EncryptionAlgorithm.RSAES_OAEP_SHA_256.name().equals(algorithm)) {
+      return EncryptionAlgorithm.valueOf(algorithm);
+    }
+    String shown = algorithm == null ? SYMMETRIC_DEFAULT : algorithm;
+    throw new InvalidKeyUsageException("Algorithm " + shown + " is incompatible with key spec " + key.keySpec() + ".");
+  }
+
+  private static void requireNoContext(Map<String, String> context, KmsKey key) {
+    if (context != null && !context.isEmpty()) {
+      throw new ValidationException("EncryptionContext is not supported with key spec " + key.keySpec() + ".");
+    }
+  }
+
+  private static KeyMaterialId materialOf(KmsKey key, String arn) {
+    return key.currentMaterial().orElseThrow(() -> new KmsInvalidStateException(arn + " is pending import.")).id();
   }
 
   public byte[] generateRandom(GenerateRandomRequest request) {
@@ -111,22 +217,6 @@ public final class CryptoService {
       throw new KmsUnsupportedOperationException("Custom key stores are not supported by this server.");
     }
     return backend.generateRandom(request.numberOfBytes());
-  }
-
-  private record Opened(KmsKey key, String arn, CiphertextBlob blob) {}
-
-  /** Identifies and checks the key of a ciphertext, in AWS's order; no decryption yet. */
-  private Opened open(byte[] ciphertext, String requestedKeyId, String algorithm, String operation) {
-    KmsKey requested = requestedKeyId == null ? null : resolver.resolve(requestedKeyId);
-    CiphertextBlob blob = CiphertextBlob.parse(ciphertext);
-    KmsKey key = catalog.findKey(blob.keyId()).orElseThrow(InvalidCiphertextException::new);
-    if (requested != null && !requested.keyId().equals(key.keyId())) {
-      throw new IncorrectKeyException(INCORRECT_KEY);
-    }
-    String arn = identity.keyArn(key.keyId());
-    KeyUsePolicy.requireUsableForSymmetric(key, arn, operation);
-    requireSymmetricAlgorithm(algorithm, key);
-    return new Opened(key, arn, blob);
   }
 
   private static void requireSymmetricAlgorithm(String algorithm, KmsKey key) {

@@ -8,6 +8,7 @@ import io.trent.core.error.KmsException;
 import io.trent.core.error.KmsInvalidStateException;
 import io.trent.core.error.KmsUnsupportedOperationException;
 import io.trent.core.error.ValidationException;
+import io.trent.core.key.KeyDestruction;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeySpec;
@@ -95,22 +96,42 @@ public final class KeyService {
     }
     List<Tag> tags = TagRules.validate(request.tags());
     Origin origin = request.origin() == null ? Origin.AWS_KMS : Origin.valueOf(request.origin());
-    if (origin != Origin.AWS_KMS || request.customKeyStoreId() != null || request.xksKeyId() != null) {
-      throw new KmsUnsupportedOperationException("Origin " + origin + " is not supported by this server.");
+    if (request.customKeyStoreId() != null || request.xksKeyId() != null
+        || (origin != Origin.AWS_KMS && origin != Origin.EXTERNAL)) {
+      throw new KmsUnsupportedOperationException("Custom key stores are not supported by this server.");
     }
     if (request.multiRegion()) {
       throw new KmsUnsupportedOperationException("Multi-Region keys are not supported by this server.");
     }
-    if (spec != KeySpec.SYMMETRIC_DEFAULT) {
-      throw new KmsUnsupportedOperationException("KeySpec " + spec + " is not supported by this server yet.");
+    if (origin == Origin.EXTERNAL && spec != KeySpec.SYMMETRIC_DEFAULT && !spec.isHmac()) {
+      throw new KmsUnsupportedOperationException("Importing key material of KeySpec " + spec + " is not supported by this server.");
+    }
+    if (spec == KeySpec.SM2 || spec == KeySpec.ECC_NIST_EDWARDS25519 || spec.name().startsWith("ML_DSA")) {
+      throw new KmsUnsupportedOperationException("KeySpec " + spec + " is not supported by this HSM.");
+    }
+    if (usage == KeyUsage.KEY_AGREEMENT) {
+      throw new KmsUnsupportedOperationException("KeyUsage KEY_AGREEMENT is not supported by this server.");
     }
 
     String keyId = UUID.randomUUID().toString();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    String description = request.description() == null ? "" : request.description();
+    if (origin == Origin.EXTERNAL) {
+      KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.PendingImport, List.of(), tags, null);
+      catalog.insertKey(key);
+      return key;
+    }
     KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
-    backend.createSymmetricKey(materialId, keyId);
-    KmsKey key = new KmsKey(keyId, now, request.description() == null ? "" : request.description(), spec, usage,
-        origin, KeyState.Enabled, null, null, List.of(new KeyMaterial(materialId, now, true)), tags);
+    byte[] publicKey = null;
+    if (spec == KeySpec.SYMMETRIC_DEFAULT) {
+      backend.createSymmetricKey(materialId, keyId);
+    } else if (spec.isHmac()) {
+      backend.createHmacKey(materialId, keyId, spec);
+    } else {
+      publicKey = backend.createAsymmetricKey(materialId, keyId, spec, usage);
+    }
+    KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.Enabled,
+        List.of(KeyMaterial.initial(materialId, now)), tags, publicKey);
     try {
       catalog.insertKey(key);
     } catch (RuntimeException e) {
@@ -121,9 +142,18 @@ public final class KeyService {
     return key;
   }
 
+  /**
+   * DescribeKey. A key whose current material has no HSM object is reported Unavailable: the
+   * metadata says it exists, but the HSM cannot use it.
+   */
   public KmsKey describeKey(String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    return resolver.resolve(keyId);
+    KmsKey key = resolver.resolve(keyId);
+    if ((key.state() == KeyState.Enabled || key.state() == KeyState.Disabled)
+        && key.currentMaterial().map(m -> !backend.keyExists(m.id())).orElse(false)) {
+      return key.withState(KeyState.Unavailable, key.deletionDate(), key.pendingWindowDays());
+    }
+    return key;
   }
 
   public Page<KmsKey> listKeys(Integer limit, String marker) {
@@ -133,6 +163,12 @@ public final class KeyService {
         .pattern("marker", marker, MARKER)
         .validate();
     return catalog.listKeys(limit == null ? 100 : limit, marker);
+  }
+
+  /** The destruction records of a key (they outlive it): for operators and audits, not an AWS operation. */
+  public List<KeyDestruction> destructions(String keyId) {
+    ShapeValidator.create().keyId("keyId", keyId, true).validate();
+    return catalog.listDestructions(keyId);
   }
 
   public void enableKey(String keyId) {
@@ -170,7 +206,9 @@ public final class KeyService {
       if (current.state() != KeyState.PendingDeletion) {
         throw new KmsInvalidStateException(arn + " is not pending deletion.");
       }
-      return current.withState(KeyState.Disabled, null, null);
+      // Back to Disabled as in AWS; an imported-material key that has no material is PendingImport.
+      boolean hasMaterial = !current.materials().isEmpty();
+      return current.withState(hasMaterial ? KeyState.Disabled : KeyState.PendingImport, null, null);
     });
     return arn;
   }
@@ -183,6 +221,7 @@ public final class KeyService {
       case Enabled, Disabled -> current.state() == target ? current : current.withState(target, null, null);
       case PendingDeletion -> throw new KmsInvalidStateException(arn + " is pending deletion.");
       case PendingImport -> throw new KmsInvalidStateException(arn + " is pending import.");
+      case Unavailable -> throw new KmsInvalidStateException(arn + " is unavailable.");
       default -> throw new KmsInvalidStateException(arn + " is " + current.state() + ".");
     });
   }

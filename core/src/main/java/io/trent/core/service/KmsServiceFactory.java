@@ -1,5 +1,6 @@
 package io.trent.core.service;
 
+import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
@@ -12,16 +13,27 @@ import java.time.Clock;
 public final class KmsServiceFactory {
   private KmsServiceFactory() {}
 
-  public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock) {
+  public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
+      KmsPolicy policy) {
     KeyCatalog catalog = new KeyCatalog(store);
     KeyResolver resolver = new KeyResolver(catalog, identity);
-    SymmetricCipher cipher = new SymmetricCipher(backend);
+    EncryptionBudget budget = new EncryptionBudget(catalog, policy.gcmEncryptionsBeforeRotation(),
+        policy.encryptionReservationBlock());
+    SymmetricCipher cipher = new SymmetricCipher(backend, budget);
+    RotationService rotation = new RotationService(catalog, resolver, backend, identity, clock, policy);
+    budget.onExhausted(rotation::rotateForUsage);
+    ImportService imports = new ImportService(catalog, resolver, backend, identity, clock);
     return new KmsServices(
         new DataKeyService(resolver, cipher, backend, identity),
         new CryptoService(resolver, catalog, cipher, backend, identity),
         new KeyService(catalog, resolver, backend, identity, clock),
         new AliasService(catalog, resolver, identity, clock),
         new TagService(catalog, resolver, identity),
+        new SigningService(resolver, backend, identity),
+        new MacService(resolver, backend, identity),
+        rotation,
+        imports,
+        new MaintenanceService(catalog, backend, rotation, imports, clock),
         identity,
         backend);
   }

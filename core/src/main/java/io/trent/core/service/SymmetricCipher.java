@@ -16,9 +16,11 @@ import io.trent.core.spi.SealedBytes;
 /** Symmetric KMS-key encryption in the {@link CiphertextBlob} format, done by the key backend. */
 final class SymmetricCipher {
   private final KeyBackend backend;
+  private final EncryptionBudget budget;
 
-  SymmetricCipher(KeyBackend backend) {
+  SymmetricCipher(KeyBackend backend, EncryptionBudget budget) {
     this.backend = backend;
+    this.budget = budget;
   }
 
   /** A sealed ciphertext, and the material it was sealed under. */
@@ -62,9 +64,12 @@ final class SymmetricCipher {
         CiphertextBlob.aad(blob.header(), context));
   }
 
-  private static KeyMaterialId currentMaterial(KmsKey key) {
-    return key.currentMaterial()
+  /** The material a new ciphertext uses, with the encryption accounted for. */
+  private KeyMaterialId currentMaterial(KmsKey key) {
+    KeyMaterialId id = key.currentMaterial()
         .orElseThrow(() -> new KmsInternalException("key " + key.keyId() + " has no current key material"))
         .id();
+    budget.consume(key, id);
+    return id;
   }
 }

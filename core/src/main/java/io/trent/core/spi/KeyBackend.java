@@ -5,6 +5,7 @@ import io.trent.core.key.DataKeyPairSpec;
 import io.trent.core.key.EncryptionAlgorithm;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeySpec;
+import io.trent.core.key.KeyUsage;
 import io.trent.core.key.MacAlgorithm;
 import io.trent.core.key.SigningAlgorithm;
 import io.trent.core.key.WrappingAlgorithm;
@@ -80,11 +81,12 @@ public interface KeyBackend extends AutoCloseable {
 
   /**
    * Generates an RSA or EC KMS key pair in the HSM: the private key a non-extractable, sensitive
-   * token object, the public key a token object, both named by {@code id}.
+   * token object, the public key a token object, both named by {@code id}. The objects may do only
+   * what {@code usage} allows (sign/verify, or for RSA decrypt/encrypt), so the HSM enforces it too.
    *
    * @return the public key, DER SubjectPublicKeyInfo
    */
-  default byte[] createAsymmetricKey(KeyMaterialId id, String keyId, KeySpec spec) {
+  default byte[] createAsymmetricKey(KeyMaterialId id, String keyId, KeySpec spec, KeyUsage usage) {
     throw unsupported("KeySpec " + spec);
   }
 

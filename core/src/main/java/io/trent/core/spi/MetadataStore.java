@@ -1,7 +1,11 @@
 package io.trent.core.spi;
 
 import io.trent.core.key.Alias;
+import io.trent.core.key.ImportToken;
+import io.trent.core.key.KeyDestruction;
 import io.trent.core.key.KmsKey;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,6 +44,34 @@ public interface MetadataStore extends AutoCloseable {
 
   /** Aliases in name order, all of them or only those of {@code targetKeyId} when not null. */
   Page<Alias> listAliases(String targetKeyId, int limit, String marker);
+
+  /**
+   * Keys with work due at or before {@code now}: PendingDeletion with a DeletionDate reached, an
+   * automatic rotation date reached, or imported material whose ValidTo has passed.
+   */
+  List<KmsKey> findKeysWithMaintenanceDue(Instant now);
+
+  /**
+   * Deletes a key with its materials, tags, aliases and import tokens, and records the destruction of each of its
+   * materials (reason KEY_DELETED), in one transaction.
+   */
+  void deleteKey(String keyId, Instant destroyedAt);
+
+  /** Records that key material was destroyed while its key lives on (imported material deleted or expired). */
+  void recordDestruction(KeyDestruction destruction);
+
+  /** The destruction records of a key, oldest first; they outlive the key. */
+  List<KeyDestruction> listDestructions(String keyId);
+
+  /** Stores import parameters; the key must exist and the token id must be new (else KMSInternalException). */
+  void insertImportToken(ImportToken token);
+
+  Optional<ImportToken> findImportToken(String tokenId);
+
+  void deleteImportToken(String tokenId);
+
+  /** Import tokens whose validity ended at or before {@code now}. */
+  List<ImportToken> findExpiredImportTokens(Instant now);
 
   @Override
   void close();

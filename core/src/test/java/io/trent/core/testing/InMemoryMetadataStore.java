@@ -2,7 +2,11 @@ package io.trent.core.testing;
 
 import io.trent.core.error.InvalidMarkerException;
 import io.trent.core.key.Alias;
+import io.trent.core.key.ImportToken;
+import io.trent.core.key.KeyDestruction;
+import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
+import java.time.Instant;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
 import java.util.ArrayList;
@@ -16,6 +20,8 @@ import java.util.TreeMap;
 public final class InMemoryMetadataStore implements MetadataStore {
   private final Map<String, KmsKey> keys = new LinkedHashMap<>();
   private final TreeMap<String, Alias> aliases = new TreeMap<>();
+  private final List<KeyDestruction> destructions = new ArrayList<>();
+  private final Map<String, ImportToken> importTokens = new LinkedHashMap<>();
 
   @Override
   public synchronized void insertKey(KmsKey key) {
@@ -67,6 +73,54 @@ public final class InMemoryMetadataStore implements MetadataStore {
     int start = marker == null ? 0 : parse(marker);
     int end = Math.min(all.size(), start + limit);
     return new Page<>(all.subList(start, end), end < all.size() ? String.valueOf(end) : null);
+  }
+
+  @Override
+  public synchronized List<KmsKey> findKeysWithMaintenanceDue(Instant now) {
+    return keys.values().stream().filter(k ->
+        (k.state() == KeyState.PendingDeletion && !k.deletionDate().isAfter(now))
+            || (k.nextRotationDate() != null && !k.nextRotationDate().isAfter(now))
+            || (k.validTo() != null && !k.validTo().isAfter(now))).toList();
+  }
+
+  @Override
+  public synchronized void deleteKey(String keyId, Instant destroyedAt) {
+    KmsKey key = keys.remove(keyId);
+    if (key != null) {
+      key.materials().forEach(m -> destructions.add(new KeyDestruction(keyId, m.id(), destroyedAt, "KEY_DELETED")));
+      aliases.values().removeIf(a -> a.targetKeyId().equals(keyId));
+      importTokens.values().removeIf(t -> t.keyId().equals(keyId));
+    }
+  }
+
+  @Override
+  public synchronized void recordDestruction(KeyDestruction destruction) {
+    destructions.add(destruction);
+  }
+
+  @Override
+  public synchronized List<KeyDestruction> listDestructions(String keyId) {
+    return destructions.stream().filter(d -> d.keyId().equals(keyId)).toList();
+  }
+
+  @Override
+  public synchronized void insertImportToken(ImportToken token) {
+    importTokens.put(token.tokenId(), token);
+  }
+
+  @Override
+  public synchronized Optional<ImportToken> findImportToken(String tokenId) {
+    return Optional.ofNullable(importTokens.get(tokenId));
+  }
+
+  @Override
+  public synchronized void deleteImportToken(String tokenId) {
+    importTokens.remove(tokenId);
+  }
+
+  @Override
+  public synchronized List<ImportToken> findExpiredImportTokens(Instant now) {
+    return importTokens.values().stream().filter(t -> !t.validTo().isAfter(now)).toList();
   }
 
   @Override

@@ -38,6 +38,23 @@ public final class SoftwareKeyBackend implements KeyBackend {
   }
 
   @Override
+  public void createHmacKey(KeyMaterialId id, String keyId, io.trent.core.key.KeySpec spec) {
+    byte[] key = generateRandom(32);
+    keys.put(id, new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+  }
+
+  @Override
+  public byte[] mac(KeyMaterialId id, io.trent.core.key.MacAlgorithm algorithm, byte[] message) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(key(id));
+      return mac.doFinal(message);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
   public void destroyKey(KeyMaterialId id) {
     keys.remove(id);
   }

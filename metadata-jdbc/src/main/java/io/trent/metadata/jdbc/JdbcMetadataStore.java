@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.Alias;
+import io.trent.core.key.ExpirationModel;
+import io.trent.core.key.ImportToken;
+import io.trent.core.key.KeyDestruction;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeySpec;
@@ -11,7 +14,10 @@ import io.trent.core.key.KeyState;
 import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
+import io.trent.core.key.RotationType;
 import io.trent.core.key.Tag;
+import io.trent.core.key.WrappingAlgorithm;
+import io.trent.core.key.WrappingKeySpec;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
 import java.nio.file.Path;
@@ -48,28 +54,51 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private static final String KEY_COLUMNS = "k.seq, k.key_id, k.created_at, k.description, k.key_spec,"
-      + " k.key_usage, k.origin, k.key_state, k.deletion_date, k.pending_window_days";
+      + " k.key_usage, k.origin, k.key_state, k.deletion_date, k.pending_window_days, k.public_key,"
+      + " k.rotation_period_days, k.next_rotation_date, k.on_demand_rotations, k.expiration_model, k.valid_to";
   private static final String INSERT_KEY = "INSERT INTO keys (key_id, created_at, description, key_spec,"
-      + " key_usage, origin, key_state, deletion_date, pending_window_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + " key_usage, origin, key_state, deletion_date, pending_window_days, public_key, rotation_period_days,"
+      + " next_rotation_date, on_demand_rotations, expiration_model, valid_to)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE_KEY = "UPDATE keys SET description = ?, key_state = ?,"
-      + " deletion_date = ?, pending_window_days = ? WHERE key_id = ?";
+      + " deletion_date = ?, pending_window_days = ?, rotation_period_days = ?, next_rotation_date = ?,"
+      + " on_demand_rotations = ?, expiration_model = ?, valid_to = ? WHERE key_id = ?";
   private static final String SELECT_KEY = "SELECT " + KEY_COLUMNS + " FROM keys k WHERE k.key_id = ?";
   private static final String SELECT_KEYS_AFTER = "SELECT " + KEY_COLUMNS
       + " FROM keys k WHERE k.seq > ? ORDER BY k.seq FETCH FIRST ? ROWS ONLY";
+  private static final String LOCK_KEY = "SELECT key_id FROM keys WHERE key_id = ? FOR UPDATE";
+  private static final String DELETE_KEY = "DELETE FROM keys WHERE key_id = ?";
+
+  /**
+   * Keys with maintenance due: one index range scan per reason (ORs across columns would scan the
+   * table). Parameters: the PendingDeletion state, then now three times.
+   */
+  private static final String KEYS_DUE = "k.key_id IN ("
+      + "SELECT key_id FROM keys WHERE key_state = ? AND deletion_date <= ?"
+      + " UNION SELECT key_id FROM keys WHERE next_rotation_date <= ?"
+      + " UNION SELECT key_id FROM keys WHERE valid_to <= ?)";
+  private static final String SELECT_KEYS_DUE = "SELECT " + KEY_COLUMNS + " FROM keys k WHERE " + KEYS_DUE
+      + " ORDER BY k.seq";
+  private static final String KEYS_IN_SEQ_RANGE = "k.seq BETWEEN ? AND ?";
 
   private static final String INSERT_MATERIAL = "INSERT INTO key_materials (key_id, ordinal, material_id,"
-      + " created_at, is_current) VALUES (?, ?, ?, ?, ?)";
+      + " created_at, is_current, rotation_type, encryptions_reserved) VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String DELETE_MATERIALS = "DELETE FROM key_materials WHERE key_id = ?";
-  private static final String SELECT_MATERIALS = "SELECT m.key_id, m.material_id, m.created_at, m.is_current"
-      + " FROM key_materials m JOIN keys k ON k.key_id = m.key_id WHERE k.seq BETWEEN ? AND ?"
-      + " ORDER BY m.key_id, m.ordinal";
+  private static final String SELECT_KEY_MATERIAL_IDS =
+      "SELECT material_id FROM key_materials WHERE key_id = ? ORDER BY ordinal";
+  /** Followed by a condition on the keys k whose materials to read. */
+  private static final String SELECT_MATERIALS_WHERE = "SELECT m.key_id, m.material_id, m.created_at,"
+      + " m.is_current, m.rotation_type, m.encryptions_reserved"
+      + " FROM key_materials m JOIN keys k ON k.key_id = m.key_id WHERE ";
+  private static final String MATERIALS_ORDER = " ORDER BY m.key_id, m.ordinal";
 
   private static final String INSERT_TAG =
       "INSERT INTO key_tags (key_id, ordinal, tag_key, tag_value) VALUES (?, ?, ?, ?)";
   private static final String DELETE_TAGS = "DELETE FROM key_tags WHERE key_id = ?";
-  private static final String SELECT_TAGS = "SELECT t.key_id, t.tag_key, t.tag_value"
-      + " FROM key_tags t JOIN keys k ON k.key_id = t.key_id WHERE k.seq BETWEEN ? AND ?"
-      + " ORDER BY t.key_id, t.ordinal";
+  /** Followed by a condition on the keys k whose tags to read. */
+  private static final String SELECT_TAGS_WHERE = "SELECT t.key_id, t.tag_key, t.tag_value"
+      + " FROM key_tags t JOIN keys k ON k.key_id = t.key_id WHERE ";
+  private static final String TAGS_ORDER = " ORDER BY t.key_id, t.ordinal";
 
   private static final String ALIAS_COLUMNS = "alias_name, target_key_id, created_at, last_updated_at";
   private static final String INSERT_ALIAS = "INSERT INTO aliases (" + ALIAS_COLUMNS + ") VALUES (?, ?, ?, ?)";
@@ -81,13 +110,38 @@ public final class JdbcMetadataStore implements MetadataStore {
       + " FROM aliases WHERE alias_name > ? ORDER BY alias_name FETCH FIRST ? ROWS ONLY";
   private static final String SELECT_KEY_ALIASES_AFTER = "SELECT " + ALIAS_COLUMNS
       + " FROM aliases WHERE target_key_id = ? AND alias_name > ? ORDER BY alias_name FETCH FIRST ? ROWS ONLY";
+  private static final String DELETE_KEY_ALIASES = "DELETE FROM aliases WHERE target_key_id = ?";
+
+  private static final String INSERT_DESTRUCTION =
+      "INSERT INTO key_destructions (key_id, material_id, destroyed_at, reason) VALUES (?, ?, ?, ?)";
+  private static final String SELECT_DESTRUCTIONS = "SELECT key_id, material_id, destroyed_at, reason"
+      + " FROM key_destructions WHERE key_id = ? ORDER BY id";
+  private static final String KEY_DELETED = "KEY_DELETED";
+
+  private static final String TOKEN_COLUMNS =
+      "token_id, key_id, wrapping_key_id, wrapping_algorithm, wrapping_key_spec, valid_to";
+  private static final String INSERT_TOKEN = "INSERT INTO import_tokens (" + TOKEN_COLUMNS
+      + ") VALUES (?, ?, ?, ?, ?, ?)";
+  private static final String SELECT_TOKEN = "SELECT " + TOKEN_COLUMNS + " FROM import_tokens WHERE token_id = ?";
+  private static final String DELETE_TOKEN = "DELETE FROM import_tokens WHERE token_id = ?";
+  private static final String DELETE_KEY_TOKENS = "DELETE FROM import_tokens WHERE key_id = ?";
+  private static final String SELECT_EXPIRED_TOKENS = "SELECT " + TOKEN_COLUMNS
+      + " FROM import_tokens WHERE valid_to <= ? ORDER BY valid_to, token_id";
+
+  /**
+   * H2's own SNAPSHOT level ({@code org.h2.engine.Constants.TRANSACTION_SNAPSHOT}): one snapshot of
+   * every table from the transaction's first statement. H2's REPEATABLE READ snapshots only the
+   * tables of that statement and those linked to them by foreign keys; a later statement on any
+   * other table sees commits made in between.
+   */
+  private static final int H2_SNAPSHOT = 6;
 
   private final HikariDataSource dataSource;
-  private final boolean syncsCommits;
+  private final boolean h2;
 
-  private JdbcMetadataStore(HikariDataSource dataSource, boolean syncsCommits) {
+  private JdbcMetadataStore(HikariDataSource dataSource, boolean h2) {
     this.dataSource = dataSource;
-    this.syncsCommits = syncsCommits;
+    this.h2 = h2;
   }
 
   /** Opens (creating if needed) the database and applies Flyway migrations. */
@@ -131,15 +185,19 @@ public final class JdbcMetadataStore implements MetadataStore {
     Objects.requireNonNull(key, "key");
     write(connection -> {
       update(connection, INSERT_KEY, key.keyId(), key.createdAt(), key.description(), key.keySpec(),
-          key.keyUsage(), key.origin(), key.state(), key.deletionDate(), key.pendingWindowDays());
+          key.keyUsage(), key.origin(), key.state(), key.deletionDate(), key.pendingWindowDays(),
+          key.publicKey(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
+          key.expirationModel(), key.validTo());
       insertMaterialsAndTags(connection, key);
       return null;
     });
   }
 
   /**
-   * Replaces the description, state, deletion date, pending window, materials and tags; the key id,
-   * creation time, spec, usage and origin never change.
+   * Replaces the description, state, deletion date, pending window, rotation period and date,
+   * on-demand rotation count, expiration model, valid-to date, materials (with their rotation types
+   * and reserved encryption counts) and tags; the key id, creation time, spec, usage, origin and
+   * public key never change.
    *
    * @throws IllegalStateException when no key with that id is stored
    */
@@ -149,7 +207,8 @@ public final class JdbcMetadataStore implements MetadataStore {
     write(connection -> {
       // Updating the key row first locks it, so concurrent updates of one key apply one after the other.
       int updated = update(connection, UPDATE_KEY, key.description(), key.state(), key.deletionDate(),
-          key.pendingWindowDays(), key.keyId());
+          key.pendingWindowDays(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
+          key.expirationModel(), key.validTo(), key.keyId());
       if (updated == 0) {
         throw new IllegalStateException("No stored key " + key.keyId());
       }
@@ -238,13 +297,93 @@ public final class JdbcMetadataStore implements MetadataStore {
   }
 
   @Override
+  public List<KmsKey> findKeysWithMaintenanceDue(Instant now) {
+    Objects.requireNonNull(now, "now");
+    Object[] params = {KeyState.PendingDeletion, now, now, now};
+    return read(connection -> withMaterialsAndTags(connection,
+        query(connection, SELECT_KEYS_DUE, KeyRow::read, params), KEYS_DUE, params));
+  }
+
+  /**
+   * Deletes the key, its materials, tags, aliases and import tokens, recording a KEY_DELETED
+   * destruction per material (in material order), in one transaction; an absent key is a no-op.
+   */
+  @Override
+  public void deleteKey(String keyId, Instant destroyedAt) {
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(destroyedAt, "destroyedAt");
+    write(connection -> {
+      // Locking the key row first orders this after any update in flight, so every material is recorded.
+      if (query(connection, LOCK_KEY, resultSet -> resultSet.getString(1), keyId).isEmpty()) {
+        return null;
+      }
+      List<Object[]> destructions = new ArrayList<>();
+      for (String materialId : query(connection, SELECT_KEY_MATERIAL_IDS, resultSet -> resultSet.getString(1),
+          keyId)) {
+        destructions.add(new Object[] {keyId, materialId, destroyedAt, KEY_DELETED});
+      }
+      batch(connection, INSERT_DESTRUCTION, destructions);
+      update(connection, DELETE_KEY_ALIASES, keyId);
+      update(connection, DELETE_KEY_TOKENS, keyId);
+      update(connection, DELETE_TAGS, keyId);
+      update(connection, DELETE_MATERIALS, keyId);
+      update(connection, DELETE_KEY, keyId);
+      return null;
+    });
+  }
+
+  /** Records a destruction; its key need not be stored (records outlive keys). */
+  @Override
+  public void recordDestruction(KeyDestruction destruction) {
+    Objects.requireNonNull(destruction, "destruction");
+    write(connection -> update(connection, INSERT_DESTRUCTION, destruction.keyId(),
+        destruction.materialId().toHex(), destruction.destroyedAt(), destruction.reason()));
+  }
+
+  @Override
+  public List<KeyDestruction> listDestructions(String keyId) {
+    Objects.requireNonNull(keyId, "keyId");
+    return read(connection -> query(connection, SELECT_DESTRUCTIONS, JdbcMetadataStore::destruction, keyId));
+  }
+
+  /** Stores an import token; its key must be stored (a foreign key checks it) and its id unused. */
+  @Override
+  public void insertImportToken(ImportToken token) {
+    Objects.requireNonNull(token, "token");
+    write(connection -> update(connection, INSERT_TOKEN, token.tokenId(), token.keyId(), token.wrappingKeyId(),
+        token.wrappingAlgorithm(), token.wrappingKeySpec(), token.validTo()));
+  }
+
+  @Override
+  public Optional<ImportToken> findImportToken(String tokenId) {
+    Objects.requireNonNull(tokenId, "tokenId");
+    return read(connection -> query(connection, SELECT_TOKEN, JdbcMetadataStore::importToken, tokenId)
+        .stream().findFirst());
+  }
+
+  /** Deletes an import token; an absent one is a no-op. */
+  @Override
+  public void deleteImportToken(String tokenId) {
+    Objects.requireNonNull(tokenId, "tokenId");
+    write(connection -> update(connection, DELETE_TOKEN, tokenId));
+  }
+
+  /** Tokens valid until {@code now} or earlier, soonest expired first. */
+  @Override
+  public List<ImportToken> findExpiredImportTokens(Instant now) {
+    Objects.requireNonNull(now, "now");
+    return read(connection -> query(connection, SELECT_EXPIRED_TOKENS, JdbcMetadataStore::importToken, now));
+  }
+
+  @Override
   public void close() {
     dataSource.close();
   }
 
   private <T> T read(SqlWork<T> work) {
     // One snapshot across the key, material and tag queries, so a concurrent update is never half seen.
-    return transaction(Connection.TRANSACTION_REPEATABLE_READ, false, work);
+    // PostgreSQL's REPEATABLE READ is a snapshot; H2's only covers tables linked by foreign keys (see H2_SNAPSHOT).
+    return transaction(h2 ? H2_SNAPSHOT : Connection.TRANSACTION_REPEATABLE_READ, false, work);
   }
 
   private <T> T write(SqlWork<T> work) {
@@ -263,7 +402,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         rollback(connection, e);
         throw e;
       }
-      if (durable && syncsCommits) {
+      if (durable && h2) {
         try (Statement statement = connection.createStatement()) {
           statement.execute("CHECKPOINT SYNC");
         }
@@ -291,39 +430,46 @@ public final class JdbcMetadataStore implements MetadataStore {
   }
 
   private static void insertMaterialsAndTags(Connection connection, KmsKey key) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(INSERT_MATERIAL)) {
-      int ordinal = 0;
-      for (KeyMaterial material : key.materials()) {
-        bind(statement, key.keyId(), ordinal++, material.id().toHex(), material.createdAt(), material.current());
-        statement.addBatch();
-      }
-      statement.executeBatch();
+    List<Object[]> materials = new ArrayList<>();
+    for (KeyMaterial material : key.materials()) {
+      materials.add(new Object[] {key.keyId(), materials.size(), material.id().toHex(), material.createdAt(),
+          material.current(), material.rotationType(), material.encryptionsReserved()});
     }
-    try (PreparedStatement statement = connection.prepareStatement(INSERT_TAG)) {
-      int ordinal = 0;
-      for (Tag tag : key.tags()) {
-        bind(statement, key.keyId(), ordinal++, tag.key(), tag.value());
-        statement.addBatch();
-      }
-      statement.executeBatch();
+    batch(connection, INSERT_MATERIAL, materials);
+    List<Object[]> tags = new ArrayList<>();
+    for (Tag tag : key.tags()) {
+      tags.add(new Object[] {key.keyId(), tags.size(), tag.key(), tag.value()});
     }
+    batch(connection, INSERT_TAG, tags);
   }
 
-  /** Completes key rows, which are in creation order, with their materials and tags. */
+  /** Completes key rows, which are a run of consecutive keys in creation order, with their materials and tags. */
   private static List<KmsKey> withMaterialsAndTags(Connection connection, List<KeyRow> rows)
       throws SQLException {
     if (rows.isEmpty()) {
       return List.of();
     }
-    long firstSeq = rows.get(0).seq();
-    long lastSeq = rows.get(rows.size() - 1).seq();
+    return withMaterialsAndTags(connection, rows, KEYS_IN_SEQ_RANGE, rows.get(0).seq(),
+        rows.get(rows.size() - 1).seq());
+  }
+
+  /**
+   * Completes key rows with the materials and tags of the keys k that {@code keyCondition} selects,
+   * which must include every key of {@code rows}.
+   */
+  private static List<KmsKey> withMaterialsAndTags(Connection connection, List<KeyRow> rows,
+      String keyCondition, Object... params) throws SQLException {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
     Map<String, List<KeyMaterial>> materials = new HashMap<>();
-    for (Owned<KeyMaterial> material : query(connection, SELECT_MATERIALS, JdbcMetadataStore::material,
-        firstSeq, lastSeq)) {
+    for (Owned<KeyMaterial> material : query(connection, SELECT_MATERIALS_WHERE + keyCondition + MATERIALS_ORDER,
+        JdbcMetadataStore::material, params)) {
       materials.computeIfAbsent(material.keyId(), id -> new ArrayList<>()).add(material.value());
     }
     Map<String, List<Tag>> tags = new HashMap<>();
-    for (Owned<Tag> tag : query(connection, SELECT_TAGS, JdbcMetadataStore::tag, firstSeq, lastSeq)) {
+    for (Owned<Tag> tag : query(connection, SELECT_TAGS_WHERE + keyCondition + TAGS_ORDER, JdbcMetadataStore::tag,
+        params)) {
       tags.computeIfAbsent(tag.keyId(), id -> new ArrayList<>()).add(tag.value());
     }
     return rows.stream()
@@ -368,6 +514,19 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
   }
 
+  private static void batch(Connection connection, String sql, List<Object[]> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (Object[] row : rows) {
+        bind(statement, row);
+        statement.addBatch();
+      }
+      statement.executeBatch();
+    }
+  }
+
   private static void bind(PreparedStatement statement, Object... params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
       Object param = params[i];
@@ -391,10 +550,29 @@ public final class JdbcMetadataStore implements MetadataStore {
         instant(resultSet, "created_at"), instant(resultSet, "last_updated_at"));
   }
 
+  private static <E extends Enum<E>> E enumOrNull(ResultSet resultSet, String column, Class<E> type)
+      throws SQLException {
+    String name = resultSet.getString(column);
+    return name == null ? null : Enum.valueOf(type, name);
+  }
+
   private static Owned<KeyMaterial> material(ResultSet resultSet) throws SQLException {
     return new Owned<>(resultSet.getString("key_id"), new KeyMaterial(
         KeyMaterialId.fromHex(resultSet.getString("material_id")), instant(resultSet, "created_at"),
-        resultSet.getBoolean("is_current")));
+        resultSet.getBoolean("is_current"), enumOrNull(resultSet, "rotation_type", RotationType.class),
+        resultSet.getLong("encryptions_reserved")));
+  }
+
+  private static KeyDestruction destruction(ResultSet resultSet) throws SQLException {
+    return new KeyDestruction(resultSet.getString("key_id"), KeyMaterialId.fromHex(resultSet.getString("material_id")),
+        instant(resultSet, "destroyed_at"), resultSet.getString("reason"));
+  }
+
+  private static ImportToken importToken(ResultSet resultSet) throws SQLException {
+    return new ImportToken(resultSet.getString("token_id"), resultSet.getString("key_id"),
+        resultSet.getString("wrapping_key_id"),
+        WrappingAlgorithm.valueOf(resultSet.getString("wrapping_algorithm")),
+        WrappingKeySpec.valueOf(resultSet.getString("wrapping_key_spec")), instant(resultSet, "valid_to"));
   }
 
   private static Owned<Tag> tag(ResultSet resultSet) throws SQLException {
@@ -417,7 +595,9 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   /** A keys row: a key without its materials and tags, plus its creation sequence number. */
   private record KeyRow(long seq, String keyId, Instant createdAt, String description, KeySpec keySpec,
-      KeyUsage keyUsage, Origin origin, KeyState state, Instant deletionDate, Integer pendingWindowDays) {
+      KeyUsage keyUsage, Origin origin, KeyState state, Instant deletionDate, Integer pendingWindowDays,
+      byte[] publicKey, Integer rotationPeriodDays, Instant nextRotationDate, int onDemandRotations,
+      ExpirationModel expirationModel, Instant validTo) {
 
     static KeyRow read(ResultSet resultSet) throws SQLException {
       return new KeyRow(
@@ -430,12 +610,19 @@ public final class JdbcMetadataStore implements MetadataStore {
           Origin.valueOf(resultSet.getString("origin")),
           KeyState.valueOf(resultSet.getString("key_state")),
           instant(resultSet, "deletion_date"),
-          resultSet.getObject("pending_window_days", Integer.class));
+          resultSet.getObject("pending_window_days", Integer.class),
+          resultSet.getBytes("public_key"),
+          resultSet.getObject("rotation_period_days", Integer.class),
+          instant(resultSet, "next_rotation_date"),
+          resultSet.getInt("on_demand_rotations"),
+          enumOrNull(resultSet, "expiration_model", ExpirationModel.class),
+          instant(resultSet, "valid_to"));
     }
 
     KmsKey toKey(List<KeyMaterial> materials, List<Tag> tags) {
       return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
-          pendingWindowDays, materials, tags);
+          pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate, onDemandRotations,
+          expirationModel, validTo);
     }
   }
 }

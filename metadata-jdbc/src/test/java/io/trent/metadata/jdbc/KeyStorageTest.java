@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trent.core.key.Alias;
+import io.trent.core.key.ExpirationModel;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeySpec;
 import io.trent.core.key.KeyState;
 import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
+import io.trent.core.key.RotationType;
 import io.trent.core.key.Tag;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,39 +40,74 @@ class KeyStorageTest {
 
   @Test
   void roundTripsEveryField() {
+    byte[] publicKey = SampleKeys.publicKey(550);
     KmsKey key = new KmsKey("1234abcd-12ab-34cd-56ef-1234567890ab", T0, "payroll signing key",
-        KeySpec.RSA_2048, KeyUsage.SIGN_VERIFY, Origin.EXTERNAL, KeyState.PendingDeletion,
+        KeySpec.RSA_4096, KeyUsage.SIGN_VERIFY, Origin.EXTERNAL, KeyState.PendingDeletion,
         T0.plus(Duration.ofDays(7)), 7,
         List.of(
-            new KeyMaterial(SampleKeys.materialId(1), T0, false),
-            new KeyMaterial(SampleKeys.materialId(2), T0.plusSeconds(60), true),
-            new KeyMaterial(SampleKeys.materialId(3), T0.plusSeconds(120), false)),
-        List.of(new Tag("zeta", "last by name"), new Tag("alpha", ""), new Tag("mid", "ünïcødé")));
+            new KeyMaterial(SampleKeys.materialId(1), T0, false, null, 0),
+            new KeyMaterial(SampleKeys.materialId(2), T0.plusSeconds(60), true, RotationType.AUTOMATIC,
+                Long.MAX_VALUE),
+            new KeyMaterial(SampleKeys.materialId(3), T0.plusSeconds(120), false, RotationType.ON_DEMAND,
+                4_294_967_296L)),
+        List.of(new Tag("zeta", "last by name"), new Tag("alpha", ""), new Tag("mid", "ünïcødé")),
+        publicKey, 365, T0.plus(Duration.ofDays(365)), 3, ExpirationModel.KEY_MATERIAL_EXPIRES,
+        Instant.parse("2031-01-02T03:04:05.678901Z"));
 
     store.insertKey(key);
 
-    assertThat(store.findKey(key.keyId())).contains(key);
-    assertThat(store.findKey(key.keyId()).orElseThrow().currentMaterial().orElseThrow().id())
-        .isEqualTo(SampleKeys.materialId(2));
+    KmsKey found = store.findKey(key.keyId()).orElseThrow();
+    // KmsKey's equals compares the public key array by identity, so compare field by field.
+    assertThat(found).usingRecursiveComparison().isEqualTo(key);
+    assertThat(found.publicKey()).hasSize(550).isEqualTo(SampleKeys.publicKey(550));
+    assertThat(found.currentMaterial().orElseThrow().id()).isEqualTo(SampleKeys.materialId(2));
+    assertThat(found.materials()).extracting(KeyMaterial::rotationType)
+        .containsExactly(null, RotationType.AUTOMATIC, RotationType.ON_DEMAND);
+    assertThat(found.materials()).extracting(KeyMaterial::encryptionsReserved)
+        .containsExactly(0L, Long.MAX_VALUE, 4_294_967_296L);
   }
 
   @Test
-  void roundTripsNullDeletionDateAndEmptyMaterialsAndTags() {
-    KmsKey key = new KmsKey("pending-import", T0, "", KeySpec.SYMMETRIC_DEFAULT,
-        KeyUsage.ENCRYPT_DECRYPT, Origin.EXTERNAL, KeyState.PendingImport, null, null, List.of(), List.of());
+  void roundTripsNullOptionalFieldsAndEmptyMaterialsAndTags() {
+    KmsKey key = KmsKey.create("pending-import", T0, "", KeySpec.SYMMETRIC_DEFAULT,
+        KeyUsage.ENCRYPT_DECRYPT, Origin.EXTERNAL, KeyState.PendingImport, List.of(), List.of(), null);
 
     store.insertKey(key);
 
-    assertThat(store.findKey("pending-import")).contains(key);
+    KmsKey found = store.findKey("pending-import").orElseThrow();
+    assertThat(found).isEqualTo(key);
+    assertThat(found.publicKey()).isNull();
+    assertThat(found.rotationPeriodDays()).isNull();
+    assertThat(found.nextRotationDate()).isNull();
+    assertThat(found.onDemandRotations()).isZero();
+    assertThat(found.expirationModel()).isNull();
+    assertThat(found.validTo()).isNull();
+  }
+
+  @Test
+  void roundTripsAnEmptyPublicKeyAndTheOtherExpirationModel() {
+    KmsKey key = KmsKey.create("empty-der", T0, "", KeySpec.ECC_NIST_P256, KeyUsage.SIGN_VERIFY,
+        Origin.EXTERNAL, KeyState.Enabled, List.of(KeyMaterial.initial(SampleKeys.materialId(5), T0)), List.of(),
+        new byte[0]).withImport(ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE, null);
+
+    store.insertKey(key);
+
+    KmsKey found = store.findKey("empty-der").orElseThrow();
+    assertThat(found).usingRecursiveComparison().isEqualTo(key);
+    assertThat(found.publicKey()).isNotNull().isEmpty();
   }
 
   @Test
   void readsBackMillisecondAndMicrosecondInstantsEqual() {
     Instant millis = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Instant micros = Instant.parse("2030-12-31T23:59:59.123456Z");
-    KmsKey key = new KmsKey("precise", millis, "", KeySpec.HMAC_256, KeyUsage.GENERATE_VERIFY_MAC,
-        Origin.AWS_KMS, KeyState.PendingDeletion, micros, 30,
-        List.of(new KeyMaterial(SampleKeys.materialId(9), micros, true)), List.of());
+    Instant nanos = Instant.parse("2031-06-30T12:00:00.123456789Z");
+    KmsKey key = KmsKey.create("precise", millis, "", KeySpec.HMAC_256, KeyUsage.GENERATE_VERIFY_MAC,
+        Origin.AWS_KMS, KeyState.PendingDeletion, List.of(KeyMaterial.initial(SampleKeys.materialId(9), micros)),
+        List.of(), null)
+        .withState(KeyState.PendingDeletion, micros, 30)
+        .withRotation(90, micros)
+        .withImport(ExpirationModel.KEY_MATERIAL_EXPIRES, nanos);
     store.insertKey(key);
     store.insertAlias(new Alias("alias/precise", "precise", millis, micros));
 
@@ -78,6 +115,9 @@ class KeyStorageTest {
     assertThat(found.createdAt()).isEqualTo(millis);
     assertThat(found.deletionDate()).isEqualTo(micros);
     assertThat(found.materials().get(0).createdAt()).isEqualTo(micros);
+    assertThat(found.nextRotationDate()).isEqualTo(micros);
+    // Stored to the microsecond, truncated: never later than the instant given.
+    assertThat(found.validTo()).isEqualTo(Instant.parse("2031-06-30T12:00:00.123456Z"));
     assertThat(store.findAlias("alias/precise"))
         .contains(new Alias("alias/precise", "precise", millis, micros));
   }
@@ -94,17 +134,16 @@ class KeyStorageTest {
     KmsKey rotated = new KmsKey("rotating", T0, "now rotated", KeySpec.SYMMETRIC_DEFAULT,
         KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS, KeyState.PendingDeletion, T0.plus(Duration.ofDays(30)), 30,
         List.of(
-            new KeyMaterial(original.materials().get(0).id(), T0, false),
-            new KeyMaterial(SampleKeys.materialId(42), T0.plusSeconds(3600), true)),
-        List.of(new Tag("team", "payments"), new Tag("env", "prod")));
+            original.materials().get(0).withCurrent(false).withEncryptionsReserved(1_000_000),
+            new KeyMaterial(SampleKeys.materialId(42), T0.plusSeconds(3600), true, RotationType.ON_DEMAND, 4096)),
+        List.of(new Tag("team", "payments"), new Tag("env", "prod")),
+        null, 180, T0.plus(Duration.ofDays(180)), 1, null, null);
 
     store.updateKey(rotated);
     assertThat(store.findKey("rotating")).contains(rotated);
 
-    KmsKey cancelled = rotated.withState(KeyState.Disabled, null, null);
-    store.updateKey(new KmsKey(cancelled.keyId(), cancelled.createdAt(), cancelled.description(),
-        cancelled.keySpec(), cancelled.keyUsage(), cancelled.origin(), cancelled.state(), null, null,
-        cancelled.materials(), List.of(new Tag("env", "prod"))));
+    KmsKey cancelled = rotated.withState(KeyState.Disabled, null, null).withTags(List.of(new Tag("env", "prod")));
+    store.updateKey(cancelled);
     KmsKey found = store.findKey("rotating").orElseThrow();
     assertThat(found.state()).isEqualTo(KeyState.Disabled);
     assertThat(found.deletionDate()).isNull();
@@ -114,14 +153,85 @@ class KeyStorageTest {
   }
 
   @Test
-  void updateKeepsImmutableFields() {
-    KmsKey original = SampleKeys.key("fixed");
+  void updateReplacesRotationFields() {
+    KmsKey original = SampleKeys.key("auto");
     store.insertKey(original);
 
-    store.updateKey(new KmsKey("fixed", T0.plusSeconds(1), "", KeySpec.RSA_4096, KeyUsage.SIGN_VERIFY,
-        Origin.EXTERNAL, KeyState.Enabled, null, null, original.materials(), List.of()));
+    KmsKey enabled = original.withRotation(365, T0.plus(Duration.ofDays(365)));
+    store.updateKey(enabled);
+    assertThat(store.findKey("auto")).contains(enabled);
 
-    assertThat(store.findKey("fixed")).contains(original);
+    // An automatic rotation, then an on-demand one, then automatic rotation off.
+    KmsKey automatic = enabled
+        .withNewCurrentMaterial(new KeyMaterial(SampleKeys.materialId(100), T0.plus(Duration.ofDays(365)), true,
+            RotationType.AUTOMATIC, 0))
+        .withRotation(365, T0.plus(Duration.ofDays(730)));
+    store.updateKey(automatic);
+    assertThat(store.findKey("auto")).contains(automatic);
+
+    KmsKey onDemand = automatic
+        .withNewCurrentMaterial(new KeyMaterial(SampleKeys.materialId(101), T0.plus(Duration.ofDays(400)), true,
+            RotationType.ON_DEMAND, 0))
+        .withOnDemandRotations(1);
+    store.updateKey(onDemand);
+    KmsKey off = onDemand.withRotation(null, null);
+    store.updateKey(off);
+
+    KmsKey found = store.findKey("auto").orElseThrow();
+    assertThat(found).isEqualTo(off);
+    assertThat(found.rotationPeriodDays()).isNull();
+    assertThat(found.nextRotationDate()).isNull();
+    assertThat(found.onDemandRotations()).isEqualTo(1);
+    assertThat(found.materials()).extracting(KeyMaterial::rotationType)
+        .containsExactly(null, RotationType.AUTOMATIC, RotationType.ON_DEMAND);
+    assertThat(found.currentMaterial().orElseThrow().id()).isEqualTo(SampleKeys.materialId(101));
+  }
+
+  @Test
+  void updateReplacesImportFieldsAndReservedEncryptions() {
+    KmsKey pending = KmsKey.create("byok", T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+        Origin.EXTERNAL, KeyState.PendingImport, List.of(), List.of(), null);
+    store.insertKey(pending);
+
+    Instant validTo = T0.plus(Duration.ofDays(30));
+    KmsKey imported = pending.withState(KeyState.Enabled, null, null)
+        .withMaterials(List.of(KeyMaterial.initial(SampleKeys.materialId(7), T0.plusSeconds(5))))
+        .withImport(ExpirationModel.KEY_MATERIAL_EXPIRES, validTo);
+    store.updateKey(imported);
+    assertThat(store.findKey("byok")).contains(imported);
+
+    KmsKey reserved = imported.withMaterials(List.of(imported.materials().get(0).withEncryptionsReserved(65_536)));
+    store.updateKey(reserved);
+    assertThat(store.findKey("byok").orElseThrow().materials().get(0).encryptionsReserved()).isEqualTo(65_536);
+
+    KmsKey reimported = reserved.withImport(ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE, null);
+    store.updateKey(reimported);
+    KmsKey found = store.findKey("byok").orElseThrow();
+    assertThat(found).isEqualTo(reimported);
+    assertThat(found.expirationModel()).isEqualTo(ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE);
+    assertThat(found.validTo()).isNull();
+
+    KmsKey expired = reimported.withState(KeyState.PendingImport, null, null).withMaterials(List.of())
+        .withImport(null, null);
+    store.updateKey(expired);
+    assertThat(store.findKey("byok")).contains(expired);
+  }
+
+  @Test
+  void updateKeepsImmutableFields() {
+    KmsKey original = KmsKey.create("fixed", T0, "", KeySpec.ECC_NIST_P384, KeyUsage.SIGN_VERIFY,
+        Origin.AWS_KMS, KeyState.Enabled, List.of(KeyMaterial.initial(SampleKeys.materialId(8), T0)), List.of(),
+        SampleKeys.publicKey(120));
+    store.insertKey(original);
+
+    store.updateKey(KmsKey.create("fixed", T0.plusSeconds(1), "", KeySpec.RSA_4096, KeyUsage.ENCRYPT_DECRYPT,
+        Origin.EXTERNAL, KeyState.Enabled, original.materials(), List.of(), SampleKeys.publicKey(550)));
+    KmsKey found = store.findKey("fixed").orElseThrow();
+    assertThat(found).usingRecursiveComparison().isEqualTo(original);
+
+    store.updateKey(KmsKey.create("fixed", T0, "", KeySpec.ECC_NIST_P384, KeyUsage.SIGN_VERIFY, Origin.AWS_KMS,
+        KeyState.Enabled, original.materials(), List.of(), null).withDescription("no public key in the update"));
+    assertThat(store.findKey("fixed").orElseThrow().publicKey()).isEqualTo(SampleKeys.publicKey(120));
   }
 
   @Test

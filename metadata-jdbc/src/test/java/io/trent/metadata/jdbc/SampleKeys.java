@@ -23,9 +23,17 @@ final class SampleKeys {
   }
 
   static KmsKey key(String keyId) {
-    return new KmsKey(keyId, T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS,
-        KeyState.Enabled, null, null, List.of(new KeyMaterial(materialId(keyId.hashCode()), T0, true)),
-        List.of());
+    return KmsKey.create(keyId, T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS,
+        KeyState.Enabled, List.of(KeyMaterial.initial(materialId(keyId.hashCode()), T0)), List.of(), null);
+  }
+
+  /** Stand-in DER bytes of the given length, every byte value represented. */
+  static byte[] publicKey(int length) {
+    byte[] bytes = new byte[length];
+    for (int i = 0; i < length; i++) {
+      bytes[i] = (byte) (i * 7 + 0x30);
+    }
+    return bytes;
   }
 
   static KeyMaterialId materialId(int seed) {

@@ -61,6 +61,19 @@ final class JsonRequest {
     return n.booleanValue();
   }
 
+  /** A timestamp member: epoch seconds, possibly fractional, as the AWS SDKs send them. */
+  java.time.Instant timestamp(String name) {
+    JsonNode n = member(name);
+    if (n == null) {
+      return null;
+    }
+    if (!n.isNumber()) {
+      throw wrongType(name, "a timestamp in epoch seconds");
+    }
+    java.math.BigDecimal seconds = n.decimalValue();
+    return java.time.Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
+  }
+
   /** A blob member: standard base64 text. */
   byte[] blob(String name) {
     String text = string(name);

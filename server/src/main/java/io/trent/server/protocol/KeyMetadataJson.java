@@ -1,12 +1,13 @@
 package io.trent.server.protocol;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.key.KeySpec;
 import io.trent.core.key.KeyState;
-import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.ServiceIdentity;
+import io.trent.core.service.KeyAlgorithms;
 
 /** The KeyMetadata structure of CreateKey and DescribeKey, with exactly the fields AWS returns. */
 final class KeyMetadataJson {
@@ -26,24 +27,34 @@ final class KeyMetadataJson {
     }
     m.put("Description", key.description());
     m.put("Enabled", key.state() == KeyState.Enabled);
-    if (key.keyUsage() == KeyUsage.ENCRYPT_DECRYPT) {
-      var algorithms = m.putArray("EncryptionAlgorithms");
-      if (key.keySpec() == KeySpec.SYMMETRIC_DEFAULT) {
-        algorithms.add("SYMMETRIC_DEFAULT");
-      } else {
-        algorithms.add("RSAES_OAEP_SHA_1").add("RSAES_OAEP_SHA_256");
-      }
+    strings(m, "EncryptionAlgorithms", KeyAlgorithms.encryptionAlgorithms(key.keySpec(), key.keyUsage()));
+    if (key.expirationModel() != null) {
+      m.put("ExpirationModel", key.expirationModel().name());
     }
     m.put("KeyId", key.keyId());
     m.put("KeyManager", "CUSTOMER");
     m.put("KeySpec", key.keySpec().name());
     m.put("KeyState", key.state().name());
     m.put("KeyUsage", key.keyUsage().name());
+    strings(m, "MacAlgorithms", KeyAlgorithms.macAlgorithms(key.keySpec()).stream().map(Enum::name).toList());
     m.put("MultiRegion", false);
     m.put("Origin", key.origin().name());
     if (key.pendingWindowDays() != null) {
       m.put("PendingDeletionWindowInDays", key.pendingWindowDays());
     }
+    strings(m, "SigningAlgorithms",
+        KeyAlgorithms.signingAlgorithms(key.keySpec(), key.keyUsage()).stream().map(Enum::name).toList());
+    if (key.validTo() != null) {
+      m.put("ValidTo", JsonResponse.epochSeconds(key.validTo()));
+    }
     return m;
+  }
+
+  /** A list member that AWS omits when empty. */
+  static void strings(ObjectNode node, String name, java.util.List<String> values) {
+    if (!values.isEmpty()) {
+      ArrayNode array = node.putArray(name);
+      values.forEach(array::add);
+    }
   }
 }

@@ -29,6 +29,8 @@ public final class KmsJsonProtocol {
     KeyOperations.register(registry, services.keys(), services.identity());
     AliasOperations.register(registry, services.aliases(), services.identity());
     TagOperations.register(registry, services.tags());
+    SigningOperations.register(registry, services.signing(), services.macs());
+    RotationOperations.register(registry, services.rotation(), services.imports());
     this.operations = Map.copyOf(registry);
   }
 

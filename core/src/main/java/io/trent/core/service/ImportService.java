@@ -1,0 +1,188 @@
+package io.trent.core.service;
+
+import io.trent.core.api.ImportKeyMaterialRequest;
+import io.trent.core.api.ImportParameters;
+import io.trent.core.catalog.KeyCatalog;
+import io.trent.core.catalog.KeyResolver;
+import io.trent.core.error.ExpiredImportTokenException;
+import io.trent.core.error.InvalidImportTokenException;
+import io.trent.core.error.KmsException;
+import io.trent.core.error.KmsInvalidStateException;
+import io.trent.core.error.KmsUnsupportedOperationException;
+import io.trent.core.error.ValidationException;
+import io.trent.core.key.ExpirationModel;
+import io.trent.core.key.ImportToken;
+import io.trent.core.key.KeyDestruction;
+import io.trent.core.key.KeyMaterial;
+import io.trent.core.key.KeyMaterialId;
+import io.trent.core.key.KeyState;
+import io.trent.core.key.KmsKey;
+import io.trent.core.key.Origin;
+import io.trent.core.key.ServiceIdentity;
+import io.trent.core.key.WrappingAlgorithm;
+import io.trent.core.key.WrappingKeySpec;
+import io.trent.core.spi.ImportWrappingKey;
+import io.trent.core.spi.KeyBackend;
+import io.trent.core.validation.ShapeValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Bring your own key: GetParametersForImport, ImportKeyMaterial and DeleteImportedKeyMaterial. The
+ * wrapping key pair is generated in the HSM and the material is unwrapped inside it.
+ */
+public final class ImportService {
+  static final Duration PARAMETERS_VALIDITY = Duration.ofHours(24);
+  private static final int IMPORT_TOKEN_BYTES = 32;
+  private final KeyCatalog catalog;
+  private final KeyResolver resolver;
+  private final KeyBackend backend;
+  private final ServiceIdentity identity;
+  private final Clock clock;
+
+  ImportService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock) {
+    this.catalog = catalog;
+    this.resolver = resolver;
+    this.backend = backend;
+    this.identity = identity;
+    this.clock = clock;
+  }
+
+  public ImportParameters getParametersForImport(String keyId, String wrappingAlgorithm, String wrappingKeySpec) {
+    ShapeValidator.create()
+        .keyId("keyId", keyId, true)
+        .required("wrappingAlgorithm", wrappingAlgorithm)
+        .enumValue("wrappingAlgorithm", wrappingAlgorithm, WrappingAlgorithm.class, WrappingAlgorithm.AWS_ENUM_SET)
+        .required("wrappingKeySpec", wrappingKeySpec)
+        .enumValue("wrappingKeySpec", wrappingKeySpec, WrappingKeySpec.class, WrappingKeySpec.AWS_ENUM_SET)
+        .validate();
+    KmsKey key = externalKey(keyId);
+    WrappingAlgorithm algorithm = WrappingAlgorithm.valueOf(wrappingAlgorithm);
+    WrappingKeySpec spec = WrappingKeySpec.valueOf(wrappingKeySpec);
+    if (!backend.supportedWrappingAlgorithms().contains(algorithm)) {
+      throw new KmsUnsupportedOperationException("WrappingAlgorithm " + algorithm + " is not supported by this HSM.");
+    }
+    if (spec == WrappingKeySpec.SM2) {
+      throw new KmsUnsupportedOperationException("WrappingKeySpec SM2 is not supported by this HSM.");
+    }
+    ImportWrappingKey wrappingKey = backend.createImportWrappingKey(spec);
+    byte[] token = backend.generateRandom(IMPORT_TOKEN_BYTES);
+    Instant validTo = now().plus(PARAMETERS_VALIDITY);
+    catalog.insertImportToken(new ImportToken(HexFormat.of().formatHex(token), key.keyId(), wrappingKey.id(),
+        algorithm, spec, validTo));
+    return new ImportParameters(identity.keyArn(key.keyId()), token, wrappingKey.publicKeyDer(), validTo);
+  }
+
+  /** ImportKeyMaterial into a key that is PendingImport; returns the new material. */
+  public KeyMaterial importKeyMaterial(ImportKeyMaterialRequest request) {
+    ShapeValidator.create()
+        .keyId("keyId", request.keyId(), true)
+        .blob("importToken", request.importToken(), 1, 6144, true)
+        .blob("encryptedKeyMaterial", request.encryptedKeyMaterial(), 1, 6144, true)
+        .enumValue("expirationModel", request.expirationModel(), ExpirationModel.class, ExpirationModel.AWS_ENUM_SET)
+        .validate();
+    ExpirationModel model = request.expirationModel() != null ? ExpirationModel.valueOf(request.expirationModel())
+        : request.validTo() != null ? ExpirationModel.KEY_MATERIAL_EXPIRES : ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE;
+    if (model == ExpirationModel.KEY_MATERIAL_EXPIRES && request.validTo() == null) {
+      throw new ValidationException("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
+    }
+    if (model == ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE && request.validTo() != null) {
+      throw new ValidationException("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE");
+    }
+    if (request.validTo() != null && !request.validTo().isAfter(now())) {
+      throw new ValidationException("The validTo date must be in the future.");
+    }
+    KmsKey key = externalKey(request.keyId());
+    String arn = identity.keyArn(key.keyId());
+    if (key.state() != KeyState.PendingImport) {
+      throw new KmsInvalidStateException(arn + " is not pending import.");
+    }
+    ImportToken token = catalog.findImportToken(HexFormat.of().formatHex(request.importToken()))
+        .filter(t -> t.keyId().equals(key.keyId()))
+        .orElseThrow(() -> new InvalidImportTokenException("Import token is invalid."));
+    if (!token.validTo().isAfter(now())) {
+      throw new ExpiredImportTokenException("Import token expired.");
+    }
+    KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
+    backend.importKey(materialId, key.keyId(), key.keySpec(), token.wrappingKeyId(), token.wrappingAlgorithm(),
+        request.encryptedKeyMaterial());
+    KeyMaterial material = KeyMaterial.initial(materialId, now());
+    Instant validTo = request.validTo() == null ? null : request.validTo().truncatedTo(ChronoUnit.MILLIS);
+    try {
+      catalog.updateKey(key.keyId(), k -> k.withMaterials(List.of(material)).withImport(model, validTo)
+          .withState(KeyState.Enabled, null, null));
+    } catch (RuntimeException e) {
+      destroyQuietly(materialId, e);
+      throw e;
+    }
+    // The wrapping key has done its one job; a new import needs new parameters.
+    catalog.deleteImportToken(token.tokenId());
+    backend.destroyImportWrappingKey(token.wrappingKeyId());
+    return material;
+  }
+
+  /** DeleteImportedKeyMaterial: destroys the material now; the key returns to PendingImport. */
+  public String deleteImportedKeyMaterial(String keyId) {
+    ShapeValidator.create().keyId("keyId", keyId, true).validate();
+    KmsKey key = externalKey(keyId);
+    removeMaterial(key, "IMPORTED_MATERIAL_DELETED");
+    return identity.keyArn(key.keyId());
+  }
+
+  /** Scheduled: imported material whose ValidTo has passed is deleted. */
+  void expire(KmsKey key) {
+    if (key.validTo() != null && !key.validTo().isAfter(now())) {
+      removeMaterial(key, "IMPORTED_MATERIAL_EXPIRED");
+    }
+  }
+
+  /** Scheduled: wrapping keys of import tokens past their validity are destroyed. */
+  int destroyExpiredTokens() {
+    List<ImportToken> expired = catalog.findExpiredImportTokens(now());
+    for (ImportToken token : expired) {
+      backend.destroyImportWrappingKey(token.wrappingKeyId());
+      catalog.deleteImportToken(token.tokenId());
+    }
+    return expired.size();
+  }
+
+  private void removeMaterial(KmsKey key, String reason) {
+    Instant now = now();
+    for (KeyMaterial material : key.materials()) {
+      backend.destroyKey(material.id());
+      catalog.recordDestruction(new KeyDestruction(key.keyId(), material.id(), now, reason));
+    }
+    catalog.updateKey(key.keyId(), k -> {
+      KmsKey emptied = k.withMaterials(List.of()).withImport(null, null);
+      return k.state() == KeyState.PendingDeletion ? emptied : emptied.withState(KeyState.PendingImport, null, null);
+    });
+  }
+
+  private KmsKey externalKey(String keyId) {
+    KmsKey key = resolver.resolve(keyId);
+    String arn = identity.keyArn(key.keyId());
+    if (key.origin() != Origin.EXTERNAL) {
+      throw new KmsUnsupportedOperationException(arn + " origin is " + key.origin() + " which is not valid for this operation.");
+    }
+    if (key.state() == KeyState.PendingDeletion) {
+      throw new KmsInvalidStateException(arn + " is pending deletion.");
+    }
+    return key;
+  }
+
+  private void destroyQuietly(KeyMaterialId materialId, RuntimeException cause) {
+    try {
+      backend.destroyKey(materialId);
+    } catch (KmsException suppressed) {
+      cause.addSuppressed(suppressed);
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

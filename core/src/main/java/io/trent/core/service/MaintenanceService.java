@@ -1,0 +1,74 @@
+package io.trent.core.service;
+
+import io.trent.core.catalog.KeyCatalog;
+import io.trent.core.key.KeyMaterial;
+import io.trent.core.key.KeyState;
+import io.trent.core.key.KmsKey;
+import io.trent.core.spi.KeyBackend;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The work a clock makes due: destroying keys whose deletion window has passed (their HSM objects
+ * first, then the metadata, with a destruction record), deleting expired imported material,
+ * automatic rotation, and cleaning up expired import wrapping keys. Running it at start-up catches
+ * up on whatever came due while the server was down. Safe to run repeatedly.
+ */
+public final class MaintenanceService {
+  private static final System.Logger LOG = System.getLogger(MaintenanceService.class.getName());
+  private final KeyCatalog catalog;
+  private final KeyBackend backend;
+  private final RotationService rotation;
+  private final ImportService imports;
+  private final Clock clock;
+
+  MaintenanceService(KeyCatalog catalog, KeyBackend backend, RotationService rotation, ImportService imports, Clock clock) {
+    this.catalog = catalog;
+    this.backend = backend;
+    this.rotation = rotation;
+    this.imports = imports;
+    this.clock = clock;
+  }
+
+  /** What one run did. */
+  public record Report(int keysDestroyed, int keysRotated, int materialsExpired, int importTokensExpired, int failures) {}
+
+  public Report runDue() {
+    Instant now = clock.instant();
+    int destroyed = 0;
+    int rotated = 0;
+    int expired = 0;
+    int failures = 0;
+    for (KmsKey key : catalog.findKeysWithMaintenanceDue(now)) {
+      try {
+        if (key.state() == KeyState.PendingDeletion && !key.deletionDate().isAfter(now)) {
+          for (KeyMaterial material : key.materials()) {
+            backend.destroyKey(material.id());
+          }
+          catalog.deleteKey(key.keyId(), now);
+          destroyed++;
+          LOG.log(System.Logger.Level.INFO, "Destroyed KMS key {0} and its {1} HSM key material(s)",
+              key.keyId(), key.materials().size());
+        } else if (key.validTo() != null && !key.validTo().isAfter(now)) {
+          imports.expire(key);
+          expired++;
+        } else if (key.nextRotationDate() != null && !key.nextRotationDate().isAfter(now) && key.state() == KeyState.Enabled) {
+          rotation.rotateAutomatically(key);
+          rotated++;
+        }
+      } catch (RuntimeException e) {
+        // One key's failure must not stop the others; the next run retries it.
+        failures++;
+        LOG.log(System.Logger.Level.WARNING, "Maintenance of key " + key.keyId() + " failed; will retry", e);
+      }
+    }
+    int tokens = 0;
+    try {
+      tokens = imports.destroyExpiredTokens();
+    } catch (RuntimeException e) {
+      failures++;
+      LOG.log(System.Logger.Level.WARNING, "Cleaning up expired import tokens failed; will retry", e);
+    }
+    return new Report(destroyed, rotated, expired, tokens, failures);
+  }
+}

@@ -1,0 +1,174 @@
+package io.trent.core.service;
+
+import io.trent.core.KmsPolicy;
+import io.trent.core.api.KeyRotations;
+import io.trent.core.api.RotationStatus;
+import io.trent.core.catalog.KeyCatalog;
+import io.trent.core.catalog.KeyResolver;
+import io.trent.core.catalog.KeyUsePolicy;
+import io.trent.core.error.InvalidMarkerException;
+import io.trent.core.error.KmsException;
+import io.trent.core.error.KmsUnsupportedOperationException;
+import io.trent.core.error.LimitExceededException;
+import io.trent.core.key.KeyMaterial;
+import io.trent.core.key.KeyMaterialId;
+import io.trent.core.key.KeySpec;
+import io.trent.core.key.KeyState;
+import io.trent.core.key.KmsKey;
+import io.trent.core.key.Origin;
+import io.trent.core.key.RotationType;
+import io.trent.core.key.ServiceIdentity;
+import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.Page;
+import io.trent.core.validation.ShapeValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Key rotation: every rotation generates new AES-256 material in the HSM and makes it current; old
+ * material stays, so every old ciphertext (which names its material) still decrypts.
+ */
+public final class RotationService {
+  static final int DEFAULT_PERIOD_DAYS = 365;
+  private final KeyCatalog catalog;
+  private final KeyResolver resolver;
+  private final KeyBackend backend;
+  private final ServiceIdentity identity;
+  private final Clock clock;
+  private final KmsPolicy policy;
+
+  RotationService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock,
+      KmsPolicy policy) {
+    this.catalog = catalog;
+    this.resolver = resolver;
+    this.backend = backend;
+    this.identity = identity;
+    this.clock = clock;
+    this.policy = policy;
+  }
+
+  public void enableKeyRotation(String keyId, Integer rotationPeriodInDays) {
+    ShapeValidator.create().keyId("keyId", keyId, true).range("rotationPeriodInDays", rotationPeriodInDays, 90, 2560).validate();
+    KmsKey key = rotatableKey(keyId);
+    int days = rotationPeriodInDays == null ? DEFAULT_PERIOD_DAYS : rotationPeriodInDays;
+    catalog.updateKey(key.keyId(), k -> k.withRotation(days, now().plus(Duration.ofDays(days))));
+  }
+
+  public void disableKeyRotation(String keyId) {
+    ShapeValidator.create().keyId("keyId", keyId, true).validate();
+    KmsKey key = rotatableKey(keyId);
+    catalog.updateKey(key.keyId(), k -> k.withRotation(null, null));
+  }
+
+  /** GetKeyRotationStatus: a key pending deletion reads as not rotating, as in AWS. */
+  public RotationStatus getKeyRotationStatus(String keyId) {
+    ShapeValidator.create().keyId("keyId", keyId, true).validate();
+    KmsKey key = resolver.resolve(keyId);
+    String arn = identity.keyArn(key.keyId());
+    requireSymmetricSpec(key, arn);
+    if (key.state() == KeyState.PendingDeletion || key.rotationPeriodDays() == null) {
+      return new RotationStatus(key.keyId(), arn, false, null, null);
+    }
+    return new RotationStatus(key.keyId(), arn, true, key.rotationPeriodDays(), key.nextRotationDate());
+  }
+
+  /** RotateKeyOnDemand: checks in AWS's order, then a new material now. */
+  public String rotateKeyOnDemand(String keyId) {
+    ShapeValidator.create().keyId("keyId", keyId, true).validate();
+    KmsKey key = resolver.resolve(keyId);
+    String arn = identity.keyArn(key.keyId());
+    KeyUsePolicy.requireEnabled(key, arn);
+    if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
+      throw new KmsUnsupportedOperationException();
+    }
+    if (key.origin() != Origin.AWS_KMS) {
+      throw new KmsUnsupportedOperationException(arn + " origin is " + key.origin() + " which is not valid for this operation.");
+    }
+    if (key.onDemandRotations() >= policy.maxOnDemandRotations()) {
+      throw new LimitExceededException("The on-demand rotations limit has been reached for the given keyId. "
+          + "No more on-demand rotations can be performed for this key: " + arn);
+    }
+    rotate(key.keyId(), RotationType.ON_DEMAND);
+    return arn;
+  }
+
+  /** ListKeyRotations: every rotation (not the key's first material), oldest first. */
+  public KeyRotations listKeyRotations(String keyId, Integer limit, String marker) {
+    ShapeValidator.create().keyId("keyId", keyId, true).range("limit", limit, 1, 1000).length("marker", marker, 1, 320).validate();
+    KmsKey key = resolver.resolve(keyId);
+    String arn = identity.keyArn(key.keyId());
+    requireSymmetricSpec(key, arn);
+    List<KeyMaterial> rotations = key.materials().stream().filter(m -> m.rotationType() != null).toList();
+    int start = 0;
+    if (marker != null) {
+      try {
+        start = Integer.parseInt(marker);
+      } catch (NumberFormatException e) {
+        throw new InvalidMarkerException("Invalid marker");
+      }
+      if (start <= 0 || start > rotations.size()) {
+        throw new InvalidMarkerException("Invalid marker");
+      }
+    }
+    int end = Math.min(rotations.size(), start + (limit == null ? 100 : limit));
+    return new KeyRotations(arn, new Page<>(rotations.subList(start, end), end < rotations.size() ? String.valueOf(end) : null));
+  }
+
+  /** Scheduled rotation: rotates an enabled key whose date has come and sets the next date. */
+  void rotateAutomatically(KmsKey key) {
+    if (key.state() != KeyState.Enabled || key.rotationPeriodDays() == null) {
+      return;
+    }
+    rotate(key.keyId(), RotationType.AUTOMATIC);
+    int days = key.rotationPeriodDays();
+    catalog.updateKey(key.keyId(), k -> k.withRotation(days, now().plus(Duration.ofDays(days))));
+  }
+
+  /** Rotation forced by the AES-GCM encryption budget of the current material. */
+  void rotateForUsage(String keyId) {
+    rotate(keyId, RotationType.AUTOMATIC);
+  }
+
+  private void rotate(String keyId, RotationType type) {
+    KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
+    backend.createSymmetricKey(materialId, keyId);
+    KeyMaterial material = new KeyMaterial(materialId, now(), true, type, 0);
+    try {
+      catalog.updateKey(keyId, k -> {
+        KmsKey rotated = k.withNewCurrentMaterial(material);
+        return type == RotationType.ON_DEMAND ? rotated.withOnDemandRotations(k.onDemandRotations() + 1) : rotated;
+      });
+    } catch (RuntimeException e) {
+      try {
+        backend.destroyKey(materialId);
+      } catch (KmsException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private KmsKey rotatableKey(String keyId) {
+    KmsKey key = resolver.resolve(keyId);
+    String arn = identity.keyArn(key.keyId());
+    KeyUsePolicy.requireEnabled(key, arn);
+    requireSymmetricSpec(key, arn);
+    if (key.origin() != Origin.AWS_KMS) {
+      throw new KmsUnsupportedOperationException(arn + " origin is " + key.origin() + " which is not valid for this operation.");
+    }
+    return key;
+  }
+
+  private static void requireSymmetricSpec(KmsKey key, String arn) {
+    if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
+      throw new KmsUnsupportedOperationException(arn + " key spec is " + key.keySpec() + " which is not valid for this operation.");
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

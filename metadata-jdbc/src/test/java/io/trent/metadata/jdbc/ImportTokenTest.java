@@ -1,0 +1,129 @@
+package io.trent.metadata.jdbc;
+
+import static io.trent.metadata.jdbc.SampleKeys.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trent.core.error.KmsInternalException;
+import io.trent.core.key.ImportToken;
+import io.trent.core.key.WrappingAlgorithm;
+import io.trent.core.key.WrappingKeySpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImportTokenTest {
+  private static final Instant NOW = Instant.parse("2025-03-04T05:06:07.000008Z");
+
+  @TempDir Path dataDir;
+  private JdbcMetadataStore store;
+
+  @BeforeEach
+  void open() {
+    store = JdbcMetadataStore.openEmbedded(dataDir);
+    store.insertKey(SampleKeys.key("byok-1"));
+    store.insertKey(SampleKeys.key("byok-2"));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void roundTripsEveryAlgorithmAndSpec() {
+    List<ImportToken> tokens = new ArrayList<>();
+    int i = 0;
+    for (WrappingAlgorithm algorithm : WrappingAlgorithm.values()) {
+      for (WrappingKeySpec spec : WrappingKeySpec.values()) {
+        tokens.add(new ImportToken(tokenId(i), i % 2 == 0 ? "byok-1" : "byok-2", HexFormat.of().formatHex(
+            SampleKeys.materialId(i).toBytes()), algorithm, spec, NOW.plus(Duration.ofHours(24 + i))));
+        i++;
+      }
+    }
+
+    tokens.forEach(store::insertImportToken);
+
+    for (ImportToken token : tokens) {
+      assertThat(store.findImportToken(token.tokenId())).contains(token);
+    }
+  }
+
+  @Test
+  void findsNothingForAnUnknownToken() {
+    assertThat(store.findImportToken(tokenId(1))).isEmpty();
+  }
+
+  @Test
+  void deleteRemovesTheTokenAndIgnoresAnAbsentOne() {
+    ImportToken kept = token(1, "byok-1", NOW);
+    ImportToken deleted = token(2, "byok-1", NOW);
+    store.insertImportToken(kept);
+    store.insertImportToken(deleted);
+
+    store.deleteImportToken(deleted.tokenId());
+    store.deleteImportToken(deleted.tokenId());
+    store.deleteImportToken(tokenId(3));
+
+    assertThat(store.findImportToken(deleted.tokenId())).isEmpty();
+    assertThat(store.findImportToken(kept.tokenId())).contains(kept);
+  }
+
+  @Test
+  void expiredTokensAreThoseValidUntilNowOrEarlierSoonestFirst() {
+    ImportToken dueNow = token(1, "byok-1", NOW);
+    ImportToken later = token(2, "byok-1", NOW.plusNanos(1_000));
+    ImportToken longAgo = token(3, "byok-2", NOW.minus(Duration.ofDays(2)));
+    ImportToken tomorrow = token(4, "byok-2", NOW.plus(Duration.ofDays(1)));
+    ImportToken yesterday = token(5, "byok-1", NOW.minus(Duration.ofDays(1)));
+    List.of(dueNow, later, longAgo, tomorrow, yesterday).forEach(store::insertImportToken);
+
+    assertThat(store.findExpiredImportTokens(NOW)).containsExactly(longAgo, yesterday, dueNow);
+    assertThat(store.findExpiredImportTokens(NOW.minus(Duration.ofDays(3)))).isEmpty();
+
+    store.deleteImportToken(longAgo.tokenId());
+    assertThat(store.findExpiredImportTokens(NOW.plus(Duration.ofDays(1))))
+        .containsExactly(yesterday, dueNow, later, tomorrow);
+  }
+
+  @Test
+  void tokensPersistAcrossReopen() {
+    ImportToken token = token(1, "byok-2", NOW);
+    store.insertImportToken(token);
+    store.close();
+
+    store = JdbcMetadataStore.openEmbedded(dataDir);
+
+    assertThat(store.findImportToken(token.tokenId())).contains(token);
+    assertThat(store.findExpiredImportTokens(NOW)).containsExactly(token);
+  }
+
+  @Test
+  void refusesATokenOfAnUnknownKeyOrAReusedId() {
+    store.insertImportToken(token(1, "byok-1", NOW));
+
+    assertThatThrownBy(() -> store.insertImportToken(token(2, "no-such-key", NOW)))
+        .isInstanceOf(KmsInternalException.class);
+    assertThatThrownBy(() -> store.insertImportToken(token(1, "byok-2", NOW.plusSeconds(1))))
+        .isInstanceOf(KmsInternalException.class);
+    assertThat(store.findImportToken(tokenId(2))).isEmpty();
+    assertThat(store.findImportToken(tokenId(1))).contains(token(1, "byok-1", NOW));
+  }
+
+  private static ImportToken token(int seed, String keyId, Instant validTo) {
+    return new ImportToken(tokenId(seed), keyId, "wrapping-" + seed, WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256,
+        WrappingKeySpec.RSA_4096, validTo);
+  }
+
+  /** 64 hex characters, as GetParametersForImport issues them. */
+  private static String tokenId(int seed) {
+    return SampleKeys.materialId(seed + 1000).toHex();
+  }
+}

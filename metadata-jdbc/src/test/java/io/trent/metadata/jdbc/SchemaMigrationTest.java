@@ -1,0 +1,77 @@
+package io.trent.metadata.jdbc;
+
+import static io.trent.metadata.jdbc.SampleKeys.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trent.core.key.Alias;
+import io.trent.core.key.KeyMaterial;
+import io.trent.core.key.KeySpec;
+import io.trent.core.key.KeyState;
+import io.trent.core.key.KeyUsage;
+import io.trent.core.key.KmsKey;
+import io.trent.core.key.Origin;
+import io.trent.core.key.RotationType;
+import io.trent.core.key.Tag;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A database created by the previous release (schema V1) opens with its keys and gains the new features. */
+class SchemaMigrationTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void upgradesAVersionOneDatabaseKeepingItsKeys() throws Exception {
+    String url = Tables.url(dataDir);
+    Flyway.configure().dataSource(url, "trent", "").locations("classpath:db/migration").target("1").load()
+        .migrate();
+    try (Connection connection = DriverManager.getConnection(url, "trent", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO keys (key_id, created_at, description, key_spec, key_usage, origin, key_state,"
+          + " deletion_date, pending_window_days) VALUES ('old', TIMESTAMP WITH TIME ZONE '2024-05-06 07:08:09.123Z',"
+          + " 'from V1', 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT', 'AWS_KMS', 'Enabled', NULL, NULL)");
+      statement.execute("INSERT INTO key_materials (key_id, ordinal, material_id, created_at, is_current)"
+          + " VALUES ('old', 0, '" + SampleKeys.materialId(1).toHex() + "',"
+          + " TIMESTAMP WITH TIME ZONE '2024-05-06 07:08:09.123Z', TRUE)");
+      statement.execute("INSERT INTO key_tags (key_id, ordinal, tag_key, tag_value) VALUES ('old', 0, 'env', 'prod')");
+      statement.execute("INSERT INTO aliases (alias_name, target_key_id, created_at, last_updated_at) VALUES"
+          + " ('alias/old', 'old', TIMESTAMP WITH TIME ZONE '2024-05-06 07:08:09.123Z',"
+          + " TIMESTAMP WITH TIME ZONE '2024-05-06 07:08:09.123Z')");
+    }
+
+    try (JdbcMetadataStore store = JdbcMetadataStore.openEmbedded(dataDir)) {
+      KmsKey old = KmsKey.create("old", T0, "from V1", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+          Origin.AWS_KMS, KeyState.Enabled, List.of(KeyMaterial.initial(SampleKeys.materialId(1), T0)),
+          List.of(new Tag("env", "prod")), null);
+      assertThat(store.findKey("old")).contains(old);
+      assertThat(store.findAlias("alias/old")).contains(new Alias("alias/old", "old", T0, T0));
+
+      KmsKey rotated = old.withNewCurrentMaterial(new KeyMaterial(SampleKeys.materialId(2),
+          T0.plus(Duration.ofDays(365)), true, RotationType.AUTOMATIC, 0)).withRotation(365, T0);
+      store.updateKey(rotated);
+      assertThat(store.findKeysWithMaintenanceDue(T0)).containsExactly(rotated);
+      store.deleteKey("old", T0.plus(Duration.ofDays(900)));
+      assertThat(store.listDestructions("old")).hasSize(2);
+    }
+
+    try (Connection connection = DriverManager.getConnection(url, "trent", "");
+        Statement statement = connection.createStatement();
+        ResultSet resultSet = statement.executeQuery(
+            "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL"
+                + " ORDER BY \"installed_rank\"")) {
+      List<String> applied = new ArrayList<>();
+      while (resultSet.next()) {
+        applied.add(resultSet.getString(1) + ":" + resultSet.getBoolean(2));
+      }
+      assertThat(applied).containsExactly("1:true", "2:true");
+    }
+  }
+}

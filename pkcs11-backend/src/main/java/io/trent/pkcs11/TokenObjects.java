@@ -1,0 +1,69 @@
+package io.trent.pkcs11;
+
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_USER_NOT_LOGGED_IN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKS_RO_USER_FUNCTIONS;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKS_RW_USER_FUNCTIONS;
+
+import java.util.Arrays;
+import org.xipki.pkcs11.wrapper.AttributeVector;
+import org.xipki.pkcs11.wrapper.PKCS11Exception;
+import org.xipki.pkcs11.wrapper.Session;
+
+/** Finding and destroying token objects, shared by every kind of key object. */
+final class TokenObjects {
+
+  private TokenObjects() {}
+
+  /**
+   * The objects that match the criteria. Logged out, C_FindObjects silently skips private objects,
+   * so an empty result from a logged-out session is reported as CKR_USER_NOT_LOGGED_IN rather than
+   * as "no such object".
+   */
+  static long[] find(Session session, AttributeVector criteria) throws PKCS11Exception {
+    long[] found = new long[0];
+    session.findObjectsInit(criteria);
+    try {
+      for (long[] batch = session.findObjects(16); batch.length > 0; batch = session.findObjects(16)) {
+        int start = found.length;
+        found = Arrays.copyOf(found, start + batch.length);
+        System.arraycopy(batch, 0, found, start, batch.length);
+      }
+    } finally {
+      session.findObjectsFinal();
+    }
+    if (found.length == 0) {
+      long state = session.getSessionInfo().getState();
+      if (state != CKS_RW_USER_FUNCTIONS && state != CKS_RO_USER_FUNCTIONS) {
+        throw new PKCS11Exception(CKR_USER_NOT_LOGGED_IN);
+      }
+    }
+    return found;
+  }
+
+  /** Every token object with this CKA_ID, whatever its class: a secret key, or both halves of a pair. */
+  static long[] withId(Session session, byte[] id) throws PKCS11Exception {
+    return find(session, new AttributeVector().token(true).id(id));
+  }
+
+  /** Destroys an object, ignoring a handle that is already gone (another thread destroyed it). */
+  static void destroyIgnoringStaleHandle(Session session, long handle) throws PKCS11Exception {
+    try {
+      session.destroyObject(handle);
+    } catch (PKCS11Exception e) {
+      if (Pkcs11Recovery.after(e.getErrorCode(), true) != Pkcs11Recovery.RETRY_WITH_FRESH_HANDLE) {
+        throw e;
+      }
+    }
+  }
+
+  /** Best-effort cleanup on an error path; the original error is what the caller reports. */
+  static void destroyQuietly(Session session, long... handles) {
+    for (long handle : handles) {
+      try {
+        session.destroyObject(handle);
+      } catch (PKCS11Exception | RuntimeException e) {
+        // a session object dies with its session; a leftover token object is found by its CKA_ID
+      }
+    }
+  }
+}

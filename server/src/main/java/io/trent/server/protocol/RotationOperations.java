@@ -1,0 +1,68 @@
+package io.trent.server.protocol;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trent.core.api.ImportKeyMaterialRequest;
+import io.trent.core.api.ImportParameters;
+import io.trent.core.api.KeyRotations;
+import io.trent.core.api.RotationStatus;
+import io.trent.core.key.KeyMaterial;
+import io.trent.core.service.ImportService;
+import io.trent.core.service.RotationService;
+import io.trent.core.spi.Page;
+import java.util.Map;
+
+/** JSON bindings of the rotation and import operations. */
+final class RotationOperations {
+  private RotationOperations() {}
+
+  static void register(Map<String, OperationHandler> registry, RotationService rotation, ImportService imports) {
+    registry.put("EnableKeyRotation", r -> {
+      rotation.enableKeyRotation(r.string("KeyId"), r.integer("RotationPeriodInDays"));
+      return JsonResponse.create();
+    });
+    registry.put("DisableKeyRotation", r -> {
+      rotation.disableKeyRotation(r.string("KeyId"));
+      return JsonResponse.create();
+    });
+    registry.put("GetKeyRotationStatus", r -> {
+      RotationStatus status = rotation.getKeyRotationStatus(r.string("KeyId"));
+      JsonResponse response = JsonResponse.create().put("KeyId", status.keyId()).put("KeyRotationEnabled", status.enabled())
+          .time("NextRotationDate", status.nextRotationDate());
+      if (status.rotationPeriodInDays() != null) {
+        response.put("RotationPeriodInDays", status.rotationPeriodInDays());
+      }
+      return response;
+    });
+    registry.put("RotateKeyOnDemand", r -> JsonResponse.create().put("KeyId", rotation.rotateKeyOnDemand(r.string("KeyId"))));
+    registry.put("ListKeyRotations", r -> {
+      KeyRotations result = rotation.listKeyRotations(r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
+      Page<KeyMaterial> page = result.rotations();
+      String arn = result.keyArn();
+      ArrayNode rotations = JsonNodeFactory.instance.arrayNode();
+      for (KeyMaterial m : page.items()) {
+        ObjectNode o = rotations.addObject();
+        o.put("KeyId", arn);
+        o.put("KeyMaterialId", m.id().toHex());
+        o.put("RotationDate", JsonResponse.epochSeconds(m.createdAt()));
+        o.put("RotationType", m.rotationType().name());
+      }
+      return JsonResponse.create().array("Rotations", rotations).put("NextMarker", page.nextMarker())
+          .put("Truncated", page.truncated());
+    });
+    registry.put("GetParametersForImport", r -> {
+      ImportParameters p = imports.getParametersForImport(r.string("KeyId"), r.string("WrappingAlgorithm"),
+          r.string("WrappingKeySpec"));
+      return JsonResponse.create().put("KeyId", p.keyArn()).blob("ImportToken", p.importToken())
+          .blob("PublicKey", p.publicKey()).time("ParametersValidTo", p.parametersValidTo());
+    });
+    registry.put("ImportKeyMaterial", r -> {
+      KeyMaterial material = imports.importKeyMaterial(new ImportKeyMaterialRequest(r.string("KeyId"), r.blob("ImportToken"),
+          r.blob("EncryptedKeyMaterial"), r.timestamp("ValidTo"), r.string("ExpirationModel")));
+      return JsonResponse.create().put("KeyMaterialId", material.id().toHex());
+    });
+    registry.put("DeleteImportedKeyMaterial", r ->
+        JsonResponse.create().put("KeyId", imports.deleteImportedKeyMaterial(r.string("KeyId"))));
+  }
+}
