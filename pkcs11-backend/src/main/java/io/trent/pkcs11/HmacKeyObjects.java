@@ -7,7 +7,6 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
 import io.trent.core.error.KeyUnavailableException;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeySpec;
-import java.util.concurrent.ConcurrentHashMap;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
@@ -19,27 +18,25 @@ import org.xipki.pkcs11.wrapper.Session;
  */
 final class HmacKeyObjects implements KeyHandleCache<Long> {
 
-  private final AnchorSession anchor;
-  private final ConcurrentHashMap<KeyMaterialId, Long> handles = new ConcurrentHashMap<>();
+  private final AnchoredHandles<Long> handles;
 
   HmacKeyObjects(AnchorSession anchor) {
-    this.anchor = anchor;
+    this.handles = new AnchoredHandles<>(anchor, HmacKeyObjects::find);
   }
 
   @Override
   public Long resolve(KeyMaterialId id) throws AnchorSessionException {
-    Long handle = handles.get(id);
-    return handle != null ? handle : anchor.call(session -> load(session, id));
+    return handles.resolve(id);
   }
 
   @Override
   public void forget(KeyMaterialId id, Long stale) {
-    handles.remove(id, stale);
+    handles.forget(id, stale);
   }
 
   /** Drops the id's handle; {@link KmsKeyObjects#destroy} calls it on the anchor session. */
   void evict(KeyMaterialId id) {
-    handles.remove(id);
+    handles.evict(id);
   }
 
   /**
@@ -66,17 +63,12 @@ final class HmacKeyObjects implements KeyHandleCache<Long> {
         .label("trent:" + keyId);
   }
 
-  private Long load(Session session, KeyMaterialId id) throws PKCS11Exception {
-    Long handle = handles.get(id);
-    if (handle != null) {
-      return handle;
-    }
+  private static Long find(Session session, KeyMaterialId id) throws PKCS11Exception {
     long[] found = TokenObjects.find(session, new AttributeVector()
         .class_(CKO_SECRET_KEY).keyType(CKK_GENERIC_SECRET).token(true).id(id.toBytes()));
     if (found.length == 0) {
       throw new KeyUnavailableException("Key material " + id + " does not exist in the HSM.");
     }
-    handles.put(id, found[0]);
     return found[0];
   }
 }

@@ -19,7 +19,6 @@ import io.trent.core.key.KeyUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -47,27 +46,25 @@ final class KmsKeyPairObjects implements KeyHandleCache<KeyPairHandle> {
 
   private static final BigInteger F4 = BigInteger.valueOf(65537);
 
-  private final AnchorSession anchor;
-  private final ConcurrentHashMap<KeyMaterialId, KeyPairHandle> handles = new ConcurrentHashMap<>();
+  private final AnchoredHandles<KeyPairHandle> handles;
 
   KmsKeyPairObjects(AnchorSession anchor) {
-    this.anchor = anchor;
+    this.handles = new AnchoredHandles<>(anchor, KmsKeyPairObjects::find);
   }
 
   @Override
   public KeyPairHandle resolve(KeyMaterialId id) throws AnchorSessionException {
-    KeyPairHandle handle = handles.get(id);
-    return handle != null ? handle : anchor.call(session -> load(session, id));
+    return handles.resolve(id);
   }
 
   @Override
   public void forget(KeyMaterialId id, KeyPairHandle stale) {
-    handles.remove(id, stale);
+    handles.forget(id, stale);
   }
 
   /** Drops the id's handles; {@link KmsKeyObjects#destroy} calls it on the anchor session. */
   void evict(KeyMaterialId id) {
-    handles.remove(id);
+    handles.evict(id);
   }
 
   /**
@@ -148,12 +145,7 @@ final class KmsKeyPairObjects implements KeyHandleCache<KeyPairHandle> {
     throw new KmsInternalException("A key pair in the HSM is neither RSA nor EC (CKK " + keyType + ").");
   }
 
-  private KeyPairHandle load(Session session, KeyMaterialId id) throws PKCS11Exception {
-    // Another thread may have filled the entry while this one waited for the anchor.
-    KeyPairHandle handle = handles.get(id);
-    if (handle != null) {
-      return handle;
-    }
+  private static KeyPairHandle find(Session session, KeyMaterialId id) throws PKCS11Exception {
     long[] privateKeys = TokenObjects.find(session,
         new AttributeVector().class_(CKO_PRIVATE_KEY).token(true).id(id.toBytes()));
     long[] publicKeys = TokenObjects.find(session,
@@ -162,9 +154,7 @@ final class KmsKeyPairObjects implements KeyHandleCache<KeyPairHandle> {
       throw new KeyUnavailableException("Key material " + id + " does not exist in the HSM"
           + (privateKeys.length + publicKeys.length == 0 ? "." : " as a complete key pair."));
     }
-    handle = describe(session, privateKeys[0], publicKeys[0]);
-    handles.put(id, handle);
-    return handle;
+    return describe(session, privateKeys[0], publicKeys[0]);
   }
 
   private static byte[] derOid(ASN1ObjectIdentifier curve) {
