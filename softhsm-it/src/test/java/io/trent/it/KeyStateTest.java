@@ -94,7 +94,7 @@ class KeyStateTest {
     KeyMetadata k = Trent.newKey("schedule deletion");
     SdkBytes blob = kms.encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)).ciphertextBlob();
 
-    Instant before = Instant.now();
+    Instant before = Trent.now();
     ScheduleKeyDeletionResponse s = kms.scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(7));
     assertThat(s.keyId()).isEqualTo(k.arn());
     assertThat(s.keyState()).isEqualTo(KeyState.PENDING_DELETION);
@@ -148,7 +148,7 @@ class KeyStateTest {
   void scheduleDeletionOfADisabledKeyAndDefaultWindow() {
     KeyMetadata k = Trent.newKey("schedule disabled");
     kms.disableKey(b -> b.keyId(k.keyId()));
-    Instant before = Instant.now();
+    Instant before = Trent.now();
     ScheduleKeyDeletionResponse s = kms.scheduleKeyDeletion(b -> b.keyId(k.arn()));
     assertThat(s.pendingWindowInDays()).as("default window").isEqualTo(30);
     assertThat(s.deletionDate())

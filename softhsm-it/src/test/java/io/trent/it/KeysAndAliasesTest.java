@@ -55,7 +55,7 @@ class KeysAndAliasesTest {
 
   @Test
   void createKeyReturnsFullSymmetricMetadataAndDescribeKeyTheSame() {
-    Instant before = Instant.now().minusSeconds(5);
+    Instant before = Trent.now().minusSeconds(5);
     KeyMetadata m =
         kms.createKey(
                 b -> b.description("test key 123")
@@ -65,7 +65,7 @@ class KeysAndAliasesTest {
     assertThat(m.awsAccountId()).isEqualTo(Trent.ACCOUNT);
     assertThat(m.keyId()).matches("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
     assertThat(m.arn()).isEqualTo(Trent.KEY_ARN_PREFIX + m.keyId());
-    assertThat(m.creationDate()).isBetween(before, Instant.now().plusSeconds(5));
+    assertThat(m.creationDate()).isBetween(before, Trent.now().plusSeconds(5));
     assertThat(m.customerMasterKeySpec()).isEqualTo(CustomerMasterKeySpec.SYMMETRIC_DEFAULT);
     assertThat(m.keySpec()).isEqualTo(KeySpec.SYMMETRIC_DEFAULT);
     assertThat(m.description()).isEqualTo("test key 123");
@@ -101,7 +101,7 @@ class KeysAndAliasesTest {
     assertThat(m.get("AWSAccountId").asText()).isEqualTo(Trent.ACCOUNT);
     assertThat(m.get("CreationDate").isNumber()).as("CreationDate is epoch seconds as a JSON number").isTrue();
     assertThat(m.get("CreationDate").asDouble())
-        .isBetween(Instant.now().getEpochSecond() - 60.0, Instant.now().getEpochSecond() + 60.0);
+        .isBetween(Trent.now().getEpochSecond() - 60.0, Trent.now().getEpochSecond() + 60.0);
     assertThat(m.get("CurrentKeyMaterialId").asText()).matches("^[0-9a-f]{64}$");
     assertThat(m.get("Enabled").isBoolean()).isTrue();
     assertThat(m.get("MultiRegion").isBoolean()).isTrue();
@@ -374,6 +374,6 @@ class KeysAndAliasesTest {
   @Test
   void creationDateIsRecent() {
     KeyMetadata k = Trent.newKey("date");
-    assertThat(Duration.between(k.creationDate(), Instant.now()).abs()).isLessThan(Duration.ofMinutes(1));
+    assertThat(Duration.between(k.creationDate(), Trent.now()).abs()).isLessThan(Duration.ofMinutes(1));
   }
 }

@@ -1,5 +1,6 @@
 package io.trent.it;
 
+import io.trent.core.KmsPolicy;
 import io.trent.server.TrentServer;
 import io.trent.server.config.TrentConfig;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
@@ -39,6 +41,7 @@ public final class Trent {
   static final AwsBasicCredentials CREDENTIALS =
       AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 
+  private static final MutableClock CLOCK = new MutableClock();
   private static TrentServer server;
   private static KmsClient kms;
   private static Path configFile;
@@ -96,8 +99,48 @@ public final class Trent {
 
   private static void start() throws IOException {
     TrentConfig config = TrentConfig.load(configFile, Map.of());
-    server = TrentServer.start(config);
+    server = TrentServer.start(config, CLOCK, KmsPolicy.DEFAULT);
     kms = newClient(32);
+  }
+
+  /**
+   * Starts a server on the existing data directory and token after {@link #stop()} (the
+   * "server was down" cases); no-op when one is running.
+   */
+  static synchronized void startAgain() throws IOException {
+    if (server == null) {
+      if (configFile == null) {
+        ensureStarted();
+        return;
+      }
+      start();
+    }
+  }
+
+  /** The clock every server of this JVM runs on. */
+  public static MutableClock clock() {
+    return CLOCK;
+  }
+
+  /** The server's "now". */
+  public static Instant now() {
+    return CLOCK.instant();
+  }
+
+  /** The running server (for runMaintenance and the destruction records). */
+  public static synchronized TrentServer server() {
+    ensureStarted();
+    return server;
+  }
+
+  /** The SOFTHSM2_CONF of the fixture's token. */
+  static Path softhsmConf() {
+    return buildDir().resolve("softhsm2.conf");
+  }
+
+  /** The fixture's data directory (PIN files, embedded database). */
+  static Path dataDir() {
+    return buildDir().resolve("it-data");
   }
 
   /** Closes the running server and starts a new one on the same data directory and token. */

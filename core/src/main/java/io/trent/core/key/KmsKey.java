@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param onDemandRotations how many on-demand rotations the key has had
  * @param expirationModel for imported material: whether it expires, else null
  * @param validTo for expiring imported material: when it is deleted, else null
+ * @param importCheck for imported material: proof, made with the first imported material in the HSM,
+ *     that lets a later import be recognised as the same material (see ImportCheck), else null
  */
 public record KmsKey(
     String keyId,
@@ -45,12 +47,19 @@ public record KmsKey(
     Instant nextRotationDate,
     int onDemandRotations,
     ExpirationModel expirationModel,
-    Instant validTo) {
+    Instant validTo,
+    byte[] importCheck) {
 
   public KmsKey {
     materials = List.copyOf(materials);
     tags = List.copyOf(tags);
     publicKey = publicKey == null ? null : publicKey.clone();
+    importCheck = importCheck == null ? null : importCheck.clone();
+  }
+
+  @Override
+  public byte[] importCheck() {
+    return importCheck == null ? null : importCheck.clone();
   }
 
   /** The public key, a copy: the record stays immutable. */
@@ -68,7 +77,7 @@ public record KmsKey(
         && tags.equals(k.tags) && Arrays.equals(publicKey, k.publicKey)
         && Objects.equals(rotationPeriodDays, k.rotationPeriodDays) && Objects.equals(nextRotationDate, k.nextRotationDate)
         && onDemandRotations == k.onDemandRotations && expirationModel == k.expirationModel
-        && Objects.equals(validTo, k.validTo);
+        && Objects.equals(validTo, k.validTo) && Arrays.equals(importCheck, k.importCheck);
   }
 
   @Override
@@ -86,7 +95,7 @@ public record KmsKey(
       KeyUsage keyUsage, Origin origin, KeyState state, List<KeyMaterial> materials, List<Tag> tags,
       byte[] publicKey) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, null, null,
-        materials, tags, publicKey, null, null, 0, null, null);
+        materials, tags, publicKey, null, null, 0, null, null, null);
   }
 
   /** The material new ciphertexts use. */
@@ -101,43 +110,49 @@ public record KmsKey(
   public KmsKey withDescription(String newDescription) {
     return new KmsKey(keyId, createdAt, newDescription, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo);
+        onDemandRotations, expirationModel, validTo, importCheck);
   }
 
   public KmsKey withTags(List<Tag> newTags) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, newTags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo);
+        onDemandRotations, expirationModel, validTo, importCheck);
   }
 
   public KmsKey withState(KeyState newState, Instant newDeletionDate, Integer newPendingWindowDays) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, newState, newDeletionDate,
         newPendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo);
+        onDemandRotations, expirationModel, validTo, importCheck);
   }
 
   public KmsKey withMaterials(List<KeyMaterial> newMaterials) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, newMaterials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo);
+        onDemandRotations, expirationModel, validTo, importCheck);
   }
 
   public KmsKey withRotation(Integer periodDays, Instant next) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, periodDays, next, onDemandRotations,
-        expirationModel, validTo);
+        expirationModel, validTo, importCheck);
   }
 
   public KmsKey withOnDemandRotations(int count) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate, count,
-        expirationModel, validTo);
+        expirationModel, validTo, importCheck);
   }
 
   public KmsKey withImport(ExpirationModel model, Instant newValidTo) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, model, newValidTo);
+        onDemandRotations, model, newValidTo, importCheck);
+  }
+
+  public KmsKey withImportCheck(byte[] check) {
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
+        pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
+        onDemandRotations, expirationModel, validTo, check);
   }
 
   /** Adds material and makes it the current one. */

@@ -5,6 +5,7 @@ import io.trent.core.api.ImportParameters;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
 import io.trent.core.error.ExpiredImportTokenException;
+import io.trent.core.error.IncorrectKeyMaterialException;
 import io.trent.core.error.InvalidImportTokenException;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.KmsInvalidStateException;
@@ -107,14 +108,19 @@ public final class ImportService {
     if (!token.validTo().isAfter(now())) {
       throw new ExpiredImportTokenException("Import token expired.");
     }
-    KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
-    backend.importKey(materialId, key.keyId(), key.keySpec(), token.wrappingKeyId(), token.wrappingAlgorithm(),
-        request.encryptedKeyMaterial());
+    KeyMaterialId materialId = unwrapRecognisingEarlierMaterial(key, token, request.encryptedKeyMaterial());
+    byte[] check;
+    try {
+      check = key.importCheck() != null ? key.importCheck() : ImportCheck.make(backend, key, materialId);
+    } catch (RuntimeException e) {
+      destroyQuietly(materialId, e);
+      throw e;
+    }
     KeyMaterial material = KeyMaterial.initial(materialId, now());
     Instant validTo = request.validTo() == null ? null : request.validTo().truncatedTo(ChronoUnit.MILLIS);
     try {
       catalog.updateKey(key.keyId(), k -> k.withMaterials(List.of(material)).withImport(model, validTo)
-          .withState(KeyState.Enabled, null, null));
+          .withImportCheck(check).withState(KeyState.Enabled, null, null));
     } catch (RuntimeException e) {
       destroyQuietly(materialId, e);
       throw e;
@@ -125,10 +131,36 @@ public final class ImportService {
     return material;
   }
 
+  /**
+   * Unwraps the material in the HSM. A key that had imported material before must get the same
+   * material back (AWS's rule); it then takes back its original material id, so ciphertexts made
+   * before the material was deleted or expired decrypt again.
+   */
+  private KeyMaterialId unwrapRecognisingEarlierMaterial(KmsKey key, ImportToken token, byte[] wrapped) {
+    KeyMaterialId unwrapped = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
+    backend.importKey(unwrapped, key.keyId(), key.keySpec(), token.wrappingKeyId(), token.wrappingAlgorithm(), wrapped);
+    if (key.importCheck() == null) {
+      return unwrapped;
+    }
+    try {
+      ImportCheck earlier = ImportCheck.parse(key.importCheck());
+      if (!earlier.matches(backend, key, unwrapped)) {
+        throw new IncorrectKeyMaterialException("The key material is not the key material that was previously "
+            + "imported into this KMS key.");
+      }
+      backend.importKey(earlier.materialId(), key.keyId(), key.keySpec(), token.wrappingKeyId(),
+          token.wrappingAlgorithm(), wrapped);
+      return earlier.materialId();
+    } finally {
+      backend.destroyKey(unwrapped);
+    }
+  }
+
   /** DeleteImportedKeyMaterial: destroys the material now; the key returns to PendingImport. */
   public String deleteImportedKeyMaterial(String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = externalKey(keyId);
+    // Allowed while PendingDeletion too, as in AWS: the key stays PendingDeletion.
+    KmsKey key = externalKey(keyId, true);
     removeMaterial(key, "IMPORTED_MATERIAL_DELETED");
     return identity.keyArn(key.keyId());
   }
@@ -163,12 +195,16 @@ public final class ImportService {
   }
 
   private KmsKey externalKey(String keyId) {
+    return externalKey(keyId, false);
+  }
+
+  private KmsKey externalKey(String keyId, boolean allowPendingDeletion) {
     KmsKey key = resolver.resolve(keyId);
     String arn = identity.keyArn(key.keyId());
     if (key.origin() != Origin.EXTERNAL) {
       throw new KmsUnsupportedOperationException(arn + " origin is " + key.origin() + " which is not valid for this operation.");
     }
-    if (key.state() == KeyState.PendingDeletion) {
+    if (key.state() == KeyState.PendingDeletion && !allowPendingDeletion) {
       throw new KmsInvalidStateException(arn + " is pending deletion.");
     }
     return key;

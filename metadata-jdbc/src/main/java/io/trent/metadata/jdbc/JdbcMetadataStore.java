@@ -55,14 +55,15 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   private static final String KEY_COLUMNS = "k.seq, k.key_id, k.created_at, k.description, k.key_spec,"
       + " k.key_usage, k.origin, k.key_state, k.deletion_date, k.pending_window_days, k.public_key,"
-      + " k.rotation_period_days, k.next_rotation_date, k.on_demand_rotations, k.expiration_model, k.valid_to";
+      + " k.rotation_period_days, k.next_rotation_date, k.on_demand_rotations, k.expiration_model, k.valid_to,"
+      + " k.import_check";
   private static final String INSERT_KEY = "INSERT INTO keys (key_id, created_at, description, key_spec,"
       + " key_usage, origin, key_state, deletion_date, pending_window_days, public_key, rotation_period_days,"
-      + " next_rotation_date, on_demand_rotations, expiration_model, valid_to)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + " next_rotation_date, on_demand_rotations, expiration_model, valid_to, import_check)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE_KEY = "UPDATE keys SET description = ?, key_state = ?,"
       + " deletion_date = ?, pending_window_days = ?, rotation_period_days = ?, next_rotation_date = ?,"
-      + " on_demand_rotations = ?, expiration_model = ?, valid_to = ? WHERE key_id = ?";
+      + " on_demand_rotations = ?, expiration_model = ?, valid_to = ?, import_check = ? WHERE key_id = ?";
   private static final String SELECT_KEY = "SELECT " + KEY_COLUMNS + " FROM keys k WHERE k.key_id = ?";
   private static final String SELECT_KEYS_AFTER = "SELECT " + KEY_COLUMNS
       + " FROM keys k WHERE k.seq > ? ORDER BY k.seq FETCH FIRST ? ROWS ONLY";
@@ -187,7 +188,7 @@ public final class JdbcMetadataStore implements MetadataStore {
       update(connection, INSERT_KEY, key.keyId(), key.createdAt(), key.description(), key.keySpec(),
           key.keyUsage(), key.origin(), key.state(), key.deletionDate(), key.pendingWindowDays(),
           key.publicKey(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
-          key.expirationModel(), key.validTo());
+          key.expirationModel(), key.validTo(), key.importCheck());
       insertMaterialsAndTags(connection, key);
       return null;
     });
@@ -195,7 +196,7 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   /**
    * Replaces the description, state, deletion date, pending window, rotation period and date,
-   * on-demand rotation count, expiration model, valid-to date, materials (with their rotation types
+   * on-demand rotation count, expiration model, valid-to date, import check, materials (with their rotation types
    * and reserved encryption counts) and tags; the key id, creation time, spec, usage, origin and
    * public key never change.
    *
@@ -208,7 +209,7 @@ public final class JdbcMetadataStore implements MetadataStore {
       // Updating the key row first locks it, so concurrent updates of one key apply one after the other.
       int updated = update(connection, UPDATE_KEY, key.description(), key.state(), key.deletionDate(),
           key.pendingWindowDays(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
-          key.expirationModel(), key.validTo(), key.keyId());
+          key.expirationModel(), key.validTo(), key.importCheck(), key.keyId());
       if (updated == 0) {
         throw new IllegalStateException("No stored key " + key.keyId());
       }
@@ -597,7 +598,7 @@ public final class JdbcMetadataStore implements MetadataStore {
   private record KeyRow(long seq, String keyId, Instant createdAt, String description, KeySpec keySpec,
       KeyUsage keyUsage, Origin origin, KeyState state, Instant deletionDate, Integer pendingWindowDays,
       byte[] publicKey, Integer rotationPeriodDays, Instant nextRotationDate, int onDemandRotations,
-      ExpirationModel expirationModel, Instant validTo) {
+      ExpirationModel expirationModel, Instant validTo, byte[] importCheck) {
 
     static KeyRow read(ResultSet resultSet) throws SQLException {
       return new KeyRow(
@@ -616,13 +617,14 @@ public final class JdbcMetadataStore implements MetadataStore {
           instant(resultSet, "next_rotation_date"),
           resultSet.getInt("on_demand_rotations"),
           enumOrNull(resultSet, "expiration_model", ExpirationModel.class),
-          instant(resultSet, "valid_to"));
+          instant(resultSet, "valid_to"),
+          resultSet.getBytes("import_check"));
     }
 
     KmsKey toKey(List<KeyMaterial> materials, List<Tag> tags) {
       return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
           pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate, onDemandRotations,
-          expirationModel, validTo);
+          expirationModel, validTo, importCheck);
     }
   }
 }

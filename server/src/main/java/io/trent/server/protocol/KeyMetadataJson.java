@@ -39,9 +39,6 @@ final class KeyMetadataJson {
     strings(m, "MacAlgorithms", KeyAlgorithms.macAlgorithms(key.keySpec()).stream().map(Enum::name).toList());
     m.put("MultiRegion", false);
     m.put("Origin", key.origin().name());
-    if (key.pendingWindowDays() != null) {
-      m.put("PendingDeletionWindowInDays", key.pendingWindowDays());
-    }
     strings(m, "SigningAlgorithms",
         KeyAlgorithms.signingAlgorithms(key.keySpec(), key.keyUsage()).stream().map(Enum::name).toList());
     if (key.validTo() != null) {
