@@ -1,0 +1,355 @@
+package io.trent.benchmark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trent.pkcs11.Pkcs11TokenProvisioner;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures, in one run and on one fresh SoftHSM2 token: the raw HSM rate (wrapper only), Trent's
+ * GenerateDataKey called in process, and GenerateDataKey over HTTP; then prints the ratios. Run it
+ * through {@code benchmark/run}, which builds, creates the SoftHSM2 configuration and sets
+ * SOFTHSM2_CONF. Nothing is asserted: this reports numbers.
+ */
+@Command(name = "trent-benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Raw PKCS#11 rate vs Trent GenerateDataKey (in process and over HTTP) on a fresh token.",
+        "Needs SOFTHSM2_CONF pointing at a throw-away token directory (benchmark/run does this)."})
+public final class BenchmarkMain implements Callable<Integer> {
+
+  enum Phase { raw, inprocess, http }
+
+  enum LoadGenerator { auto, wrk, java }
+
+  enum RawKey { session_copy, token_object }
+
+  @Option(names = "--threads", split = ",", defaultValue = "1,2", paramLabel = "T[,T...]",
+      description = "HSM threads: raw threads, in-process callers, server hsmWorkers (default: ${DEFAULT-VALUE}).")
+  List<Integer> threads;
+
+  @Option(names = "--connections", defaultValue = "16", paramLabel = "C",
+      description = "HTTP keep-alive connections (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(names = "--seconds", defaultValue = "10", paramLabel = "D",
+      description = "Measured seconds per rate (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--warmup-seconds", defaultValue = "5", paramLabel = "W",
+      description = "Warm-up seconds before each measurement, not counted (default: ${DEFAULT-VALUE}).")
+  int warmupSeconds;
+
+  @Option(names = "--rounds", defaultValue = "1", paramLabel = "N",
+      description = "Repeat every measurement N times, interleaved, and report the median (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--phases", split = ",", defaultValue = "raw,inprocess,http", paramLabel = "P[,P...]",
+      description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  EnumSet<Phase> phases;
+
+  @Option(names = "--load-generator", defaultValue = "auto",
+      description = "HTTP load: wrk, java (HttpClient), or auto = wrk when on the PATH (default: ${DEFAULT-VALUE}).")
+  LoadGenerator loadGenerator;
+
+  @Option(names = "--wrk-threads", defaultValue = "1", paramLabel = "N",
+      description = "wrk threads; few, since wrk shares the cores with the server (default: ${DEFAULT-VALUE}).")
+  int wrkThreads;
+
+  @Option(names = "--wrk-count-statuses", defaultValue = "true", fallbackValue = "true", arity = "0..1",
+      description = "Count every HTTP status in a wrk Lua callback (no measurable wrk CPU cost here); with false,"
+          + " 200s = responses minus wrk's status errors (>399), exact for Trent (default: ${DEFAULT-VALUE}).")
+  boolean wrkCountStatuses;
+
+  @Option(names = "--wrk-nice", defaultValue = "0", paramLabel = "N",
+      description = "Run wrk under nice -n N (default: ${DEFAULT-VALUE}).")
+  int wrkNice;
+
+  @Option(names = "--raw-key", defaultValue = "session_copy",
+      description = "Raw rate on a session copy of the key, as Trent's backend does, or on the token object"
+          + " (${COMPLETION-CANDIDATES}; default: ${DEFAULT-VALUE}).")
+  RawKey rawKey;
+
+  @Option(names = "--library", defaultValue = "/usr/lib/softhsm/libsofthsm2.so", paramLabel = "FILE",
+      description = "The PKCS#11 library (default: ${DEFAULT-VALUE}).")
+  Path library;
+
+  @Option(names = "--work-dir", required = true, paramLabel = "DIR",
+      description = "A throw-away directory for the metadata databases and wrk's script.")
+  Path workDir;
+
+  @Option(names = "--output", defaultValue = "benchmark/target/benchmark-result.json", paramLabel = "FILE",
+      description = "Where to write the JSON result (default: ${DEFAULT-VALUE}).")
+  Path output;
+
+  @Option(names = "--jfr-dir", paramLabel = "DIR",
+      description = "Record each measurement (warm-up included) with JFR's 'profile' settings into DIR/<phase>-t<T>.jfr.")
+  Path jfrDir;
+
+  private static final String TOKEN_LABEL = "trent-bench";
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchmarkMain())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setOverwrittenOptionsAllowed(true) // benchmark/run passes defaults the caller may override
+        .execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    Files.createDirectories(workDir);
+    Duration warmup = Duration.ofSeconds(warmupSeconds);
+    Duration duration = Duration.ofSeconds(seconds);
+    Path wrk = phases.contains(Phase.http) ? chooseWrk() : null;
+
+    char[] soPin = randomPin();
+    char[] pin = randomPin();
+    if (!Pkcs11TokenProvisioner.provisionIfAbsent(library, TOKEN_LABEL, soPin, pin)) {
+      throw new IllegalStateException(
+          "Token '" + TOKEN_LABEL + "' already exists: SOFTHSM2_CONF must point at a fresh token directory.");
+    }
+
+    Map<String, Object> environment = new LinkedHashMap<>();
+    environment.put("startedAt", Instant.now().toString());
+    environment.put("cpus", Runtime.getRuntime().availableProcessors());
+    environment.put("memoryBytes", totalMemory());
+    environment.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    environment.put("pkcs11Library", library.toString());
+    environment.put("loadGenerator", wrk != null ? WrkLoad.version(wrk) + " -t " + wrkThreads
+        + (wrkNice != 0 ? " (nice " + wrkNice + ")" : "")
+        : phases.contains(Phase.http) ? "java.net.http.HttpClient" : "none");
+    environment.put("loadAverageAtStart", loadAverage());
+
+    // byThreads.get(t) holds one PhaseRates per round; rounds interleave the thread counts, so slow
+    // drift (another process, thermal) spreads over all of them instead of hitting one.
+    Map<Integer, List<PhaseRates>> byThreads = new LinkedHashMap<>();
+    for (int round = 1; round <= rounds; round++) {
+      for (int t : threads) {
+        log("--- T=%d%s ---", t, rounds > 1 ? ", round " + round + "/" + rounds : "");
+        byThreads.computeIfAbsent(t, k -> new ArrayList<>())
+            .add(measureAll(t, round, wrk, pin, warmup, duration, environment));
+      }
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map.Entry<Integer, List<PhaseRates>> entry : byThreads.entrySet()) {
+      rows.add(row(entry.getKey(), entry.getValue()));
+    }
+    environment.put("loadAverageAtEnd", loadAverage());
+
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("threads", threads);
+    settings.put("connections", connections);
+    settings.put("seconds", seconds);
+    settings.put("warmupSeconds", warmupSeconds);
+    settings.put("rounds", rounds);
+    settings.put("phases", phases);
+    settings.put("rawKey", rawKey);
+    settings.put("dataKeySpec", "AES_256");
+
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("environment", environment);
+    result.put("settings", settings);
+    result.put("rows", rows);
+    Path out = output.toAbsolutePath();
+    Files.createDirectories(out.getParent());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+
+    System.out.println(ResultTable.render(environment, rows, rounds));
+    System.out.println("JSON: " + out);
+    return 0;
+  }
+
+  /** The four rates of one thread count in one round; null for a phase not run. */
+  record PhaseRates(Rate rawRandomEncrypt, Rate rawRandomIvEncrypt, Rate inProcess, Rate http) {}
+
+  private PhaseRates measureAll(int t, int round, Path wrk, char[] pin, Duration warmup, Duration duration,
+                                Map<String, Object> environment) throws Exception {
+    Rate rawPair = null;
+    Rate rawHotPath = null;
+    Rate inProcess = null;
+    Rate http = null;
+    String suffix = rounds > 1 ? "-r" + round : "";
+    if (phases.contains(Phase.raw)) {
+      try (RawHsm raw = RawHsm.open(library, TOKEN_LABEL, pin, rawKey == RawKey.token_object)) {
+        environment.putIfAbsent("pkcs11LibraryInfo", raw.describeLibrary());
+        rawPair = recorded("raw-random-encrypt" + suffix, t,
+            () -> raw.measure(RawHsm.Variant.RANDOM_ENCRYPT, t, warmup, duration));
+        log("raw random(32)+encrypt:            %s", brief(rawPair));
+        rawHotPath = recorded("raw-random-iv-encrypt" + suffix, t,
+            () -> raw.measure(RawHsm.Variant.RANDOM_IV_ENCRYPT, t, warmup, duration));
+        log("raw random(32)+random(12)+encrypt: %s", brief(rawHotPath));
+      }
+    }
+    if (phases.contains(Phase.inprocess)) {
+      try (InProcessTrent trent = InProcessTrent.open(library, TOKEN_LABEL, pin, t,
+          workDir.resolve("inprocess-t" + t + suffix))) {
+        inProcess = recorded("inprocess" + suffix, t, () -> trent.measure(t, warmup, duration));
+        log("in-process GenerateDataKey:        %s", brief(inProcess));
+      }
+    }
+    if (phases.contains(Phase.http)) {
+      try (HttpTrent trent = HttpTrent.start(library, TOKEN_LABEL, pin, t, workDir.resolve("http-t" + t + suffix))) {
+        http = recorded("http" + suffix, t, () -> wrk != null
+            ? WrkLoad.run(wrk, workDir, trent.port(), trent.generateDataKeyBody(), connections, wrkThreads,
+                wrkCountStatuses, wrkNice, warmup, duration)
+            : JavaLoad.run(trent.port(), trent.generateDataKeyBody(), connections, warmup, duration));
+        log("HTTP GenerateDataKey (C=%d):       %s", connections, brief(http));
+      }
+    }
+    return new PhaseRates(rawPair, rawHotPath, inProcess, http);
+  }
+
+  /** One table row: per phase the median round (by rate), the ratios of those, and every round. */
+  private Map<String, Object> row(int t, List<PhaseRates> measured) {
+    Rate rawPair = median(measured.stream().map(PhaseRates::rawRandomEncrypt).toList());
+    Rate rawHotPath = median(measured.stream().map(PhaseRates::rawRandomIvEncrypt).toList());
+    Rate inProcess = median(measured.stream().map(PhaseRates::inProcess).toList());
+    Rate http = median(measured.stream().map(PhaseRates::http).toList());
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("threads", t);
+    row.put("connections", connections);
+    row.put("rawRandomEncrypt", rawPair);
+    row.put("rawRandomIvEncrypt", rawHotPath);
+    row.put("inProcess", inProcess);
+    row.put("http", http);
+    Map<String, Double> ratios = new LinkedHashMap<>();
+    ratios.put("httpToRaw", ratio(http, rawPair));
+    ratios.put("httpToRawHotPath", ratio(http, rawHotPath));
+    ratios.put("inProcessToRaw", ratio(inProcess, rawPair));
+    ratios.put("inProcessToRawHotPath", ratio(inProcess, rawHotPath));
+    ratios.put("httpToInProcess", ratio(http, inProcess));
+    row.put("ratios", ratios);
+    if (measured.size() > 1) {
+      row.put("rounds", measured);
+    }
+    return row;
+  }
+
+  /**
+   * The median by rate, or null when the phase was not run. For an even count, the upper middle:
+   * other processes on the machine only ever slow a measurement down.
+   */
+  private static Rate median(List<Rate> rates) {
+    List<Rate> present = new ArrayList<>(rates.stream().filter(r -> r != null).toList());
+    if (present.isEmpty()) {
+      return null;
+    }
+    present.sort(java.util.Comparator.comparingDouble(Rate::perSecond));
+    return present.get(present.size() / 2);
+  }
+
+  private void validate() {
+    CommandLine cmd = new CommandLine(this);
+    if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1 || t > 256)) {
+      throw new CommandLine.ParameterException(cmd, "--threads must be between 1 and 256");
+    }
+    if (connections < 1 || seconds < 1 || warmupSeconds < 0 || wrkThreads < 1 || rounds < 1) {
+      throw new CommandLine.ParameterException(cmd,
+          "--connections, --seconds, --rounds and --wrk-threads must be positive");
+    }
+    if (!Files.isRegularFile(library)) {
+      throw new CommandLine.ParameterException(cmd, "No PKCS#11 library at " + library);
+    }
+    if (library.toString().contains("softhsm") && System.getenv("SOFTHSM2_CONF") == null) {
+      throw new CommandLine.ParameterException(cmd,
+          "SOFTHSM2_CONF is not set: the benchmark must not create tokens in the system token directory. Use benchmark/run.");
+    }
+  }
+
+  private Path chooseWrk() {
+    if (loadGenerator == LoadGenerator.java) {
+      return null;
+    }
+    Path wrk = WrkLoad.find();
+    if (wrk == null && loadGenerator == LoadGenerator.wrk) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "wrk is not on the PATH (apt-get install wrk)");
+    }
+    if (wrk == null) {
+      log("wrk not found: using the Java HttpClient load generator (costs more CPU; install wrk)");
+    }
+    return wrk;
+  }
+
+  /** Runs one measurement, under a JFR recording when --jfr-dir is set. */
+  private Rate recorded(String phase, int t, Callable<Rate> measurement) throws Exception {
+    if (jfrDir == null) {
+      return measurement.call();
+    }
+    Files.createDirectories(jfrDir);
+    try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
+      // The 'profile' default (10 ms Java, 20 ms native) gives too few samples for a 10 s window.
+      recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+      recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(1));
+      recording.start();
+      Rate rate = measurement.call();
+      recording.stop();
+      Path file = jfrDir.resolve(phase + "-t" + t + ".jfr");
+      recording.dump(file);
+      log("JFR recording: %s", file);
+      return rate;
+    }
+  }
+
+  /** A fresh 16-hex-digit PIN; it lives only in this JVM, the token dies with the run. */
+  private static char[] randomPin() {
+    byte[] bytes = new byte[8];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes).toCharArray();
+  }
+
+  private static Double ratio(Rate numerator, Rate denominator) {
+    if (numerator == null || denominator == null || denominator.perSecond() == 0) {
+      return null;
+    }
+    return Math.round(numerator.perSecond() / denominator.perSecond() * 1000) / 1000.0;
+  }
+
+  private static String brief(Rate rate) {
+    return String.format(Locale.ROOT,
+        "%,.0f/s (%d ops in %.1f s, %d errors%s; cpu cores: jvm %s%s, other %s; jvm threads %s)",
+        rate.perSecond(), rate.operations(), rate.seconds(), rate.errors(),
+        rate.errorKinds().isEmpty() ? "" : " " + rate.errorKinds(),
+        rate.jvmCpuCores(), rate.loadGeneratorCpuCores() == null ? "" : ", wrk " + rate.loadGeneratorCpuCores(),
+        rate.otherCpuCores(), rate.threadCpuCores());
+  }
+
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static Long totalMemory() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return null;
+  }
+
+  static void log(String format, Object... args) {
+    System.err.println("benchmark: " + String.format(Locale.ROOT, format, args));
+    System.err.flush();
+  }
+}
