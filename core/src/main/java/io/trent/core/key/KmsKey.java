@@ -100,7 +100,12 @@ public record KmsKey(
 
   /** The material new ciphertexts use. */
   public Optional<KeyMaterial> currentMaterial() {
-    return materials.stream().filter(KeyMaterial::current).findFirst();
+    for (KeyMaterial material : materials) { // per request: no stream
+      if (material.current()) {
+        return Optional.of(material);
+      }
+    }
+    return Optional.empty();
   }
 
   public Optional<KeyMaterial> material(KeyMaterialId id) {

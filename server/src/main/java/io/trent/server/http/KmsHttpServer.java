@@ -5,9 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -15,6 +13,8 @@ import io.trent.server.config.ServerConfig;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP/1.1 listener that speaks the AWS JSON 1.1 protocol to AWS SDKs and the aws CLI.
@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * network HSM scales with its session count. {@code GET /health} runs on the same workers, since
  * it touches the HSM; a full queue answers it with 503 DOWN.
  *
+ * <p>The transport is Netty's native epoll on Linux and NIO elsewhere ({@link NettyTransport}).
+ *
  * <p>Pipeline per connection: {@link HttpServerCodec}, then {@link BoundedRequestAggregator}
  * (one message per request, 413 over {@code maxRequestBytes}), an idle timeout for abandoned
  * keep-alive connections, then {@link KmsRequestHandler}.
@@ -35,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class KmsHttpServer implements AutoCloseable {
   /** Longer than the SDKs' own idle limits (60 s in the Java SDK), so the client closes first. */
   private static final int IDLE_SECONDS = 120;
+  private static final Logger log = LoggerFactory.getLogger(KmsHttpServer.class);
 
   private final Channel listener;
   private final EventLoopGroup eventLoops;
@@ -54,12 +57,13 @@ public final class KmsHttpServer implements AutoCloseable {
    */
   public static KmsHttpServer start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health) {
     HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity());
+    NettyTransport transport = NettyTransport.best();
     EventLoopGroup eventLoops =
-        new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("trent-io", true));
+        transport.eventLoops(config.ioThreads(), new DefaultThreadFactory("trent-io", true));
     try {
       Channel listener = new ServerBootstrap()
           .group(eventLoops)
-          .channel(NioServerSocketChannel.class)
+          .channel(transport.serverChannel())
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
@@ -74,6 +78,7 @@ public final class KmsHttpServer implements AutoCloseable {
           .bind(config.host(), config.port())
           .syncUninterruptibly()
           .channel();
+      log.debug("Listening with the {} transport", transport.name());
       return new KmsHttpServer(listener, eventLoops, workers);
     } catch (Exception e) {
       eventLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);

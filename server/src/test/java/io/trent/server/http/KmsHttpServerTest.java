@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 /** The HTTP transport alone, over fake dispatchers: no HSM, no protocol. */
 @Timeout(30)
 class KmsHttpServerTest {
-  private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
   private static final String AMZ_JSON = "application/x-amz-json-1.1";
   private static final KmsRequestDispatcher ECHO =
       (op, body) -> ("{\"op\":\"" + op + "\",\"bytes\":" + body.length + "}").getBytes(StandardCharsets.UTF_8);
@@ -338,6 +338,25 @@ class KmsHttpServerTest {
       assertThat(connection.read().body()).isEqualTo("\"Slow\"");
       assertThat(connection.read().body()).isEqualTo("\"Fast\"");
       assertThat(connection.read().body()).isEqualTo("{\"__type\":\"UnknownOperationException\"}");
+    }
+  }
+
+  @Test
+  void aConnectionReadsAgainAfterAPipelinedBurst() throws Exception {
+    start(ECHO);
+
+    try (RawHttpConnection connection = new RawHttpConnection(server.port())) {
+      StringBuilder burst = new StringBuilder();
+      for (int i = 0; i < 40; i++) {
+        burst.append(RawHttpConnection.post("TrentService.Op" + i, "{}"));
+      }
+      connection.send(burst.toString());
+      for (int i = 0; i < 40; i++) {
+        assertThat(connection.read().body()).contains("Op" + i + "\"");
+      }
+      // Reading paused during the burst; a request after it must still be read and answered.
+      connection.send(RawHttpConnection.post("TrentService.After", "{}"));
+      assertThat(connection.read().body()).contains("After");
     }
   }
 
