@@ -9,8 +9,9 @@ public interface KmsRequestDispatcher {
 
   /**
    * @param operation the part of {@code X-Amz-Target} after {@code TrentService.}, non-empty
-   * @param body the request body, possibly empty
-   * @return the JSON response body sent with HTTP 200
+   * @param body the request body, possibly empty; the transport zeroes it when this returns
+   * @return the JSON response body sent with HTTP 200: a fresh array, which the transport zeroes
+   *     once it is written, since it may hold plaintext
    * @throws io.trent.core.error.KmsException for every error the caller should see
    */
   byte[] dispatch(String operation, byte[] body);

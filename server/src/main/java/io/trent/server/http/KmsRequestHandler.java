@@ -1,5 +1,6 @@
 package io.trent.server.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -17,6 +18,7 @@ import io.trent.core.error.ThrottlingException;
 import io.trent.core.error.UnknownOperationException;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link HsmWorkerPool}. One request per connection is in progress at a time (a pipelining
  * client's further requests wait, and reading pauses), so responses leave in request order.
  *
- * <p>Request bodies hold plaintext and key material: they are never logged.
+ * <p>Request bodies hold plaintext and key material: they are never logged, and the handler zeroes
+ * its copies of request and operation-response bodies once they are used.
  */
 final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final String TARGET_PREFIX = "TrentService.";
@@ -66,10 +69,15 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       String target, boolean keepAlive, boolean malformed, byte[] body) {
 
     static Inbound of(FullHttpRequest request) {
+      ByteBuf content = request.content();
+      byte[] body = ByteBufUtil.getBytes(content);
+      // The body may hold plaintext (Encrypt, ImportKeyMaterial); pooled memory is reused, not freed.
+      if (!content.isReadOnly()) {
+        content.setZero(content.readerIndex(), content.readableBytes());
+      }
       return new Inbound(Reply.newRequestId(), request.protocolVersion(), request.method(),
           new QueryStringDecoder(request.uri()).path(), request.headers().get("X-Amz-Target"),
-          HttpUtil.isKeepAlive(request), request.decoderResult().isFailure(),
-          ByteBufUtil.getBytes(request.content()));
+          HttpUtil.isKeepAlive(request), request.decoderResult().isFailure(), body);
     }
   }
 
@@ -151,6 +159,8 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       // in the log, keyed by request id.
       log.error("Request {} ({}) failed unexpectedly", request.requestId(), operation, e);
       return Reply.error(new KmsInternalException(INTERNAL_MESSAGE));
+    } finally {
+      Arrays.fill(request.body(), (byte) 0);
     }
   }
 
@@ -168,6 +178,10 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     boolean keepAlive = request.keepAlive() && !reply.closeConnection();
     ChannelFuture written =
         ctx.writeAndFlush(reply.toResponse(request.requestId(), request.version(), keepAlive));
+    if (reply.wipeAfterWrite()) {
+      // Operation responses may carry plaintext; once the socket has the bytes, ours are not needed.
+      written.addListener(future -> Arrays.fill(reply.body(), (byte) 0));
+    }
     if (!keepAlive) {
       waiting.clear();
       written.addListener(ChannelFutureListener.CLOSE);

@@ -18,15 +18,18 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An HTTP response before it becomes Netty's: built on a worker thread as plain bytes, turned into
- * a buffer on the event loop, so no buffer changes threads. The body is never modified, so one
- * reply may be sent many times.
+ * a buffer on the event loop, so no buffer changes threads. The body of an error or health reply
+ * is never modified, so one such reply may be sent many times; an operation's reply is zeroed once
+ * written ({@code wipeAfterWrite}), so it is sent once.
  *
  * @param status the HTTP status
  * @param contentType the Content-Type header
  * @param body the body, JSON
  * @param closeConnection whether the connection must close after this response
+ * @param wipeAfterWrite whether the body may hold plaintext and is zeroed once written (so it is sent once)
  */
-record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean closeConnection) {
+record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean closeConnection,
+    boolean wipeAfterWrite) {
   static final String AMZ_JSON = "application/x-amz-json-1.1";
   static final String JSON = "application/json";
   static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
@@ -34,12 +37,12 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean
 
   /** A successful KMS operation; operations without output may answer null or nothing. */
   static Reply kms(byte[] body) {
-    return new Reply(HttpResponseStatus.OK, AMZ_JSON, body == null ? new byte[0] : body, false);
+    return new Reply(HttpResponseStatus.OK, AMZ_JSON, body == null ? new byte[0] : body, false, true);
   }
 
   /** A KMS error, with the status and body AWS uses for it. */
   static Reply error(KmsException e) {
-    return new Reply(HttpResponseStatus.valueOf(e.httpStatus()), AMZ_JSON, KmsJsonProtocol.errorBody(e), false);
+    return new Reply(HttpResponseStatus.valueOf(e.httpStatus()), AMZ_JSON, KmsJsonProtocol.errorBody(e), false, false);
   }
 
   static Reply health(HealthStatus health) {
@@ -65,7 +68,7 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean
     ObjectNode body = MAPPER.createObjectNode()
         .put("__type", "RequestEntityTooLargeException")
         .put("message", "Request body exceeds the limit of " + maxRequestBytes + " bytes");
-    return new Reply(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, AMZ_JSON, bytes(body), true);
+    return new Reply(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, AMZ_JSON, bytes(body), true, false);
   }
 
   /** The Netty response, with the headers every response carries. */
@@ -97,7 +100,7 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean
   }
 
   private static Reply json(HttpResponseStatus status, ObjectNode body, boolean close) {
-    return new Reply(status, JSON, bytes(body), close);
+    return new Reply(status, JSON, bytes(body), close, false);
   }
 
   private static byte[] bytes(ObjectNode node) {

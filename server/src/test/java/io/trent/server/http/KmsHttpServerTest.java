@@ -11,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -339,6 +342,30 @@ class KmsHttpServerTest {
       assertThat(connection.read().body()).isEqualTo("\"Fast\"");
       assertThat(connection.read().body()).isEqualTo("{\"__type\":\"UnknownOperationException\"}");
     }
+  }
+
+  @Test
+  void requestAndResponseBodiesAreZeroedOnceUsed() throws Exception {
+    List<byte[]> requests = Collections.synchronizedList(new ArrayList<>());
+    List<byte[]> responses = Collections.synchronizedList(new ArrayList<>());
+    start((op, body) -> {
+      requests.add(body);
+      byte[] response = "{\"Plaintext\":\"c2VjcmV0\"}".getBytes(StandardCharsets.UTF_8);
+      responses.add(response);
+      return response;
+    });
+
+    try (RawHttpConnection connection = new RawHttpConnection(server.port())) {
+      connection.send(RawHttpConnection.post("TrentService.Encrypt", "{\"Plaintext\":\"c2VjcmV0\"}"));
+      assertThat(connection.read().body()).isEqualTo("{\"Plaintext\":\"c2VjcmV0\"}");
+      // The second exchange on the same connection runs after the first response's write completed.
+      connection.send(RawHttpConnection.post("TrentService.Encrypt", "{}"));
+      assertThat(connection.read().status()).isEqualTo(200);
+    }
+
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0)).hasSize(24).containsOnly((byte) 0);
+    assertThat(responses.get(0)).hasSize(24).containsOnly((byte) 0);
   }
 
   @Test
