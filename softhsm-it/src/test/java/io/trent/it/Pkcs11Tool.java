@@ -88,6 +88,11 @@ final class Pkcs11Tool {
     return objects;
   }
 
+  /** Deletes a secret key by CKA_ID (hex), as an HSM operator could from outside Trent. */
+  static void deleteSecretKey(String idHex) {
+    run("--delete-object", "--type", "secrkey", "--id", idHex);
+  }
+
   /** The objects labelled {@code trent:<keyId>}. */
   static List<TokenObject> objectsOf(String keyId) {
     return listObjects().stream().filter(o -> o.label().equals("trent:" + keyId)).toList();

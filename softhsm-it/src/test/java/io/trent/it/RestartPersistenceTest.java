@@ -2,8 +2,10 @@ package io.trent.it;
 
 import static io.trent.it.KmsAssertions.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.services.kms.model.GenerateDataKeyPairResponse;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.KeyUnavailableException;
 
 /**
  * Closes the shared server and starts a new one on the same data directory and token: keys,
@@ -71,5 +74,41 @@ class RestartPersistenceTest {
     KeyMetadata created = Trent.newKey("after restart");
     assertThat(kms.describeKey(b -> b.keyId(created.arn())).keyMetadata().keyState()).isEqualTo(KeyState.ENABLED);
     assertThat(oldPort).isPositive();
+  }
+
+  @Test
+  void aKeyWhoseTokenObjectWasDeletedOutsideTrentIsUnavailable() throws Exception {
+    KeyMetadata gone = Trent.newKey("RestartPersistenceTest gone");
+    KeyMetadata kept = Trent.newKey("RestartPersistenceTest kept");
+    SdkBytes plaintext = SdkBytes.fromUtf8String("its key is gone");
+    SdkBytes goneBlob = Trent.kms().encrypt(b -> b.keyId(gone.keyId()).plaintext(plaintext)).ciphertextBlob();
+    SdkBytes keptBlob = Trent.kms().encrypt(b -> b.keyId(kept.keyId()).plaintext(plaintext)).ciphertextBlob();
+    String material = Wire.currentMaterial(gone.keyId());
+    assertThat(Pkcs11Tool.objectsOf(gone.keyId())).anyMatch(o -> o.id().equals(material));
+
+    // An operator deletes the token object; Trent learns of it when it next opens the token.
+    Pkcs11Tool.deleteSecretKey(material);
+    assertThat(Pkcs11Tool.objectsOf(gone.keyId())).noneMatch(o -> o.id().equals(material));
+    Trent.restart();
+
+    KmsClient kms = Trent.kms();
+    assertThat(kms.describeKey(b -> b.keyId(gone.keyId())).keyMetadata().keyState()).isEqualTo(KeyState.UNAVAILABLE);
+    String unavailable = gone.arn() + " is unavailable.";
+    expectUnavailable(() -> kms.decrypt(b -> b.ciphertextBlob(goneBlob)), unavailable);
+    expectUnavailable(() -> kms.encrypt(b -> b.keyId(gone.keyId()).plaintext(plaintext)), unavailable);
+    expectUnavailable(() -> kms.generateDataKey(b -> b.keyId(gone.keyId()).keySpec(DataKeySpec.AES_256)), unavailable);
+    // Only that key: the others work as before.
+    assertThat(kms.decrypt(b -> b.ciphertextBlob(keptBlob)).plaintext()).isEqualTo(plaintext);
+    assertThat(kms.describeKey(b -> b.keyId(kept.keyId())).keyMetadata().keyState()).isEqualTo(KeyState.ENABLED);
+  }
+
+  /** KeyUnavailableException is a server-side, retryable error: HTTP 500. */
+  private static void expectUnavailable(ThrowingCallable call, String message) {
+    Throwable t = catchThrowable(call);
+    assertThat(t).isInstanceOf(KeyUnavailableException.class);
+    KeyUnavailableException e = (KeyUnavailableException) t;
+    assertThat(e.statusCode()).isEqualTo(500);
+    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("KeyUnavailableException");
+    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo(message);
   }
 }

@@ -7,6 +7,7 @@ import io.trent.core.error.KmsInvalidStateException;
 import io.trent.core.key.KeySpec;
 import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
+import java.util.function.Supplier;
 
 /**
  * The key-state and key-usage gates every cryptographic operation passes, in AWS's order: key
@@ -15,6 +16,23 @@ import io.trent.core.key.KmsKey;
 public final class KeyUsePolicy {
   private KeyUsePolicy() {}
 
+  /**
+   * Runs a key-backend call for the key with this ARN. The backend names a missing HSM object by
+   * its material id, which the log keeps (as the cause); the caller is told what DescribeKey shows:
+   * the key is unavailable.
+   */
+  public static <T> T inHsm(String arn, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (KeyUnavailableException e) {
+      throw new KeyUnavailableException(unavailable(arn), e);
+    }
+  }
+
+  private static String unavailable(String arn) {
+    return arn + " is unavailable.";
+  }
+
   /** Fails unless the key is Enabled. */
   public static void requireEnabled(KmsKey key, String arn) {
     switch (key.state()) {
@@ -22,7 +40,7 @@ public final class KeyUsePolicy {
       case Disabled -> throw new DisabledException(arn + " is disabled.");
       case PendingDeletion -> throw new KmsInvalidStateException(arn + " is pending deletion.");
       case PendingImport -> throw new KmsInvalidStateException(arn + " is pending import.");
-      case Unavailable -> throw new KeyUnavailableException(arn + " is unavailable.");
+      case Unavailable -> throw new KeyUnavailableException(unavailable(arn));
       default -> throw new KmsInvalidStateException(arn + " is " + key.state() + ".");
     }
   }

@@ -151,7 +151,7 @@ public final class CryptoService {
     Sealer rsaSealer = new Sealer() {
       @Override
       public Sealed seal(byte[] plaintext) {
-        return new Sealed(backend.rsaEncrypt(material, rsa, plaintext), rsa.name(), null);
+        return new Sealed(KeyUsePolicy.inHsm(arn, () -> backend.rsaEncrypt(material, rsa, plaintext)), rsa.name(), null);
       }
 
       @Override
@@ -176,7 +176,8 @@ public final class CryptoService {
       EncryptionAlgorithm rsa = rsaAlgorithm(algorithm, requested);
       requireNoContext(context, requested);
       KeyMaterialId material = materialOf(requested, arn);
-      return () -> new Opened(arn, backend.rsaDecrypt(material, rsa, ciphertext), rsa.name(), null);
+      return () -> new Opened(arn, KeyUsePolicy.inHsm(arn, () -> backend.rsaDecrypt(material, rsa, ciphertext)),
+          rsa.name(), null);
     }
     CiphertextBlob blob = CiphertextBlob.parse(ciphertext);
     KmsKey key = catalog.findKey(blob.keyId()).orElseThrow(InvalidCiphertextException::new);

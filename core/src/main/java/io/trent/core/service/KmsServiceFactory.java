@@ -19,7 +19,7 @@ public final class KmsServiceFactory {
     KeyResolver resolver = new KeyResolver(catalog, identity);
     EncryptionBudget budget = new EncryptionBudget(catalog, policy.gcmEncryptionsBeforeRotation(),
         policy.encryptionReservationBlock());
-    SymmetricCipher cipher = new SymmetricCipher(backend, budget);
+    SymmetricCipher cipher = new SymmetricCipher(backend, budget, identity);
     RotationService rotation = new RotationService(catalog, resolver, backend, identity, clock, policy);
     budget.onExhausted(rotation::rotateForUsage);
     ImportService imports = new ImportService(catalog, resolver, backend, identity, clock);

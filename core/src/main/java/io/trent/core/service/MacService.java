@@ -30,13 +30,14 @@ public final class MacService {
 
   public MacResult generateMac(MacRequest request) {
     Checked c = check(request, "GenerateMac");
-    return new MacResult(c.arn(), backend.mac(c.material(), c.algorithm(), request.message()), c.algorithm().name());
+    byte[] mac = KeyUsePolicy.inHsm(c.arn(), () -> backend.mac(c.material(), c.algorithm(), request.message()));
+    return new MacResult(c.arn(), mac, c.algorithm().name());
   }
 
   /** VerifyMac: a MAC that does not match is KMSInvalidMacException, compared in constant time. */
   public MacResult verifyMac(MacRequest request) {
     Checked c = check(request, "VerifyMac");
-    byte[] expected = backend.mac(c.material(), c.algorithm(), request.message());
+    byte[] expected = KeyUsePolicy.inHsm(c.arn(), () -> backend.mac(c.material(), c.algorithm(), request.message()));
     if (!MessageDigest.isEqual(expected, request.mac())) {
       throw new KmsInvalidMacException();
     }

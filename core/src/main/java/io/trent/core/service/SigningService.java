@@ -53,14 +53,14 @@ public final class SigningService {
 
   public SignResult sign(SignRequest request) {
     Checked c = check(request, "Sign");
-    byte[] signature = backend.sign(c.material(), c.algorithm(), c.digest());
+    byte[] signature = KeyUsePolicy.inHsm(c.arn(), () -> backend.sign(c.material(), c.algorithm(), c.digest()));
     return new SignResult(c.arn(), signature, c.algorithm().name());
   }
 
   /** Verify: a signature that does not verify is KMSInvalidSignatureException, never SignatureValid=false. */
   public SignResult verify(SignRequest request) {
     Checked c = check(request, "Verify");
-    if (!backend.verify(c.material(), c.algorithm(), c.digest(), request.signature())) {
+    if (!KeyUsePolicy.inHsm(c.arn(), () -> backend.verify(c.material(), c.algorithm(), c.digest(), request.signature()))) {
       throw new KmsInvalidSignatureException();
     }
     return new SignResult(c.arn(), null, c.algorithm().name());

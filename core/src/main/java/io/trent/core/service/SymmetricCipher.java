@@ -2,25 +2,30 @@ package io.trent.core.service;
 
 import io.trent.core.blob.CiphertextBlob;
 import io.trent.core.blob.EncryptionContext;
+import io.trent.core.catalog.KeyUsePolicy;
 import io.trent.core.error.InvalidCiphertextException;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.DataKeyPairSpec;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KmsKey;
+import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.GeneratedDataKey;
 import io.trent.core.spi.GeneratedKeyPair;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.SealedBytes;
+import java.util.function.Supplier;
 
 /** Symmetric KMS-key encryption in the {@link CiphertextBlob} format, done by the key backend. */
 final class SymmetricCipher {
   private final KeyBackend backend;
   private final EncryptionBudget budget;
+  private final ServiceIdentity identity;
 
-  SymmetricCipher(KeyBackend backend, EncryptionBudget budget) {
+  SymmetricCipher(KeyBackend backend, EncryptionBudget budget, ServiceIdentity identity) {
     this.backend = backend;
     this.budget = budget;
+    this.identity = identity;
   }
 
   /** A sealed ciphertext, and the material it was sealed under. */
@@ -35,14 +40,15 @@ final class SymmetricCipher {
   Sealed encrypt(KmsKey key, byte[] plaintext, EncryptionContext context) {
     KeyMaterialId material = currentMaterial(key);
     byte[] header = CiphertextBlob.header(key.keyId(), material);
-    SealedBytes sealed = backend.encrypt(material, plaintext, CiphertextBlob.aad(header, context));
+    SealedBytes sealed = inHsm(key, () -> backend.encrypt(material, plaintext, CiphertextBlob.aad(header, context)));
     return new Sealed(CiphertextBlob.assemble(header, sealed.iv(), sealed.ciphertextAndTag()), material);
   }
 
   DataKey generateDataKey(KmsKey key, int length, EncryptionContext context) {
     KeyMaterialId material = currentMaterial(key);
     byte[] header = CiphertextBlob.header(key.keyId(), material);
-    GeneratedDataKey generated = backend.generateDataKey(material, length, CiphertextBlob.aad(header, context));
+    GeneratedDataKey generated =
+        inHsm(key, () -> backend.generateDataKey(material, length, CiphertextBlob.aad(header, context)));
     SealedBytes sealed = generated.sealed();
     return new DataKey(generated.plaintext(),
         CiphertextBlob.assemble(header, sealed.iv(), sealed.ciphertextAndTag()), material);
@@ -51,7 +57,8 @@ final class SymmetricCipher {
   KeyPair generateDataKeyPair(KmsKey key, DataKeyPairSpec spec, EncryptionContext context) {
     KeyMaterialId material = currentMaterial(key);
     byte[] header = CiphertextBlob.header(key.keyId(), material);
-    GeneratedKeyPair pair = backend.generateDataKeyPair(material, spec, CiphertextBlob.aad(header, context));
+    GeneratedKeyPair pair =
+        inHsm(key, () -> backend.generateDataKeyPair(material, spec, CiphertextBlob.aad(header, context)));
     SealedBytes sealed = pair.sealedPrivateKey();
     return new KeyPair(pair.publicKeyDer(), pair.privateKeyDer(),
         CiphertextBlob.assemble(header, sealed.iv(), sealed.ciphertextAndTag()), material);
@@ -60,8 +67,12 @@ final class SymmetricCipher {
   /** Decrypts a parsed blob whose key the caller has resolved and checked. */
   byte[] decrypt(KmsKey key, CiphertextBlob blob, EncryptionContext context) {
     KeyMaterial material = key.material(blob.materialId()).orElseThrow(InvalidCiphertextException::new);
-    return backend.decrypt(material.id(), blob.iv(), blob.ciphertextAndTag(),
-        CiphertextBlob.aad(blob.header(), context));
+    return inHsm(key, () -> backend.decrypt(material.id(), blob.iv(), blob.ciphertextAndTag(),
+        CiphertextBlob.aad(blob.header(), context)));
+  }
+
+  private <T> T inHsm(KmsKey key, Supplier<T> call) {
+    return KeyUsePolicy.inHsm(identity.keyArn(key.keyId()), call);
   }
 
   /** The material a new ciphertext uses, with the encryption accounted for. */

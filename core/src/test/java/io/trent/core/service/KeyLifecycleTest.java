@@ -158,7 +158,8 @@ class KeyLifecycleTest {
     KmsKey key = newKey(null, null);
     backend.destroyKey(current(key));
     assertThat(kms.keys().describeKey(key.keyId()).state()).isEqualTo(KeyState.Unavailable);
-    assertThatThrownBy(() -> encrypt(key, 1)).isInstanceOf(KeyUnavailableException.class);
+    assertThatThrownBy(() -> encrypt(key, 1)).isInstanceOf(KeyUnavailableException.class)
+        .hasMessage(IDENTITY.keyArn(key.keyId()) + " is unavailable.");
   }
 
   @Test
