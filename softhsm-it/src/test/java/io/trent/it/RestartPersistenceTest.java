@@ -89,6 +89,8 @@ class RestartPersistenceTest {
     // An operator deletes the token object; Trent learns of it when it next opens the token.
     Pkcs11Tool.deleteSecretKey(material);
     assertThat(Pkcs11Tool.objectsOf(gone.keyId())).noneMatch(o -> o.id().equals(material));
+    // Until then, the running server works on its session copy of the key.
+    assertThat(Trent.kms().decrypt(b -> b.ciphertextBlob(goneBlob)).plaintext()).isEqualTo(plaintext);
     Trent.restart();
 
     KmsClient kms = Trent.kms();
