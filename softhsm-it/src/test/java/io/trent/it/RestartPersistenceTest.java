@@ -11,6 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.EncryptionAlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.GetParametersForImportResponse;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
+import software.amazon.awssdk.services.kms.model.MacAlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.MessageType;
+import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.DisabledException;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyPairResponse;
@@ -74,6 +81,51 @@ class RestartPersistenceTest {
     KeyMetadata created = Trent.newKey("after restart");
     assertThat(kms.describeKey(b -> b.keyId(created.arn())).keyMetadata().keyState()).isEqualTo(KeyState.ENABLED);
     assertThat(oldPort).isPositive();
+  }
+
+  @Test
+  void everyKindOfKeyWorksAfterARestart() throws Exception {
+    KmsClient before = Trent.kms();
+    SdkBytes data = SdkBytes.fromUtf8String("every kind of key");
+    KeyMetadata rsa = TestKeys.create("RSA_3072", KeyUsageType.ENCRYPT_DECRYPT, "restart rsa");
+    KeyMetadata ecc = TestKeys.create("ECC_NIST_P384", KeyUsageType.SIGN_VERIFY, "restart ecc");
+    KeyMetadata hmac = TestKeys.create("HMAC_384", KeyUsageType.GENERATE_VERIFY_MAC, "restart hmac");
+    KeyMetadata imported = ImportKeyMaterialTest.external("SYMMETRIC_DEFAULT", KeyUsageType.ENCRYPT_DECRYPT);
+    GetParametersForImportResponse params = ImportKeyMaterialTest.parameters(imported, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    ImportKeyMaterialTest.importMaterial(imported, params,
+        ImportKeyMaterialTest.wrapOaepSha1(ImportKeyMaterialTest.wrappingKey(params), ImportKeyMaterialTest.random(32)));
+    KeyMetadata rotated = Trent.newKey("restart rotated");
+    before.enableKeyRotation(b -> b.keyId(rotated.keyId()).rotationPeriodInDays(100));
+    before.tagResource(b -> b.keyId(rotated.keyId()).tags(t -> t.tagKey("team").tagValue("crypto")));
+
+    SdkBytes rsaBlob = before.encrypt(b -> b.keyId(rsa.keyId()).plaintext(data)
+        .encryptionAlgorithm(EncryptionAlgorithmSpec.RSAES_OAEP_SHA_256)).ciphertextBlob();
+    SdkBytes signature = before.sign(b -> b.keyId(ecc.keyId()).message(data).messageType(MessageType.RAW)
+        .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_384)).signature();
+    SdkBytes mac = before.generateMac(b -> b.keyId(hmac.keyId()).message(data).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_384)).mac();
+    SdkBytes importedBlob = before.encrypt(b -> b.keyId(imported.keyId()).plaintext(data)).ciphertextBlob();
+    SdkBytes eccPublicKey = before.getPublicKey(b -> b.keyId(ecc.keyId())).publicKey();
+
+    Trent.restart();
+
+    KmsClient kms = Trent.kms();
+    assertThat(kms.decrypt(b -> b.keyId(rsa.keyId()).ciphertextBlob(rsaBlob)
+        .encryptionAlgorithm(EncryptionAlgorithmSpec.RSAES_OAEP_SHA_256)).plaintext()).isEqualTo(data);
+    assertThat(kms.verify(b -> b.keyId(ecc.keyId()).message(data).signature(signature).messageType(MessageType.RAW)
+        .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_384)).signatureValid()).isTrue();
+    SdkBytes newSignature = kms.sign(b -> b.keyId(ecc.keyId()).message(data).messageType(MessageType.RAW)
+        .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_384)).signature();
+    assertThat(Offline.verify("ECC_NIST_P384", eccPublicKey.asByteArray(), SigningAlgorithmSpec.ECDSA_SHA_384,
+        data.asByteArray(), newSignature.asByteArray())).isTrue();
+    assertThat(kms.getPublicKey(b -> b.keyId(ecc.keyId())).publicKey()).isEqualTo(eccPublicKey);
+    assertThat(kms.generateMac(b -> b.keyId(hmac.keyId()).message(data).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_384)).mac())
+        .isEqualTo(mac);
+    assertThat(kms.decrypt(b -> b.ciphertextBlob(importedBlob)).plaintext()).isEqualTo(data);
+    assertThat(kms.describeKey(b -> b.keyId(imported.keyId())).keyMetadata().keyState()).isEqualTo(KeyState.ENABLED);
+    assertThat(kms.getKeyRotationStatus(b -> b.keyId(rotated.keyId())).keyRotationEnabled()).isTrue();
+    assertThat(kms.getKeyRotationStatus(b -> b.keyId(rotated.keyId())).rotationPeriodInDays()).isEqualTo(100);
+    assertThat(kms.listResourceTags(b -> b.keyId(rotated.keyId())).tags())
+        .singleElement().satisfies(t -> assertThat(t.tagKey() + "=" + t.tagValue()).isEqualTo("team=crypto"));
   }
 
   @Test
