@@ -78,6 +78,13 @@ class EncryptDecryptTest {
   }
 
   @Test
+  void anEmptyPlaintextIsRejected() {
+    expectValidation(
+        () -> kms.encrypt(b -> b.keyId(key.keyId()).plaintext(SdkBytes.fromByteArray(new byte[0]))),
+        "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  }
+
+  @Test
   void plaintextOf4097BytesIsRejected() {
     expectValidation(
         () -> kms.encrypt(b -> b.keyId(key.keyId()).plaintext(random(4097))),

@@ -7,6 +7,7 @@ import static io.trent.it.KmsAssertions.expectValidationPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -150,6 +151,27 @@ class GenerateDataKeyTest {
     assertThat(
             kms.decrypt(b -> b.ciphertextBlob(r.ciphertextBlob()).grantTokens("token-3")).plaintext())
         .isEqualTo(r.plaintext());
+  }
+
+  @Test
+  void grantTokensAreValidated() {
+    List<String> eleven = Collections.nCopies(11, "t");
+    expectValidation(
+        () -> kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256).grantTokens(eleven)),
+        "1 validation error detected: Value '[t, t, t, t, t, t, t, t, t, t, t]' at 'grantTokens' failed to satisfy"
+            + " constraint: Member must have length less than or equal to 10");
+    expectValidation(
+        () -> kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256).grantTokens("ok", "")),
+        "1 validation error detected: Value '' at 'grantTokens.2.member' failed to satisfy constraint:"
+            + " Member must have length greater than or equal to 1");
+    String tooLong = "g".repeat(8193);
+    expectValidation(
+        () -> kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256).grantTokens(tooLong)),
+        "1 validation error detected: Value '" + tooLong + "' at 'grantTokens.1.member' failed to satisfy constraint:"
+            + " Member must have length less than or equal to 8192");
+    // Ten tokens of 8192 characters are fine.
+    assertThat(kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256)
+        .grantTokens(Collections.nCopies(10, "g".repeat(8192)))).plaintext().asByteArray()).hasSize(32);
   }
 
   @Test
