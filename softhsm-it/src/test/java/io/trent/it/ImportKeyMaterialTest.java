@@ -34,7 +34,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.ExpirationModelType;
+import software.amazon.awssdk.services.kms.model.ExpiredImportTokenException;
 import software.amazon.awssdk.services.kms.model.GetParametersForImportResponse;
+import software.amazon.awssdk.services.kms.model.IncorrectKeyMaterialException;
 import software.amazon.awssdk.services.kms.model.InvalidImportTokenException;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
@@ -320,6 +322,47 @@ class ImportKeyMaterialTest {
     // After all that, the good material still imports with the same token.
     importMaterial(k, p, good);
     roundTrip(k);
+  }
+
+  @Test
+  void anImportTokenExpiresAfter24HoursEvenOnceItsWrappingKeyIsGone() throws Exception {
+    KeyMetadata k = external("SYMMETRIC_DEFAULT", KeyUsageType.ENCRYPT_DECRYPT);
+    byte[] material = random(32);
+    GetParametersForImportResponse p = parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    assertThat(p.parametersValidTo()).isBetween(Trent.now().plus(Duration.ofHours(23)), Trent.now().plus(Duration.ofHours(25)));
+    byte[] wrapped = wrapOaepSha1(wrappingKey(p), material);
+
+    Trent.clock().advance(Duration.ofHours(24).plusMinutes(1));
+    expectError(() -> importMaterial(k, p, wrapped), ExpiredImportTokenException.class, "ExpiredImportTokenException",
+        "Import token expired.");
+    // Maintenance destroys the wrapping keys of every token now expired (this one's and any other
+    // test's), in the HSM; the token still answers that it expired.
+    Trent.server().runMaintenance();
+    assertThat(Pkcs11Tool.listObjects()).noneMatch(o -> o.label().equals("trent-import"));
+    expectError(() -> importMaterial(k, p, wrapped), ExpiredImportTokenException.class, "ExpiredImportTokenException",
+        "Import token expired.");
+    expectPendingImport(k);
+
+    GetParametersForImportResponse fresh = parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    importMaterial(k, fresh, wrapOaepSha1(wrappingKey(fresh), material));
+    roundTrip(k);
+  }
+
+  @Test
+  void differentMaterialCannotBeReimported() throws Exception {
+    KeyMetadata k = external("SYMMETRIC_DEFAULT", KeyUsageType.ENCRYPT_DECRYPT);
+    GetParametersForImportResponse p1 = parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    importMaterial(k, p1, wrapOaepSha1(wrappingKey(p1), random(32)));
+    SdkBytes blob = kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)).ciphertextBlob();
+    kms().deleteImportedKeyMaterial(b -> b.keyId(k.keyId()));
+
+    GetParametersForImportResponse p2 = parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    expectError(() -> importMaterial(k, p2, wrapOaepSha1(wrappingKey(p2), random(32))),
+        IncorrectKeyMaterialException.class, "IncorrectKeyMaterialException",
+        "The key material is not the key material that was previously imported into this KMS key.");
+    expectPendingImport(k);
+    expectError(() -> kms().decrypt(b -> b.ciphertextBlob(blob)),
+        KmsInvalidStateException.class, "KMSInvalidStateException", k.arn() + " is pending import.");
   }
 
   @Test

@@ -144,6 +144,10 @@ public final class KeyCatalog {
     store.deleteImportToken(tokenId);
   }
 
+  public void retireImportToken(String tokenId) {
+    store.retireImportToken(tokenId);
+  }
+
   public List<ImportToken> findExpiredImportTokens(Instant now) {
     return store.findExpiredImportTokens(now);
   }

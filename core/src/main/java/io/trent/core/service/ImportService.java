@@ -177,7 +177,8 @@ public final class ImportService {
     List<ImportToken> expired = catalog.findExpiredImportTokens(now());
     for (ImportToken token : expired) {
       backend.destroyImportWrappingKey(token.wrappingKeyId());
-      catalog.deleteImportToken(token.tokenId());
+      // Kept, so that ImportKeyMaterial with it answers ExpiredImportTokenException as AWS does.
+      catalog.retireImportToken(token.tokenId());
     }
     return expired.size();
   }

@@ -70,7 +70,14 @@ public interface MetadataStore extends AutoCloseable {
 
   void deleteImportToken(String tokenId);
 
-  /** Import tokens whose validity ended at or before {@code now}. */
+  /**
+   * Marks an expired token's wrapping key as destroyed: the token stays findable (so a late import
+   * is told the token expired) but is no longer among {@link #findExpiredImportTokens}. An absent
+   * token is a no-op.
+   */
+  void retireImportToken(String tokenId);
+
+  /** Import tokens whose validity ended at or before {@code now}, except retired ones. */
   List<ImportToken> findExpiredImportTokens(Instant now);
 
   @Override

@@ -10,10 +10,12 @@ import java.time.Instant;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** A MetadataStore in memory, for core unit tests. */
@@ -22,6 +24,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
   private final TreeMap<String, Alias> aliases = new TreeMap<>();
   private final List<KeyDestruction> destructions = new ArrayList<>();
   private final Map<String, ImportToken> importTokens = new LinkedHashMap<>();
+  private final Set<String> retiredTokens = new HashSet<>();
 
   @Override
   public synchronized void insertKey(KmsKey key) {
@@ -116,11 +119,20 @@ public final class InMemoryMetadataStore implements MetadataStore {
   @Override
   public synchronized void deleteImportToken(String tokenId) {
     importTokens.remove(tokenId);
+    retiredTokens.remove(tokenId);
+  }
+
+  @Override
+  public synchronized void retireImportToken(String tokenId) {
+    if (importTokens.containsKey(tokenId)) {
+      retiredTokens.add(tokenId);
+    }
   }
 
   @Override
   public synchronized List<ImportToken> findExpiredImportTokens(Instant now) {
-    return importTokens.values().stream().filter(t -> !t.validTo().isAfter(now)).toList();
+    return importTokens.values().stream()
+        .filter(t -> !t.validTo().isAfter(now) && !retiredTokens.contains(t.tokenId())).toList();
   }
 
   @Override

@@ -126,8 +126,9 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String SELECT_TOKEN = "SELECT " + TOKEN_COLUMNS + " FROM import_tokens WHERE token_id = ?";
   private static final String DELETE_TOKEN = "DELETE FROM import_tokens WHERE token_id = ?";
   private static final String DELETE_KEY_TOKENS = "DELETE FROM import_tokens WHERE key_id = ?";
+  private static final String RETIRE_TOKEN = "UPDATE import_tokens SET retired = TRUE WHERE token_id = ?";
   private static final String SELECT_EXPIRED_TOKENS = "SELECT " + TOKEN_COLUMNS
-      + " FROM import_tokens WHERE valid_to <= ? ORDER BY valid_to, token_id";
+      + " FROM import_tokens WHERE valid_to <= ? AND retired = FALSE ORDER BY valid_to, token_id";
 
   /**
    * H2's own SNAPSHOT level ({@code org.h2.engine.Constants.TRANSACTION_SNAPSHOT}): one snapshot of
@@ -369,7 +370,13 @@ public final class JdbcMetadataStore implements MetadataStore {
     write(connection -> update(connection, DELETE_TOKEN, tokenId));
   }
 
-  /** Tokens valid until {@code now} or earlier, soonest expired first. */
+  @Override
+  public void retireImportToken(String tokenId) {
+    Objects.requireNonNull(tokenId, "tokenId");
+    write(connection -> update(connection, RETIRE_TOKEN, tokenId));
+  }
+
+  /** Tokens valid until {@code now} or earlier and not retired, soonest expired first. */
   @Override
   public List<ImportToken> findExpiredImportTokens(Instant now) {
     Objects.requireNonNull(now, "now");

@@ -94,6 +94,24 @@ class ImportTokenTest {
   }
 
   @Test
+  void retiredTokensAreKeptButNoLongerExpiredWork() {
+    ImportToken expired = token(1, "byok-1", NOW.minus(Duration.ofHours(1)));
+    ImportToken alsoExpired = token(2, "byok-2", NOW.minus(Duration.ofHours(2)));
+    store.insertImportToken(expired);
+    store.insertImportToken(alsoExpired);
+
+    store.retireImportToken(expired.tokenId());
+    store.retireImportToken(tokenId(9)); // absent: a no-op
+
+    assertThat(store.findExpiredImportTokens(NOW)).containsExactly(alsoExpired);
+    assertThat(store.findImportToken(expired.tokenId())).contains(expired);
+    store.close();
+    store = JdbcMetadataStore.openEmbedded(dataDir);
+    assertThat(store.findExpiredImportTokens(NOW)).containsExactly(alsoExpired);
+    assertThat(store.findImportToken(expired.tokenId())).contains(expired);
+  }
+
+  @Test
   void tokensPersistAcrossReopen() {
     ImportToken token = token(1, "byok-2", NOW);
     store.insertImportToken(token);
