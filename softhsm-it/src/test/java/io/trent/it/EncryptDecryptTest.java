@@ -85,6 +85,17 @@ class EncryptDecryptTest {
   }
 
   @Test
+  void ciphertextBlobLengthIsValidatedWithoutEchoingTheBlob() {
+    // As real AWS prints it: the blob's value is left out.
+    expectValidation(
+        () -> kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(new byte[0]))),
+        "1 validation error detected: Value at 'ciphertextBlob' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    expectValidation(
+        () -> kms.decrypt(b -> b.ciphertextBlob(random(6145))),
+        "1 validation error detected: Value at 'ciphertextBlob' failed to satisfy constraint: Member must have length less than or equal to 6144");
+  }
+
+  @Test
   void plaintextOf4097BytesIsRejected() {
     expectValidation(
         () -> kms.encrypt(b -> b.keyId(key.keyId()).plaintext(random(4097))),

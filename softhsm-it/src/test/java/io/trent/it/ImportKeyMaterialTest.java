@@ -167,6 +167,9 @@ class ImportKeyMaterialTest {
         k.arn() + " origin is EXTERNAL which is not valid for this operation.");
     expectError(() -> kms().enableKeyRotation(b -> b.keyId(k.keyId())),
         UnsupportedOperationException.class, "UnsupportedOperationException");
+    expectError(() -> kms().getKeyRotationStatus(b -> b.keyId(k.keyId())),
+        UnsupportedOperationException.class, "UnsupportedOperationException",
+        k.arn() + " origin is EXTERNAL which is not valid for this operation.");
     // The imported material is one HSM object named by its material id.
     assertThat(Pkcs11Tool.objectsOf(k.keyId())).singleElement()
         .satisfies(o -> assertThat(o.id()).isEqualTo(material0));

@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.DisabledException;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
-import software.amazon.awssdk.services.kms.model.KmsException;
 import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
 
@@ -84,8 +83,17 @@ class KeyStateTest {
   @Test
   void pendingWindowOutsideSevenToThirtyIsRejected() {
     KeyMetadata k = Trent.newKey("window");
-    expectError(() -> kms.scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(6)), KmsException.class, "ValidationException");
-    expectError(() -> kms.scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(31)), KmsException.class, "ValidationException");
+    // The model allows 1..365; within it, the service's own 7..30 check and message.
+    expectValidation(() -> kms.scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(6)),
+        "PendingWindowInDays must be between 7 and 30");
+    expectValidation(() -> kms.scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(31)),
+        "PendingWindowInDays must be between 7 and 30");
+    expectValidation(() -> kms.scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(0)),
+        "1 validation error detected: Value '0' at 'pendingWindowInDays' failed to satisfy constraint:"
+            + " Member must have value greater than or equal to 1");
+    expectValidation(() -> kms.scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(366)),
+        "1 validation error detected: Value '366' at 'pendingWindowInDays' failed to satisfy constraint:"
+            + " Member must have value less than or equal to 365");
     assertThat(describe(k.keyId()).keyState()).isEqualTo(KeyState.ENABLED);
   }
 

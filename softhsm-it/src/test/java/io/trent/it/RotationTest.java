@@ -207,8 +207,13 @@ class RotationTest {
           UnsupportedOperationException.class, "UnsupportedOperationException");
       assertThat(e.awsErrorDetails().errorMessage()).as("RotateKeyOnDemand %s: AWS sends no message", k.keySpec())
           .isNullOrEmpty();
-      expectError(() -> kms().enableKeyRotation(b -> b.keyId(k.keyId())),
+      KmsException enable = expectError(() -> kms().enableKeyRotation(b -> b.keyId(k.keyId())),
           UnsupportedOperationException.class, "UnsupportedOperationException");
+      assertThat(enable.awsErrorDetails().errorMessage()).as("EnableKeyRotation %s", k.keySpec()).isNullOrEmpty();
+      // AWS answers the status of a key that cannot rotate rather than refusing.
+      GetKeyRotationStatusResponse status = kms().getKeyRotationStatus(b -> b.keyId(k.keyId()));
+      assertThat(status.keyRotationEnabled()).isFalse();
+      assertThat(status.rotationPeriodInDays()).isNull();
     }
   }
 

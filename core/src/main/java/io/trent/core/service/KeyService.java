@@ -182,9 +182,13 @@ public final class KeyService {
   public ScheduleKeyDeletionResult scheduleKeyDeletion(String keyId, Integer pendingWindowInDays) {
     ShapeValidator.create()
         .keyId("keyId", keyId, true)
-        .range("pendingWindowInDays", pendingWindowInDays, 7, 30)
+        .range("pendingWindowInDays", pendingWindowInDays, 1, 365)
         .validate();
     int days = pendingWindowInDays == null ? 30 : pendingWindowInDays;
+    // The model allows 1..365; the service itself then insists on 7..30, with its own message.
+    if (days < 7 || days > 30) {
+      throw new ValidationException("PendingWindowInDays must be between 7 and 30");
+    }
     KmsKey key = resolver.resolve(keyId);
     String arn = identity.keyArn(key.keyId());
     KmsKey updated = catalog.updateKey(key.keyId(), current -> {

@@ -63,13 +63,17 @@ public final class RotationService {
     catalog.updateKey(key.keyId(), k -> k.withRotation(null, null));
   }
 
-  /** GetKeyRotationStatus: a key pending deletion reads as not rotating, as in AWS. */
+  /**
+   * GetKeyRotationStatus: as in AWS, an imported key is refused, while asymmetric and HMAC keys,
+   * which cannot rotate, and keys pending deletion read as not rotating.
+   */
   public RotationStatus getKeyRotationStatus(String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     KmsKey key = resolver.resolve(keyId);
     String arn = identity.keyArn(key.keyId());
-    requireSymmetricSpec(key, arn);
-    if (key.state() == KeyState.PendingDeletion || key.rotationPeriodDays() == null) {
+    requireKmsOrigin(key, arn);
+    if (key.state() == KeyState.PendingDeletion || key.rotationPeriodDays() == null
+        || key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
       return new RotationStatus(key.keyId(), arn, false, null, null);
     }
     return new RotationStatus(key.keyId(), arn, true, key.rotationPeriodDays(), key.nextRotationDate());
@@ -155,11 +159,17 @@ public final class RotationService {
     KmsKey key = resolver.resolve(keyId);
     String arn = identity.keyArn(key.keyId());
     KeyUsePolicy.requireEnabled(key, arn);
-    requireSymmetricSpec(key, arn);
+    if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
+      throw new KmsUnsupportedOperationException(); // AWS sends no message here
+    }
+    requireKmsOrigin(key, arn);
+    return key;
+  }
+
+  private static void requireKmsOrigin(KmsKey key, String arn) {
     if (key.origin() != Origin.AWS_KMS) {
       throw new KmsUnsupportedOperationException(arn + " origin is " + key.origin() + " which is not valid for this operation.");
     }
-    return key;
   }
 
   private static void requireSymmetricSpec(KmsKey key, String arn) {

@@ -83,18 +83,15 @@ public final class ShapeValidator {
     return this;
   }
 
-  /** A non-sensitive blob: AWS prints the server's buffer description in place of the value. */
+  /**
+   * A blob that may be absent: its value is never printed (real AWS output reads "Value at
+   * 'ciphertextBlob' failed to satisfy constraint: ..."), but an absent required one is "Value null".
+   */
   public ShapeValidator blob(String member, byte[] value, int min, int max, boolean required) {
     if (value == null) {
       return required ? required(member, null) : this;
     }
-    String shown = "java.nio.HeapByteBuffer[pos=0 lim=" + value.length + " cap=" + value.length + "]";
-    if (value.length < min) {
-      violation(shown, member, "Member must have length greater than or equal to " + min);
-    } else if (value.length > max) {
-      violation(shown, member, "Member must have length less than or equal to " + max);
-    }
-    return this;
+    return sensitiveBlob(member, value, min, max, false);
   }
 
   public ShapeValidator range(String member, Integer value, int min, int max) {
