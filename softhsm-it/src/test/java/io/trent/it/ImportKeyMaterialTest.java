@@ -316,7 +316,10 @@ class ImportKeyMaterialTest {
             .encryptedKeyMaterial(SdkBytes.fromByteArray(good))
             .expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE)),
         InvalidImportTokenException.class, "InvalidImportTokenException");
-    // KEY_MATERIAL_EXPIRES needs a ValidTo.
+    // KEY_MATERIAL_EXPIRES, also as the default, needs a ValidTo.
+    expectValidation(() -> kms().importKeyMaterial(b -> b.keyId(k.keyId()).importToken(p.importToken())
+            .encryptedKeyMaterial(SdkBytes.fromByteArray(good))),
+        "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
     expectValidation(() -> kms().importKeyMaterial(b -> b.keyId(k.keyId()).importToken(p.importToken())
             .encryptedKeyMaterial(SdkBytes.fromByteArray(good)).expirationModel(ExpirationModelType.KEY_MATERIAL_EXPIRES)),
         "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");

@@ -86,8 +86,9 @@ public final class ImportService {
         .blob("encryptedKeyMaterial", request.encryptedKeyMaterial(), 1, 6144, true)
         .enumValue("expirationModel", request.expirationModel(), ExpirationModel.class, ExpirationModel.AWS_ENUM_SET)
         .validate();
-    ExpirationModel model = request.expirationModel() != null ? ExpirationModel.valueOf(request.expirationModel())
-        : request.validTo() != null ? ExpirationModel.KEY_MATERIAL_EXPIRES : ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE;
+    // AWS's default is KEY_MATERIAL_EXPIRES, so a request without either needs a ValidTo.
+    ExpirationModel model = request.expirationModel() != null
+        ? ExpirationModel.valueOf(request.expirationModel()) : ExpirationModel.KEY_MATERIAL_EXPIRES;
     if (model == ExpirationModel.KEY_MATERIAL_EXPIRES && request.validTo() == null) {
       throw new ValidationException("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
     }
