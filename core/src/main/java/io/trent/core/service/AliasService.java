@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
 /** CreateAlias, UpdateAlias, DeleteAlias and ListAliases. */
 public final class AliasService {
   private static final Pattern ALIAS_NAME = Pattern.compile("^[a-zA-Z0-9:/_-]+$");
-  private static final Pattern MARKER = Pattern.compile("[\\u0020-\\u00FF]*");
   private static final String PREFIX_MESSAGE =
       "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html";
 
@@ -73,8 +72,7 @@ public final class AliasService {
     ShapeValidator.create()
         .keyId("keyId", keyId, false)
         .range("limit", limit, 1, 100)
-        .length("marker", marker, 1, 320)
-        .pattern("marker", marker, MARKER)
+        .marker("marker", marker)
         .validate();
     String targetKeyId = keyId == null ? null : resolver.resolve(keyId, false).keyId();
     return catalog.listAliases(targetKeyId, limit == null ? 50 : limit, marker);

@@ -30,14 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The key lifecycle: CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, ScheduleKeyDeletion
  * and CancelKeyDeletion.
  */
 public final class KeyService {
-  private static final Pattern MARKER = Pattern.compile("[\\u0020-\\u00FF]*");
   private static final Map<KeySpec, Set<KeyUsage>> COMPATIBLE_USAGES = Map.ofEntries(
       Map.entry(KeySpec.SYMMETRIC_DEFAULT, EnumSet.of(KeyUsage.ENCRYPT_DECRYPT)),
       Map.entry(KeySpec.RSA_2048, EnumSet.of(KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY)),
@@ -159,8 +157,7 @@ public final class KeyService {
   public Page<KmsKey> listKeys(Integer limit, String marker) {
     ShapeValidator.create()
         .range("limit", limit, 1, 1000)
-        .length("marker", marker, 1, 320)
-        .pattern("marker", marker, MARKER)
+        .marker("marker", marker)
         .validate();
     return catalog.listKeys(limit == null ? 100 : limit, marker);
   }

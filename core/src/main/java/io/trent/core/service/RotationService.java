@@ -101,7 +101,7 @@ public final class RotationService {
 
   /** ListKeyRotations: every rotation (not the key's first material), oldest first. */
   public KeyRotations listKeyRotations(String keyId, Integer limit, String marker) {
-    ShapeValidator.create().keyId("keyId", keyId, true).range("limit", limit, 1, 1000).length("marker", marker, 1, 320).validate();
+    ShapeValidator.create().keyId("keyId", keyId, true).range("limit", limit, 1, 1000).marker("marker", marker).validate();
     KmsKey key = resolver.resolve(keyId);
     String arn = identity.keyArn(key.keyId());
     requireSymmetricSpec(key, arn);

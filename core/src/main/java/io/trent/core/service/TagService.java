@@ -62,7 +62,7 @@ public final class TagService {
   /** Tags sorted by key, as AWS lists them. */
   public Page<Tag> listResourceTags(String keyId, Integer limit, String marker) {
     ShapeValidator.create().keyId("keyId", keyId, true).range("limit", limit, 1, 50)
-        .length("marker", marker, 1, 320).validate();
+        .marker("marker", marker).validate();
     KmsKey key = resolver.resolve(keyId, false);
     List<Tag> sorted = key.tags().stream().sorted(Comparator.comparing(Tag::key)).toList();
     int start = marker == null ? 0 : decode(marker, sorted.size());

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * joined with "; " after "N validation errors detected: ". Member names are camelCase.
  */
 public final class ShapeValidator {
+  private static final Pattern MARKER = Pattern.compile("[\\u0020-\\u00FF]*");
   private final List<String> violations = new ArrayList<>(2);
 
   public static ShapeValidator create() {
@@ -60,6 +61,11 @@ public final class ShapeValidator {
       }
     }
     return this;
+  }
+
+  /** A paging marker, as the KMS model's MarkerType: 1..1024 characters in U+0020..U+00FF. */
+  public ShapeValidator marker(String member, String value) {
+    return length(member, value, 1, 1024).pattern(member, value, MARKER);
   }
 
   public ShapeValidator pattern(String member, String value, Pattern pattern) {
