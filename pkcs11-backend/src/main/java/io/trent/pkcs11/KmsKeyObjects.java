@@ -114,9 +114,9 @@ final class KmsKeyObjects implements KeyHandleCache<KeyHandle> {
     }
   }
 
-  /** Whether the token holds any object for the key, of any kind (asks the token, not the cache). */
+  /** Whether the token holds the key material (secret or private key) of this id; asks the token, not the cache. */
   boolean exists(KeyMaterialId id) throws AnchorSessionException {
-    return anchor.call(session -> TokenObjects.withId(session, id.toBytes()).length > 0);
+    return anchor.call(session -> TokenObjects.keyMaterialExists(session, id.toBytes()));
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.trent.pkcs11;
 
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_PRIVATE_KEY;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_USER_NOT_LOGGED_IN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKS_RO_USER_FUNCTIONS;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKS_RW_USER_FUNCTIONS;
@@ -43,6 +45,15 @@ final class TokenObjects {
   /** Every token object with this CKA_ID, whatever its class: a secret key, or both halves of a pair. */
   static long[] withId(Session session, byte[] id) throws PKCS11Exception {
     return find(session, new AttributeVector().token(true).id(id));
+  }
+
+  /**
+   * Whether key material with this CKA_ID exists: a secret key or a private key. A public key left
+   * behind without its private half is no usable key.
+   */
+  static boolean keyMaterialExists(Session session, byte[] id) throws PKCS11Exception {
+    return find(session, new AttributeVector().class_(CKO_SECRET_KEY).token(true).id(id)).length > 0
+        || find(session, new AttributeVector().class_(CKO_PRIVATE_KEY).token(true).id(id)).length > 0;
   }
 
   /** Destroys an object, ignoring a handle that is already gone (another thread destroyed it). */

@@ -93,6 +93,15 @@ final class Pkcs11Tool {
     run("--delete-object", "--type", "secrkey", "--id", idHex);
   }
 
+  /** Deletes every key-material object (secret or private key) labelled {@code trent:<keyId>}. */
+  static void deleteKeyMaterialOf(String keyId) {
+    for (TokenObject o : objectsOf(keyId)) {
+      if (o.isKeyMaterial()) {
+        run("--delete-object", "--type", o.kind().equals("Secret Key") ? "secrkey" : "privkey", "--id", o.id());
+      }
+    }
+  }
+
   /** The objects labelled {@code trent:<keyId>}. */
   static List<TokenObject> objectsOf(String keyId) {
     return listObjects().stream().filter(o -> o.label().equals("trent:" + keyId)).toList();

@@ -4,6 +4,7 @@ import static io.trent.it.KmsAssertions.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Order;
@@ -132,6 +133,8 @@ class RestartPersistenceTest {
   void aKeyWhoseTokenObjectWasDeletedOutsideTrentIsUnavailable() throws Exception {
     KeyMetadata gone = Trent.newKey("RestartPersistenceTest gone");
     KeyMetadata kept = Trent.newKey("RestartPersistenceTest kept");
+    KeyMetadata goneEcc = TestKeys.create("ECC_NIST_P256", KeyUsageType.SIGN_VERIFY, "RestartPersistenceTest gone");
+    KeyMetadata goneHmac = TestKeys.create("HMAC_256", KeyUsageType.GENERATE_VERIFY_MAC, "RestartPersistenceTest gone");
     SdkBytes plaintext = SdkBytes.fromUtf8String("its key is gone");
     SdkBytes goneBlob = Trent.kms().encrypt(b -> b.keyId(gone.keyId()).plaintext(plaintext)).ciphertextBlob();
     SdkBytes keptBlob = Trent.kms().encrypt(b -> b.keyId(kept.keyId()).plaintext(plaintext)).ciphertextBlob();
@@ -141,6 +144,8 @@ class RestartPersistenceTest {
     // An operator deletes the token object; Trent learns of it when it next opens the token.
     Pkcs11Tool.deleteSecretKey(material);
     assertThat(Pkcs11Tool.objectsOf(gone.keyId())).noneMatch(o -> o.id().equals(material));
+    Pkcs11Tool.deleteKeyMaterialOf(goneEcc.keyId());
+    Pkcs11Tool.deleteKeyMaterialOf(goneHmac.keyId());
     // Until then, the running server works on its session copy of the key.
     assertThat(Trent.kms().decrypt(b -> b.ciphertextBlob(goneBlob)).plaintext()).isEqualTo(plaintext);
     Trent.restart();
@@ -151,7 +156,15 @@ class RestartPersistenceTest {
     expectUnavailable(() -> kms.decrypt(b -> b.ciphertextBlob(goneBlob)), unavailable);
     expectUnavailable(() -> kms.encrypt(b -> b.keyId(gone.keyId()).plaintext(plaintext)), unavailable);
     expectUnavailable(() -> kms.generateDataKey(b -> b.keyId(gone.keyId()).keySpec(DataKeySpec.AES_256)), unavailable);
-    // Only that key: the others work as before.
+    for (KeyMetadata k : List.of(goneEcc, goneHmac)) {
+      assertThat(kms.describeKey(b -> b.keyId(k.keyId())).keyMetadata().keyState()).as(k.keySpecAsString())
+          .isEqualTo(KeyState.UNAVAILABLE);
+    }
+    expectUnavailable(() -> kms.sign(b -> b.keyId(goneEcc.keyId()).message(plaintext).messageType(MessageType.RAW)
+        .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256)), goneEcc.arn() + " is unavailable.");
+    expectUnavailable(() -> kms.generateMac(b -> b.keyId(goneHmac.keyId()).message(plaintext)
+        .macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)), goneHmac.arn() + " is unavailable.");
+    // Only those keys: the others work as before.
     assertThat(kms.decrypt(b -> b.ciphertextBlob(keptBlob)).plaintext()).isEqualTo(plaintext);
     assertThat(kms.describeKey(b -> b.keyId(kept.keyId())).keyMetadata().keyState()).isEqualTo(KeyState.ENABLED);
   }

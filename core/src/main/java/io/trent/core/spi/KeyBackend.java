@@ -44,7 +44,7 @@ public interface KeyBackend extends AutoCloseable {
   /** Destroys the key material's HSM object. Destroying an absent object is not an error. */
   void destroyKey(KeyMaterialId id);
 
-  /** Whether the material's HSM object exists. */
+  /** Whether the material's HSM key object exists: the secret key, or the private key of a pair. */
   boolean keyExists(KeyMaterialId id);
 
   /** Random bytes from the HSM RNG; {@code 1 <= length <= 1024}. */
