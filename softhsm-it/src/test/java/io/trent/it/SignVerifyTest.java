@@ -34,8 +34,6 @@ import software.amazon.awssdk.services.kms.model.VerifyResponse;
 /**
  * Sign and Verify with every algorithm AWS lists for each signing key spec, MessageType RAW and
  * DIGEST; every signature is checked offline (JDK, Bouncy Castle for secp256k1, openssl for some).
- * RSA_4096 signing is left out to keep RSA_4096 key generation to one key per run (the algorithms
- * are those of RSA_2048 and RSA_3072).
  */
 @ExtendWith(TrentExtension.class)
 class SignVerifyTest {
@@ -46,12 +44,13 @@ class SignVerifyTest {
   static final Map<String, List<SigningAlgorithmSpec>> ALGORITHMS = Map.of(
       "RSA_2048", RSA_ALGORITHMS,
       "RSA_3072", RSA_ALGORITHMS,
+      "RSA_4096", RSA_ALGORITHMS,
       "ECC_NIST_P256", List.of(SigningAlgorithmSpec.ECDSA_SHA_256),
       "ECC_NIST_P384", List.of(SigningAlgorithmSpec.ECDSA_SHA_384),
       "ECC_NIST_P521", List.of(SigningAlgorithmSpec.ECDSA_SHA_512),
       "ECC_SECG_P256K1", List.of(SigningAlgorithmSpec.ECDSA_SHA_256));
   static final List<String> SPECS =
-      List.of("RSA_2048", "RSA_3072", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1");
+      List.of("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1");
 
   static KmsClient kms() {
     return Trent.kms();
