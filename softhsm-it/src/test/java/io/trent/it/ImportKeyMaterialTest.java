@@ -176,6 +176,7 @@ class ImportKeyMaterialTest {
 
     JsonNode deleted = Wire.ok("DeleteImportedKeyMaterial", Map.of("KeyId", k.keyId()));
     assertThat(deleted.path("KeyId").asText()).isEqualTo(k.arn());
+    assertThat(deleted.path("KeyMaterialId").asText()).isEqualTo(material0);
     expectPendingImport(k);
     expectError(() -> kms().decrypt(b -> b.ciphertextBlob(blob)),
         KmsInvalidStateException.class, "KMSInvalidStateException", k.arn() + " is pending import.");
@@ -194,12 +195,18 @@ class ImportKeyMaterialTest {
     byte[] material = random(32);
     GetParametersForImportResponse p1 = parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
     importMaterial(k, p1, wrapOaepSha1(wrappingKey(p1), material));
+    String materialId = Wire.currentMaterial(k.keyId());
     SdkBytes blob = kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)).ciphertextBlob();
     kms().deleteImportedKeyMaterial(b -> b.keyId(k.keyId()));
     expectPendingImport(k);
 
     GetParametersForImportResponse p2 = parameters(k, AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_1);
-    importMaterial(k, p2, wrapRsaAesSha1(wrappingKey(p2), material));
+    JsonNode imported = Wire.ok("ImportKeyMaterial", Map.of("KeyId", k.keyId(),
+        "ImportToken", Wire.b64(p2.importToken()), "EncryptedKeyMaterial", Wire.b64(wrapRsaAesSha1(wrappingKey(p2), material)),
+        "ExpirationModel", "KEY_MATERIAL_DOES_NOT_EXPIRE"));
+    // The response names the key and the material, which is the original one again.
+    assertThat(imported.path("KeyId").asText()).isEqualTo(k.arn());
+    assertThat(imported.path("KeyMaterialId").asText()).isEqualTo(materialId);
     assertThat(kms().describeKey(b -> b.keyId(k.keyId())).keyMetadata().keyState()).isEqualTo(KeyState.ENABLED);
     assertThat(kms().decrypt(b -> b.ciphertextBlob(blob)).plaintext()).as("ciphertext from before the deletion")
         .isEqualTo(PLAINTEXT);

@@ -1,6 +1,7 @@
 package io.trent.core.service;
 
 import io.trent.core.api.ImportKeyMaterialRequest;
+import io.trent.core.api.ImportedMaterialResult;
 import io.trent.core.api.ImportParameters;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
@@ -78,8 +79,8 @@ public final class ImportService {
     return new ImportParameters(identity.keyArn(key.keyId()), token, wrappingKey.publicKeyDer(), validTo);
   }
 
-  /** ImportKeyMaterial into a key that is PendingImport; returns the new material. */
-  public KeyMaterial importKeyMaterial(ImportKeyMaterialRequest request) {
+  /** ImportKeyMaterial into a key that is PendingImport. */
+  public ImportedMaterialResult importKeyMaterial(ImportKeyMaterialRequest request) {
     ShapeValidator.create()
         .keyId("keyId", request.keyId(), true)
         .blob("importToken", request.importToken(), 1, 6144, true)
@@ -129,7 +130,7 @@ public final class ImportService {
     // The wrapping key has done its one job; a new import needs new parameters.
     catalog.deleteImportToken(token.tokenId());
     backend.destroyImportWrappingKey(token.wrappingKeyId());
-    return material;
+    return new ImportedMaterialResult(arn, material.id());
   }
 
   /**
@@ -158,12 +159,13 @@ public final class ImportService {
   }
 
   /** DeleteImportedKeyMaterial: destroys the material now; the key returns to PendingImport. */
-  public String deleteImportedKeyMaterial(String keyId) {
+  public ImportedMaterialResult deleteImportedKeyMaterial(String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     // Allowed while PendingDeletion too, as in AWS: the key stays PendingDeletion.
     KmsKey key = externalKey(keyId, true);
+    KeyMaterialId deleted = key.currentMaterial().map(KeyMaterial::id).orElse(null);
     removeMaterial(key, "IMPORTED_MATERIAL_DELETED");
-    return identity.keyArn(key.keyId());
+    return new ImportedMaterialResult(identity.keyArn(key.keyId()), deleted);
   }
 
   /** Scheduled: imported material whose ValidTo has passed is deleted. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.api.ImportKeyMaterialRequest;
 import io.trent.core.api.ImportParameters;
+import io.trent.core.api.ImportedMaterialResult;
 import io.trent.core.api.KeyRotations;
 import io.trent.core.api.RotationStatus;
 import io.trent.core.key.KeyMaterial;
@@ -58,11 +59,14 @@ final class RotationOperations {
           .blob("PublicKey", p.publicKey()).time("ParametersValidTo", p.parametersValidTo());
     });
     registry.put("ImportKeyMaterial", r -> {
-      KeyMaterial material = imports.importKeyMaterial(new ImportKeyMaterialRequest(r.string("KeyId"), r.blob("ImportToken"),
-          r.blob("EncryptedKeyMaterial"), r.timestamp("ValidTo"), r.string("ExpirationModel")));
-      return JsonResponse.create().put("KeyMaterialId", material.id().toHex());
+      ImportedMaterialResult imported = imports.importKeyMaterial(new ImportKeyMaterialRequest(r.string("KeyId"),
+          r.blob("ImportToken"), r.blob("EncryptedKeyMaterial"), r.timestamp("ValidTo"), r.string("ExpirationModel")));
+      return JsonResponse.create().put("KeyId", imported.keyArn()).put("KeyMaterialId", imported.materialId().toHex());
     });
-    registry.put("DeleteImportedKeyMaterial", r ->
-        JsonResponse.create().put("KeyId", imports.deleteImportedKeyMaterial(r.string("KeyId"))));
+    registry.put("DeleteImportedKeyMaterial", r -> {
+      ImportedMaterialResult deleted = imports.deleteImportedKeyMaterial(r.string("KeyId"));
+      JsonResponse response = JsonResponse.create().put("KeyId", deleted.keyArn());
+      return deleted.materialId() == null ? response : response.put("KeyMaterialId", deleted.materialId().toHex());
+    });
   }
 }
