@@ -98,7 +98,7 @@ final class Signer {
       case RSASSA_PKCS1_V1_5_SHA_256, RSASSA_PKCS1_V1_5_SHA_384, RSASSA_PKCS1_V1_5_SHA_512 -> Scheme.PKCS1;
       case RSASSA_PSS_SHA_256, RSASSA_PSS_SHA_384, RSASSA_PSS_SHA_512 -> Scheme.PSS;
       case ECDSA_SHA_256, ECDSA_SHA_384, ECDSA_SHA_512 -> Scheme.ECDSA;
-      case SM2DSA, ML_DSA_SHAKE_256 ->
+      case SM2DSA, ML_DSA_SHAKE_256, ED25519_SHA_512, ED25519_PH_SHA_512 ->
           throw new KmsUnsupportedOperationException("SigningAlgorithm " + algorithm + " is not supported by this HSM.");
     };
     if ((scheme == Scheme.ECDSA) == key.isRsa()) {

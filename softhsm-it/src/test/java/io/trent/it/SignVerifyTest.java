@@ -273,6 +273,12 @@ class SignVerifyTest {
             .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_512)),
         InvalidKeyUsageException.class, "InvalidKeyUsageException",
         "Algorithm ECDSA_SHA_512 is incompatible with key spec ECC_SECG_P256K1.");
+    // Ed25519 names are valid AWS values (for ECC_NIST_EDWARDS25519 keys, which this server cannot create).
+    expectError(
+        () -> kms().sign(b -> b.keyId(TestKeys.ecc("ECC_NIST_P256").keyId()).message(m)
+            .signingAlgorithm("ED25519_SHA_512")),
+        InvalidKeyUsageException.class, "InvalidKeyUsageException",
+        "Algorithm ED25519_SHA_512 is incompatible with key spec ECC_NIST_P256.");
   }
 
   @Test
