@@ -11,21 +11,25 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.AlreadyExistsException;
 import software.amazon.awssdk.services.kms.model.CustomerMasterKeySpec;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.EncryptionAlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.InvalidArnException;
 import software.amazon.awssdk.services.kms.model.KeyListEntry;
 import software.amazon.awssdk.services.kms.model.KeyManagerType;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
@@ -38,6 +42,7 @@ import software.amazon.awssdk.services.kms.model.ListKeysResponse;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.kms.model.OriginType;
 import software.amazon.awssdk.services.kms.model.Tag;
+import software.amazon.awssdk.services.kms.model.WrappingKeySpec;
 
 /** CreateKey/DescribeKey metadata, ListKeys paging, alias CRUD and listing, unknown-key errors. */
 @ExtendWith(TrentExtension.class)
@@ -294,6 +299,44 @@ class KeysAndAliasesTest {
     } while (marker != null);
     assertThat(everything).doesNotHaveDuplicates();
     assertThat(new HashSet<>(everything)).isEqualTo(byName.keySet());
+  }
+
+  @Test
+  void keyOnlyOperationsRefuseAliases() {
+    KeyMetadata k = Trent.newKey("key-only operations");
+    String alias = Trent.uniqueAlias("keyonly");
+    kms.createAlias(b -> b.aliasName(alias).targetKeyId(k.keyId()));
+    for (String id : List.of(alias, aliasArn(alias))) {
+      Map<String, ThrowingCallable> operations = new LinkedHashMap<>();
+      operations.put("EnableKey", () -> kms.enableKey(b -> b.keyId(id)));
+      operations.put("DisableKey", () -> kms.disableKey(b -> b.keyId(id)));
+      operations.put("ScheduleKeyDeletion", () -> kms.scheduleKeyDeletion(b -> b.keyId(id)));
+      operations.put("CancelKeyDeletion", () -> kms.cancelKeyDeletion(b -> b.keyId(id)));
+      operations.put("UpdateKeyDescription", () -> kms.updateKeyDescription(b -> b.keyId(id).description("d")));
+      operations.put("TagResource", () -> kms.tagResource(b -> b.keyId(id).tags(t -> t.tagKey("k").tagValue("v"))));
+      operations.put("UntagResource", () -> kms.untagResource(b -> b.keyId(id).tagKeys("k")));
+      operations.put("ListResourceTags", () -> kms.listResourceTags(b -> b.keyId(id)));
+      operations.put("EnableKeyRotation", () -> kms.enableKeyRotation(b -> b.keyId(id)));
+      operations.put("DisableKeyRotation", () -> kms.disableKeyRotation(b -> b.keyId(id)));
+      operations.put("GetKeyRotationStatus", () -> kms.getKeyRotationStatus(b -> b.keyId(id)));
+      operations.put("RotateKeyOnDemand", () -> kms.rotateKeyOnDemand(b -> b.keyId(id)));
+      operations.put("ListKeyRotations", () -> kms.listKeyRotations(b -> b.keyId(id)));
+      operations.put("GetParametersForImport", () -> kms.getParametersForImport(b -> b.keyId(id)
+          .wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256).wrappingKeySpec(WrappingKeySpec.RSA_2048)));
+      operations.put("DeleteImportedKeyMaterial", () -> kms.deleteImportedKeyMaterial(b -> b.keyId(id)));
+      operations.forEach((name, call) -> {
+        try {
+          expectError(call, InvalidArnException.class, "InvalidArnException",
+              "Key Aliases are not supported for this operation.");
+        } catch (AssertionError e) {
+          throw new AssertionError(name + " with " + id + ": " + e.getMessage(), e);
+        }
+      });
+    }
+    // Nothing happened to the key, and operations that take aliases still do.
+    KeyMetadata after = kms.describeKey(b -> b.keyId(alias)).keyMetadata();
+    assertThat(after.keyState()).isEqualTo(KeyState.ENABLED);
+    assertThat(after.description()).isEqualTo("key-only operations");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.trent.core.catalog;
 
+import io.trent.core.error.InvalidArnException;
 import io.trent.core.error.NotFoundException;
 import io.trent.core.key.Alias;
 import io.trent.core.key.KmsKey;
@@ -44,6 +45,18 @@ public final class KeyResolver {
       return resolveAlias(identifier);
     }
     return resolveKeyId(identifier);
+  }
+
+  /**
+   * Resolves the KeyId of an operation that takes only a key id or key ARN (EnableKey, TagResource,
+   * the rotation and import operations, ...): an alias name or alias ARN is refused before any
+   * lookup, as AWS does.
+   */
+  public KmsKey resolveKeyOnly(String identifier) {
+    if (identifier.startsWith("alias/") || (identifier.startsWith("arn:") && identifier.contains(":alias/"))) {
+      throw new InvalidArnException("Key Aliases are not supported for this operation.");
+    }
+    return resolve(identifier, false);
   }
 
   /** The alias, or NotFoundException {@code Alias <arn> is not found.}. */

@@ -203,7 +203,7 @@ public final class ImportService {
   }
 
   private KmsKey externalKey(String keyId, boolean allowPendingDeletion) {
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     String arn = identity.keyArn(key.keyId());
     if (key.origin() != Origin.EXTERNAL) {
       throw new KmsUnsupportedOperationException(arn + " origin is " + key.origin() + " which is not valid for this operation.");

@@ -186,7 +186,7 @@ public final class KeyService {
     if (days < 7 || days > 30) {
       throw new ValidationException("PendingWindowInDays must be between 7 and 30");
     }
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     String arn = identity.keyArn(key.keyId());
     KmsKey updated = catalog.updateKey(key.keyId(), current -> {
       if (current.state() == KeyState.PendingDeletion) {
@@ -201,7 +201,7 @@ public final class KeyService {
   /** CancelKeyDeletion: the key returns to Disabled, as in AWS. */
   public String cancelKeyDeletion(String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     String arn = identity.keyArn(key.keyId());
     catalog.updateKey(key.keyId(), current -> {
       if (current.state() != KeyState.PendingDeletion) {
@@ -216,7 +216,7 @@ public final class KeyService {
 
   private void changeState(String keyId, KeyState target) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     String arn = identity.keyArn(key.keyId());
     catalog.updateKey(key.keyId(), current -> switch (current.state()) {
       case Enabled, Disabled -> current.state() == target ? current : current.withState(target, null, null);

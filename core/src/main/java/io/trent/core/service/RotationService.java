@@ -69,7 +69,7 @@ public final class RotationService {
    */
   public RotationStatus getKeyRotationStatus(String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     String arn = identity.keyArn(key.keyId());
     requireKmsOrigin(key, arn);
     if (key.state() == KeyState.PendingDeletion || key.rotationPeriodDays() == null
@@ -82,7 +82,7 @@ public final class RotationService {
   /** RotateKeyOnDemand: checks in AWS's order, then a new material now. */
   public String rotateKeyOnDemand(String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     String arn = identity.keyArn(key.keyId());
     KeyUsePolicy.requireEnabled(key, arn);
     if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
@@ -102,7 +102,7 @@ public final class RotationService {
   /** ListKeyRotations: every rotation (not the key's first material), oldest first. */
   public KeyRotations listKeyRotations(String keyId, Integer limit, String marker) {
     ShapeValidator.create().keyId("keyId", keyId, true).range("limit", limit, 1, 1000).marker("marker", marker).validate();
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     String arn = identity.keyArn(key.keyId());
     requireSymmetricSpec(key, arn);
     List<KeyMaterial> rotations = key.materials().stream().filter(m -> m.rotationType() != null).toList();
@@ -156,7 +156,7 @@ public final class RotationService {
   }
 
   private KmsKey rotatableKey(String keyId) {
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     String arn = identity.keyArn(key.keyId());
     KeyUsePolicy.requireEnabled(key, arn);
     if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {

@@ -63,7 +63,7 @@ public final class TagService {
   public Page<Tag> listResourceTags(String keyId, Integer limit, String marker) {
     ShapeValidator.create().keyId("keyId", keyId, true).range("limit", limit, 1, 50)
         .marker("marker", marker).validate();
-    KmsKey key = resolver.resolve(keyId, false);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     List<Tag> sorted = key.tags().stream().sorted(Comparator.comparing(Tag::key)).toList();
     int start = marker == null ? 0 : decode(marker, sorted.size());
     int end = Math.min(sorted.size(), start + (limit == null ? 50 : limit));
@@ -78,7 +78,7 @@ public final class TagService {
   }
 
   private KmsKey writableKey(String keyId) {
-    KmsKey key = resolver.resolve(keyId, false);
+    KmsKey key = resolver.resolveKeyOnly(keyId);
     if (key.state() == KeyState.PendingDeletion) {
       throw new KmsInvalidStateException(identity.keyArn(key.keyId()) + " is pending deletion.");
     }
