@@ -1,6 +1,7 @@
 package io.trent.it;
 
 import static io.trent.it.KmsAssertions.expectError;
+import static io.trent.it.KmsAssertions.named;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.util.LinkedHashMap;
@@ -101,15 +102,6 @@ class KeyStateTableTest {
     KeyMetadata enabled = Trent.newKey("KeyStateTableTest enabled");
     SdkBytes enabledBlob = Trent.kms().encrypt(b -> b.keyId(enabled.keyId()).plaintext(DATA)).ciphertextBlob();
     return keys.operations(enabled, enabledBlob);
-  }
-
-  /** Runs an assertion and names the operation when it fails. */
-  private static void named(String operation, Runnable assertion) {
-    try {
-      assertion.run();
-    } catch (AssertionError e) {
-      throw new AssertionError(operation + ": " + e.getMessage(), e);
-    }
   }
 
   @Test

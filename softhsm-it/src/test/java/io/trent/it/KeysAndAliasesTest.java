@@ -2,6 +2,7 @@ package io.trent.it;
 
 import static io.trent.it.KmsAssertions.expectError;
 import static io.trent.it.KmsAssertions.expectValidation;
+import static io.trent.it.KmsAssertions.named;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -324,14 +325,8 @@ class KeysAndAliasesTest {
       operations.put("GetParametersForImport", () -> kms.getParametersForImport(b -> b.keyId(id)
           .wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256).wrappingKeySpec(WrappingKeySpec.RSA_2048)));
       operations.put("DeleteImportedKeyMaterial", () -> kms.deleteImportedKeyMaterial(b -> b.keyId(id)));
-      operations.forEach((name, call) -> {
-        try {
-          expectError(call, InvalidArnException.class, "InvalidArnException",
-              "Key Aliases are not supported for this operation.");
-        } catch (AssertionError e) {
-          throw new AssertionError(name + " with " + id + ": " + e.getMessage(), e);
-        }
-      });
+      operations.forEach((name, call) -> named(name + " with " + id, () -> expectError(call,
+          InvalidArnException.class, "InvalidArnException", "Key Aliases are not supported for this operation.")));
     }
     // Nothing happened to the key, and operations that take aliases still do.
     KeyMetadata after = kms.describeKey(b -> b.keyId(alias)).keyMetadata();

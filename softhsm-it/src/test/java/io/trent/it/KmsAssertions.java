@@ -54,4 +54,13 @@ public final class KmsAssertions {
     assertThat(e.awsErrorDetails().errorMessage()).as("InvalidCiphertextException carries no message").isNullOrEmpty();
     return e;
   }
+
+  /** Runs an assertion and names the case (operation, key, ...) when it fails. */
+  public static void named(String name, Runnable assertion) {
+    try {
+      assertion.run();
+    } catch (AssertionError e) {
+      throw new AssertionError(name + ": " + e.getMessage(), e);
+    }
+  }
 }
