@@ -7,7 +7,9 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_FUNCTION_FAILED;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_GENERAL_ERROR;
 
 import io.trent.core.error.InvalidCiphertextException;
+import io.trent.core.spi.GeneratedDataKey;
 import io.trent.core.spi.SealedBytes;
+import java.util.Arrays;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
 import org.xipki.pkcs11.wrapper.Session;
@@ -26,7 +28,32 @@ final class AesGcm {
 
   /** Encrypts at least one byte of plaintext (an empty C_Encrypt leaves SoftHSM2's session stuck). */
   SealedBytes encrypt(Session session, long key, byte[] plaintext, byte[] aad) throws PKCS11Exception {
-    byte[] iv = ivPolicy.encryptionIv(session);
+    return encrypt(session, key, plaintext, aad, ivPolicy.encryptionIv(session));
+  }
+
+  /**
+   * A fresh data key of {@code length} random bytes, sealed under the key. Where the IV policy takes
+   * a random caller IV, the key and the IV come from one {@code C_GenerateRandom} call: on the hot
+   * path of GenerateDataKey that saves a token call, and disjoint parts of one RNG output are as
+   * independent as two outputs.
+   */
+  GeneratedDataKey generateDataKey(Session session, long key, int length, byte[] aad) throws PKCS11Exception {
+    int ivLength = ivPolicy.ivIsCallerRandom() ? GcmIvPolicy.IV_LENGTH : 0;
+    byte[] random = session.generateRandom(length + ivLength);
+    byte[] dataKey = Arrays.copyOf(random, length);
+    try {
+      byte[] iv = ivLength > 0 ? Arrays.copyOfRange(random, length, random.length) : ivPolicy.encryptionIv(session);
+      return new GeneratedDataKey(dataKey, encrypt(session, key, dataKey, aad, iv));
+    } catch (PKCS11Exception | RuntimeException e) {
+      Arrays.fill(dataKey, (byte) 0);
+      throw e;
+    } finally {
+      Arrays.fill(random, (byte) 0);
+    }
+  }
+
+  private SealedBytes encrypt(Session session, long key, byte[] plaintext, byte[] aad, byte[] iv)
+      throws PKCS11Exception {
     session.encryptInit(mechanism(iv, aad), key);
     byte[] output = session.encrypt(plaintext);
     return ivPolicy.sealed(iv, output, plaintext.length);

@@ -20,6 +20,13 @@ interface GcmIvPolicy {
   byte[] encryptionIv(Session session) throws PKCS11Exception;
 
   /**
+   * Whether the IV is random bytes the caller draws from the token RNG (then a caller that draws
+   * random bytes anyway, such as a data key, may draw the IV in the same {@code C_GenerateRandom}
+   * call and pass it to {@link #sealed}), rather than something the HSM supplies.
+   */
+  boolean ivIsCallerRandom();
+
+  /**
    * Turns the {@code C_Encrypt} output into the IV and {@code ciphertext || tag}.
    *
    * @param encryptionIv what {@link #encryptionIv} returned for this encryption

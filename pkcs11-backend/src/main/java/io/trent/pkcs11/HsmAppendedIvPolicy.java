@@ -26,6 +26,11 @@ final class HsmAppendedIvPolicy implements GcmIvPolicy {
   }
 
   @Override
+  public boolean ivIsCallerRandom() {
+    return false;
+  }
+
+  @Override
   public SealedBytes sealed(byte[] encryptionIv, byte[] output, int plaintextLength) {
     int sealedLength = plaintextLength + TAG_LENGTH;
     if (output.length != sealedLength + IV_LENGTH) {

@@ -219,15 +219,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   public GeneratedDataKey generateDataKey(KeyMaterialId key, int length, byte[] aad) {
     Objects.requireNonNull(key, "key");
     requireRandomLength(length);
-    return withKey("GenerateDataKey", key, (session, handle) -> {
-      byte[] dataKey = session.generateRandom(length);
-      try {
-        return new GeneratedDataKey(dataKey, gcm.encrypt(session, handle, dataKey, aad));
-      } catch (PKCS11Exception | RuntimeException e) {
-        Arrays.fill(dataKey, (byte) 0);
-        throw e;
-      }
-    });
+    return withKey("GenerateDataKey", key, (session, handle) -> gcm.generateDataKey(session, handle, length, aad));
   }
 
   @Override

@@ -14,6 +14,11 @@ final class TokenRngIvPolicy implements GcmIvPolicy {
   }
 
   @Override
+  public boolean ivIsCallerRandom() {
+    return true;
+  }
+
+  @Override
   public SealedBytes sealed(byte[] encryptionIv, byte[] output, int plaintextLength) {
     if (output.length != plaintextLength + TAG_LENGTH) {
       throw new KmsInternalException("The HSM returned " + output.length

@@ -148,11 +148,16 @@ class Pkcs11KeyBackendTest {
   @Test
   void generatesDistinctDataKeysThatDecrypt() {
     Set<String> seen = new HashSet<>();
+    Set<String> ivs = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       GeneratedDataKey dataKey = backend.generateDataKey(key, 32, AAD);
 
       assertThat(dataKey.plaintext()).hasSize(32);
       assertThat(seen.add(SoftHsmToken.hex(dataKey.plaintext()))).isTrue();
+      // Key and IV come from one RNG draw: disjoint parts of it, and a fresh IV every time.
+      assertThat(dataKey.sealed().iv()).hasSize(12);
+      assertThat(ivs.add(SoftHsmToken.hex(dataKey.sealed().iv()))).isTrue();
+      assertThat(SoftHsmToken.hex(dataKey.plaintext())).doesNotContain(SoftHsmToken.hex(dataKey.sealed().iv()));
       assertThat(backend.decrypt(key, dataKey.sealed().iv(), dataKey.sealed().ciphertextAndTag(), AAD))
           .isEqualTo(dataKey.plaintext());
     }
