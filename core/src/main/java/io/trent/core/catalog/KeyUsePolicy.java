@@ -22,10 +22,15 @@ public final class KeyUsePolicy {
    * the key is unavailable.
    */
   public static <T> T inHsm(String arn, Supplier<T> call) {
+    return inHsm(() -> arn, call);
+  }
+
+  /** As {@link #inHsm(String, Supplier)}, building the ARN only if it is needed (for hot paths). */
+  public static <T> T inHsm(Supplier<String> arn, Supplier<T> call) {
     try {
       return call.get();
     } catch (KeyUnavailableException e) {
-      throw new KeyUnavailableException(unavailable(arn), e);
+      throw new KeyUnavailableException(unavailable(arn.get()), e);
     }
   }
 

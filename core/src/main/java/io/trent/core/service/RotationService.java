@@ -82,15 +82,8 @@ public final class RotationService {
   /** RotateKeyOnDemand: checks in AWS's order, then a new material now. */
   public String rotateKeyOnDemand(String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+    KmsKey key = rotatableKey(keyId);
     String arn = identity.keyArn(key.keyId());
-    KeyUsePolicy.requireEnabled(key, arn);
-    if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
-      throw new KmsUnsupportedOperationException();
-    }
-    if (key.origin() != Origin.AWS_KMS) {
-      throw new KmsUnsupportedOperationException(arn + " origin is " + key.origin() + " which is not valid for this operation.");
-    }
     if (key.onDemandRotations() >= policy.maxOnDemandRotations()) {
       throw new LimitExceededException("The on-demand rotations limit has been reached for the given keyId. "
           + "No more on-demand rotations can be performed for this key: " + arn);

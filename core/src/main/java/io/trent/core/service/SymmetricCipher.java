@@ -72,7 +72,7 @@ final class SymmetricCipher {
   }
 
   private <T> T inHsm(KmsKey key, Supplier<T> call) {
-    return KeyUsePolicy.inHsm(identity.keyArn(key.keyId()), call);
+    return KeyUsePolicy.inHsm(() -> identity.keyArn(key.keyId()), call);
   }
 
   /** The material a new ciphertext uses, with the encryption accounted for. */
