@@ -85,7 +85,7 @@ public final class RotationService {
     KmsKey key = rotatableKey(keyId);
     String arn = identity.keyArn(key.keyId());
     requireOnDemandRotationLeft(key, arn);
-    rotate(key.keyId(), RotationType.ON_DEMAND, arn);
+    rotate(key.keyId(), RotationType.ON_DEMAND);
     return arn;
   }
 
@@ -124,7 +124,7 @@ public final class RotationService {
     if (key.state() != KeyState.Enabled || key.rotationPeriodDays() == null) {
       return;
     }
-    rotate(key.keyId(), RotationType.AUTOMATIC, null);
+    rotate(key.keyId(), RotationType.AUTOMATIC);
     int days = key.rotationPeriodDays();
     catalog.updateKey(key.keyId(), k -> k.withRotation(days, now().plus(Duration.ofDays(days))));
   }
@@ -139,11 +139,11 @@ public final class RotationService {
         || !key.currentMaterial().map(m -> m.id().equals(exhausted)).orElse(false)) {
       return;
     }
-    rotate(keyId, RotationType.AUTOMATIC, null);
+    rotate(keyId, RotationType.AUTOMATIC);
   }
 
-  /** Generates new material in the HSM and makes it current; {@code arn} is given for on-demand rotations. */
-  private void rotate(String keyId, RotationType type, String arn) {
+  /** Generates new material in the HSM and makes it current (imported keys never get generated material). */
+  private void rotate(String keyId, RotationType type) {
     KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
     backend.createSymmetricKey(materialId, keyId);
     KeyMaterial material = new KeyMaterial(materialId, now(), true, type, 0);
@@ -158,7 +158,7 @@ public final class RotationService {
           return rotated;
         }
         // Again under the catalog's write lock: two concurrent requests must not both take the last one.
-        requireOnDemandRotationLeft(k, arn);
+        requireOnDemandRotationLeft(k, identity.keyArn(keyId));
         return rotated.withOnDemandRotations(k.onDemandRotations() + 1);
       });
     } catch (RuntimeException e) {
