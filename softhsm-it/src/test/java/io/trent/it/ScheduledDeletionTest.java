@@ -171,6 +171,32 @@ class ScheduledDeletionTest {
   }
 
   @Test
+  void cancellingFromTheDeletionDateOnIsRefusedEvenBeforeMaintenanceRuns() {
+    KeyMetadata k = Trent.newKey("ScheduledDeletionTest boundary");
+    Set<String> ids = hsmIds(k);
+    kms().scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(7));
+    Trent.clock().advance(Duration.ofDays(7).plusSeconds(1));
+
+    Throwable t = catchThrowable(() -> kms().cancelKeyDeletion(b -> b.keyId(k.keyId())));
+    assertThat(t).as("CancelKeyDeletion after the deletion date").isInstanceOf(KmsException.class);
+    KmsException e = (KmsException) t;
+    assertThat(e.statusCode()).isEqualTo(400);
+    if (e instanceof NotFoundException) {
+      // The server's own scheduled maintenance ran in the instant since the clock moved: the key is gone.
+      expectGone(k);
+      return;
+    }
+    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("KMSInvalidStateException");
+    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo(k.arn() + " is pending deletion.");
+    assertThat(kms().describeKey(b -> b.keyId(k.keyId())).keyMetadata().keyState()).isEqualTo(KeyState.PENDING_DELETION);
+    assertThat(hsmIds(k)).isEqualTo(ids);
+
+    Trent.server().runMaintenance();
+    expectGone(k);
+    expectDestructionRecords(k, ids, Trent.now());
+  }
+
+  @Test
   void destructionRecordsOutliveTheKeyAndUnknownKeysHaveNone() {
     assertThat(Trent.server().services().keys().destructions(java.util.UUID.randomUUID().toString())).isEmpty();
   }

@@ -42,6 +42,7 @@ public final class Trent {
       AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 
   private static final MutableClock CLOCK = new MutableClock();
+  private static KmsPolicy policy = KmsPolicy.DEFAULT;
   private static TrentServer server;
   private static KmsClient kms;
   private static Path configFile;
@@ -99,7 +100,7 @@ public final class Trent {
 
   private static void start() throws IOException {
     TrentConfig config = TrentConfig.load(configFile, Map.of());
-    server = TrentServer.start(config, CLOCK, KmsPolicy.DEFAULT);
+    server = TrentServer.start(config, CLOCK, policy);
     kms = newClient(32);
   }
 
@@ -147,6 +148,17 @@ public final class Trent {
   public static synchronized void restart() throws Exception {
     ensureStarted();
     stop();
+    start();
+  }
+
+  /**
+   * Restarts the server on the same data directory and token with other service limits (small GCM
+   * budgets, on-demand rotation limits); {@code restartWith(KmsPolicy.DEFAULT)} goes back.
+   */
+  public static synchronized void restartWith(KmsPolicy newPolicy) throws Exception {
+    ensureStarted();
+    stop();
+    policy = newPolicy;
     start();
   }
 

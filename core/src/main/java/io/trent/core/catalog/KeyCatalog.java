@@ -1,9 +1,12 @@
 package io.trent.core.catalog;
 
+import io.trent.core.error.KmsInvalidStateException;
+import io.trent.core.error.NotFoundException;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ImportToken;
 import io.trent.core.key.KeyDestruction;
 import io.trent.core.key.KmsKey;
+import io.trent.core.key.ServiceIdentity;
 import java.time.Instant;
 import java.util.List;
 import io.trent.core.spi.MetadataStore;
@@ -21,12 +24,15 @@ import java.util.function.UnaryOperator;
  */
 public final class KeyCatalog {
   private final MetadataStore store;
+  private final ServiceIdentity identity;
   private final ConcurrentHashMap<String, KmsKey> keys = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Alias> aliases = new ConcurrentHashMap<>();
   private final Object writeLock = new Object();
 
-  public KeyCatalog(MetadataStore store) {
+  /** A catalog over the store; {@code identity} builds the ARNs of errors about vanished keys. */
+  public KeyCatalog(MetadataStore store, ServiceIdentity identity) {
     this.store = store;
+    this.identity = identity;
   }
 
   public Optional<KmsKey> findKey(String keyId) {
@@ -61,17 +67,44 @@ public final class KeyCatalog {
    * writes of this catalog.
    *
    * @return the key as stored after the change
+   * @throws NotFoundException when the key has been deleted meanwhile
+   * @throws KmsInvalidStateException "is pending deletion." when its destruction has begun
    */
   public KmsKey updateKey(String keyId, UnaryOperator<KmsKey> change) {
     synchronized (writeLock) {
-      KmsKey current = store.findKey(keyId).orElseThrow(() -> new IllegalStateException("key vanished: " + keyId));
+      KmsKey current = store.findKey(keyId).orElseThrow(() -> notFound(keyId));
       KmsKey updated = change.apply(current);
       if (updated != current) {
-        store.updateKey(updated);
+        if (!store.updateKey(updated)) {
+          // Another node (or clock) began destroying the key, or finished: as AWS says of a key it is deleting.
+          keys.remove(keyId);
+          if (store.findKey(keyId).isEmpty()) {
+            throw notFound(keyId);
+          }
+          throw new KmsInvalidStateException(identity.keyArn(keyId) + " is pending deletion.");
+        }
         keys.put(keyId, updated);
       }
       return updated;
     }
+  }
+
+  /**
+   * Commits to destroying a key that is still PendingDeletion and due (see
+   * {@link MetadataStore#beginDestruction}); from then on no update of it succeeds.
+   *
+   * @return the key to destroy, or empty when it is no longer due
+   */
+  public Optional<KmsKey> beginDestruction(String keyId, Instant now) {
+    synchronized (writeLock) {
+      Optional<KmsKey> marked = store.beginDestruction(keyId, now);
+      marked.ifPresentOrElse(k -> keys.put(keyId, k), () -> keys.remove(keyId));
+      return marked;
+    }
+  }
+
+  private NotFoundException notFound(String keyId) {
+    return new NotFoundException("Key '" + identity.keyArn(keyId) + "' does not exist");
   }
 
   public Page<KmsKey> listKeys(int limit, String marker) {

@@ -198,7 +198,12 @@ public final class KeyService {
     return new ScheduleKeyDeletionResult(arn, updated.deletionDate(), updated.state().name(), days);
   }
 
-  /** CancelKeyDeletion: the key returns to Disabled, as in AWS. */
+  /**
+   * CancelKeyDeletion: the key returns to Disabled, as in AWS. The deletion date is the boundary:
+   * from then on the key is being deleted, whether or not maintenance has run yet, and cancelling
+   * is refused with what AWS says of a key it is deleting ({@code <ARN> is pending deletion.}).
+   * A destruction that began first makes the update fail the same way (see {@link KeyCatalog#updateKey}).
+   */
   public String cancelKeyDeletion(String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     KmsKey key = resolver.resolveKeyOnly(keyId);
@@ -206,6 +211,9 @@ public final class KeyService {
     catalog.updateKey(key.keyId(), current -> {
       if (current.state() != KeyState.PendingDeletion) {
         throw new KmsInvalidStateException(arn + " is not pending deletion.");
+      }
+      if (!clock.instant().isBefore(current.deletionDate())) {
+        throw new KmsInvalidStateException(arn + " is pending deletion.");
       }
       // Back to Disabled as in AWS; an imported-material key that has no material is PendingImport.
       boolean hasMaterial = !current.materials().isEmpty();

@@ -15,10 +15,9 @@ public final class KmsServiceFactory {
 
   public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
       KmsPolicy policy) {
-    KeyCatalog catalog = new KeyCatalog(store);
+    KeyCatalog catalog = new KeyCatalog(store, identity);
     KeyResolver resolver = new KeyResolver(catalog, identity);
-    EncryptionBudget budget = new EncryptionBudget(catalog, policy.gcmEncryptionsBeforeRotation(),
-        policy.encryptionReservationBlock());
+    EncryptionBudget budget = new EncryptionBudget(catalog, identity, clock, policy);
     SymmetricCipher cipher = new SymmetricCipher(backend, budget, identity);
     RotationService rotation = new RotationService(catalog, resolver, backend, identity, clock, policy);
     budget.onExhausted(rotation::rotateForUsage);

@@ -42,13 +42,9 @@ public final class MaintenanceService {
     for (KmsKey key : catalog.findKeysWithMaintenanceDue(now)) {
       try {
         if (key.state() == KeyState.PendingDeletion && !key.deletionDate().isAfter(now)) {
-          for (KeyMaterial material : key.materials()) {
-            backend.destroyKey(material.id());
+          if (destroy(key.keyId(), now)) {
+            destroyed++;
           }
-          catalog.deleteKey(key.keyId(), now);
-          destroyed++;
-          LOG.log(System.Logger.Level.INFO, "Destroyed KMS key {0} and its {1} HSM key material(s)",
-              key.keyId(), key.materials().size());
         } else if (key.validTo() != null && !key.validTo().isAfter(now)) {
           imports.expire(key);
           expired++;
@@ -70,5 +66,28 @@ public final class MaintenanceService {
       LOG.log(System.Logger.Level.WARNING, "Cleaning up expired import tokens failed; will retry", e);
     }
     return new Report(destroyed, rotated, expired, tokens, failures);
+  }
+
+  /**
+   * Destroys a key whose deletion date has come. The metadata store first re-checks and marks it in
+   * one transaction (a CancelKeyDeletion that got there first wins, and one that comes later fails);
+   * only then are the HSM objects destroyed, and last the metadata. A failure in between leaves the
+   * key marked, and the next run resumes.
+   *
+   * @return false when the key was no longer due (its deletion was cancelled)
+   */
+  private boolean destroy(String keyId, Instant now) {
+    KmsKey key = catalog.beginDestruction(keyId, now).orElse(null);
+    if (key == null) {
+      LOG.log(System.Logger.Level.INFO, "KMS key {0} is no longer due for destruction; left alone", keyId);
+      return false;
+    }
+    for (KeyMaterial material : key.materials()) {
+      backend.destroyKey(material.id());
+    }
+    catalog.deleteKey(keyId, now);
+    LOG.log(System.Logger.Level.INFO, "Destroyed KMS key {0} and its {1} HSM key material(s)",
+        keyId, key.materials().size());
+    return true;
   }
 }

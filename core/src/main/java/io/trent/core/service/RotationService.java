@@ -84,12 +84,17 @@ public final class RotationService {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     KmsKey key = rotatableKey(keyId);
     String arn = identity.keyArn(key.keyId());
+    requireOnDemandRotationLeft(key, arn);
+    rotate(key.keyId(), RotationType.ON_DEMAND);
+    return arn;
+  }
+
+  /** The count is stored with the key (a restart does not reset it) and checked again when the rotation is stored. */
+  private void requireOnDemandRotationLeft(KmsKey key, String arn) {
     if (key.onDemandRotations() >= policy.maxOnDemandRotations()) {
       throw new LimitExceededException("The on-demand rotations limit has been reached for the given keyId. "
           + "No more on-demand rotations can be performed for this key: " + arn);
     }
-    rotate(key.keyId(), RotationType.ON_DEMAND);
-    return arn;
   }
 
   /** ListKeyRotations: every rotation (not the key's first material), oldest first. */
@@ -124,19 +129,37 @@ public final class RotationService {
     catalog.updateKey(key.keyId(), k -> k.withRotation(days, now().plus(Duration.ofDays(days))));
   }
 
-  /** Rotation forced by the AES-GCM encryption budget of the current material. */
-  void rotateForUsage(String keyId) {
+  /**
+   * Rotation forced by the AES-GCM encryption budget: only a key with generated material (imported
+   * material is the customer's to replace), and only if {@code exhausted} is still its current material.
+   */
+  void rotateForUsage(String keyId, KeyMaterialId exhausted) {
+    KmsKey key = catalog.findKey(keyId).orElse(null);
+    if (key == null || key.origin() != Origin.AWS_KMS
+        || !key.currentMaterial().map(m -> m.id().equals(exhausted)).orElse(false)) {
+      return;
+    }
     rotate(keyId, RotationType.AUTOMATIC);
   }
 
+  /** Generates new material in the HSM and makes it current (imported keys never get generated material). */
   private void rotate(String keyId, RotationType type) {
     KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
     backend.createSymmetricKey(materialId, keyId);
     KeyMaterial material = new KeyMaterial(materialId, now(), true, type, 0);
     try {
       catalog.updateKey(keyId, k -> {
+        if (k.origin() != Origin.AWS_KMS) {
+          throw new KmsUnsupportedOperationException(identity.keyArn(keyId) + " origin is " + k.origin()
+              + " which is not valid for this operation.");
+        }
         KmsKey rotated = k.withNewCurrentMaterial(material);
-        return type == RotationType.ON_DEMAND ? rotated.withOnDemandRotations(k.onDemandRotations() + 1) : rotated;
+        if (type != RotationType.ON_DEMAND) {
+          return rotated;
+        }
+        // Again under the catalog's write lock: two concurrent requests must not both take the last one.
+        requireOnDemandRotationLeft(k, identity.keyArn(keyId));
+        return rotated.withOnDemandRotations(k.onDemandRotations() + 1);
       });
     } catch (RuntimeException e) {
       try {

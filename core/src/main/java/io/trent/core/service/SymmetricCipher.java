@@ -80,7 +80,6 @@ final class SymmetricCipher {
     KeyMaterialId id = key.currentMaterial()
         .orElseThrow(() -> new KmsInternalException("key " + key.keyId() + " has no current key material"))
         .id();
-    budget.consume(key, id);
-    return id;
+    return budget.consume(key, id);
   }
 }

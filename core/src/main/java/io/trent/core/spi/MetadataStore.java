@@ -20,8 +20,14 @@ public interface MetadataStore extends AutoCloseable {
   /** Stores a new key with its materials and tags. */
   void insertKey(KmsKey key);
 
-  /** Replaces a stored key's mutable fields, materials and tags. */
-  void updateKey(KmsKey key);
+  /**
+   * Replaces a stored key's mutable fields, materials and tags.
+   *
+   * @return false, changing nothing, when no such key is stored or its destruction has begun
+   *     ({@link #beginDestruction}): a key being destroyed can no longer change, so a
+   *     CancelKeyDeletion that read the key before cannot succeed after it
+   */
+  boolean updateKey(KmsKey key);
 
   Optional<KmsKey> findKey(String keyId);
 
@@ -52,8 +58,21 @@ public interface MetadataStore extends AutoCloseable {
   List<KmsKey> findKeysWithMaintenanceDue(Instant now);
 
   /**
+   * Commits to destroying a key, in one transaction that re-checks it: only a key still
+   * PendingDeletion with a deletion date at or before {@code now} (or one whose destruction has
+   * already begun, so an interrupted destruction resumes) is marked, and from then on
+   * {@link #updateKey} refuses it. The caller destroys the key's HSM objects only after this
+   * returned the key, then calls {@link #deleteKey}.
+   *
+   * @return the key as marked, with every material whose HSM objects are to be destroyed; empty
+   *     when the key is not stored or not due (for example, its deletion was cancelled)
+   */
+  Optional<KmsKey> beginDestruction(String keyId, Instant now);
+
+  /**
    * Deletes a key with its materials, tags, aliases and import tokens, and records the destruction of each of its
-   * materials (reason KEY_DELETED), in one transaction.
+   * materials (reason KEY_DELETED), in one transaction. Called after {@link #beginDestruction} and
+   * the destruction of the key's HSM objects.
    */
   void deleteKey(String keyId, Instant destroyedAt);
 

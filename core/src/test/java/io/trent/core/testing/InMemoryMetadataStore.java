@@ -25,6 +25,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
   private final List<KeyDestruction> destructions = new ArrayList<>();
   private final Map<String, ImportToken> importTokens = new LinkedHashMap<>();
   private final Set<String> retiredTokens = new HashSet<>();
+  private final Set<String> beingDestroyed = new HashSet<>();
+  private Runnable afterMaintenanceQuery;
 
   @Override
   public synchronized void insertKey(KmsKey key) {
@@ -32,8 +34,32 @@ public final class InMemoryMetadataStore implements MetadataStore {
   }
 
   @Override
-  public synchronized void updateKey(KmsKey key) {
+  public synchronized boolean updateKey(KmsKey key) {
+    if (!keys.containsKey(key.keyId()) || beingDestroyed.contains(key.keyId())) {
+      return false;
+    }
     keys.put(key.keyId(), key);
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<KmsKey> beginDestruction(String keyId, Instant now) {
+    KmsKey key = keys.get(keyId);
+    boolean due = key != null && key.state() == KeyState.PendingDeletion
+        && (beingDestroyed.contains(keyId) || !key.deletionDate().isAfter(now));
+    if (!due) {
+      return Optional.empty();
+    }
+    beingDestroyed.add(keyId);
+    return Optional.of(key);
+  }
+
+  /**
+   * Runs {@code action} once, right after the next maintenance query has read its keys: a test's way
+   * to change a key between that read and the work maintenance does on it.
+   */
+  public synchronized void afterNextMaintenanceQuery(Runnable action) {
+    afterMaintenanceQuery = action;
   }
 
   @Override
@@ -79,15 +105,26 @@ public final class InMemoryMetadataStore implements MetadataStore {
   }
 
   @Override
-  public synchronized List<KmsKey> findKeysWithMaintenanceDue(Instant now) {
-    return keys.values().stream().filter(k ->
-        (k.state() == KeyState.PendingDeletion && !k.deletionDate().isAfter(now))
-            || (k.nextRotationDate() != null && !k.nextRotationDate().isAfter(now))
-            || (k.validTo() != null && !k.validTo().isAfter(now))).toList();
+  public List<KmsKey> findKeysWithMaintenanceDue(Instant now) {
+    List<KmsKey> due;
+    Runnable action;
+    synchronized (this) {
+      due = keys.values().stream().filter(k ->
+          (k.state() == KeyState.PendingDeletion && !k.deletionDate().isAfter(now))
+              || (k.nextRotationDate() != null && !k.nextRotationDate().isAfter(now))
+              || (k.validTo() != null && !k.validTo().isAfter(now))).toList();
+      action = afterMaintenanceQuery;
+      afterMaintenanceQuery = null;
+    }
+    if (action != null) {
+      action.run();
+    }
+    return due;
   }
 
   @Override
   public synchronized void deleteKey(String keyId, Instant destroyedAt) {
+    beingDestroyed.remove(keyId);
     KmsKey key = keys.remove(keyId);
     if (key != null) {
       key.materials().forEach(m -> destructions.add(new KeyDestruction(keyId, m.id(), destroyedAt, "KEY_DELETED")));

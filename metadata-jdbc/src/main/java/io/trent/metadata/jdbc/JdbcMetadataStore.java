@@ -63,7 +63,16 @@ public final class JdbcMetadataStore implements MetadataStore {
       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE_KEY = "UPDATE keys SET description = ?, key_state = ?,"
       + " deletion_date = ?, pending_window_days = ?, rotation_period_days = ?, next_rotation_date = ?,"
-      + " on_demand_rotations = ?, expiration_model = ?, valid_to = ?, import_check = ? WHERE key_id = ?";
+      + " on_demand_rotations = ?, expiration_model = ?, valid_to = ?, import_check = ? WHERE key_id = ?"
+      + " AND destruction_begun_at IS NULL";
+  /**
+   * Marks a key whose destruction begins; the row lock it takes (or waits for) orders it with any
+   * update of the key, and its condition is read again on the row as that update left it.
+   * Parameters: the mark time, the key id, the PendingDeletion state, now.
+   */
+  private static final String BEGIN_DESTRUCTION = "UPDATE keys SET destruction_begun_at ="
+      + " COALESCE(destruction_begun_at, ?) WHERE key_id = ? AND key_state = ?"
+      + " AND (destruction_begun_at IS NOT NULL OR deletion_date <= ?)";
   private static final String SELECT_KEY = "SELECT " + KEY_COLUMNS + " FROM keys k WHERE k.key_id = ?";
   private static final String SELECT_KEYS_AFTER = "SELECT " + KEY_COLUMNS
       + " FROM keys k WHERE k.seq > ? ORDER BY k.seq FETCH FIRST ? ROWS ONLY";
@@ -201,23 +210,41 @@ public final class JdbcMetadataStore implements MetadataStore {
    * and reserved encryption counts) and tags; the key id, creation time, spec, usage, origin and
    * public key never change.
    *
-   * @throws IllegalStateException when no key with that id is stored
+   * @return false, changing nothing, when no key with that id is stored or its destruction has begun
    */
   @Override
-  public void updateKey(KmsKey key) {
+  public boolean updateKey(KmsKey key) {
     Objects.requireNonNull(key, "key");
-    write(connection -> {
+    return write(connection -> {
       // Updating the key row first locks it, so concurrent updates of one key apply one after the other.
       int updated = update(connection, UPDATE_KEY, key.description(), key.state(), key.deletionDate(),
           key.pendingWindowDays(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
           key.expirationModel(), key.validTo(), key.importCheck(), key.keyId());
       if (updated == 0) {
-        throw new IllegalStateException("No stored key " + key.keyId());
+        return false;
       }
       update(connection, DELETE_MATERIALS, key.keyId());
       update(connection, DELETE_TAGS, key.keyId());
       insertMaterialsAndTags(connection, key);
-      return null;
+      return true;
+    });
+  }
+
+  /**
+   * One conditional UPDATE marks the key: it takes the row lock, so it waits for a concurrent update
+   * (a CancelKeyDeletion) to commit and then sees the state that update left; an update that comes
+   * after it finds the mark and changes nothing. The key is read back in the same transaction.
+   */
+  @Override
+  public Optional<KmsKey> beginDestruction(String keyId, Instant now) {
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(now, "now");
+    return write(connection -> {
+      if (update(connection, BEGIN_DESTRUCTION, now, keyId, KeyState.PendingDeletion, now) == 0) {
+        return Optional.empty();
+      }
+      List<KeyRow> rows = query(connection, SELECT_KEY, KeyRow::read, keyId);
+      return withMaterialsAndTags(connection, rows).stream().findFirst();
     });
   }
 

@@ -18,8 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * A JDBC driver for {@code jdbc:pausing:<H2 URL>} that delegates to H2 and, once armed, runs an
- * action right after a query whose SQL matches has executed: a test's way to commit a concurrent
- * write between two statements of one store transaction.
+ * action right after a query or update whose SQL matches has executed (before the transaction
+ * commits): a test's way to commit a concurrent write between two statements of one store
+ * transaction, or to start one that must wait for the row locks this transaction holds.
  */
 final class PausingDriver implements Driver {
   static final String PREFIX = "jdbc:pausing:";
@@ -35,7 +36,7 @@ final class PausingDriver implements Driver {
     }
   }
 
-  /** Runs {@code action} once, after the next query whose SQL matches {@code afterQuery}. */
+  /** Runs {@code action} once, after the next query or update whose SQL matches {@code afterQuery}. */
   static void arm(Predicate<String> afterQuery, Runnable action) {
     ARMED.set(new Pause(afterQuery, action));
   }
@@ -57,7 +58,7 @@ final class PausingDriver implements Driver {
     return proxy(Connection.class, connection, (method, args, result) -> {
       if (method.getName().equals("prepareStatement") && args.length >= 1 && args[0] instanceof String sql) {
         return proxy(PreparedStatement.class, (PreparedStatement) result, (inner, innerArgs, innerResult) -> {
-          if (inner.getName().equals("executeQuery")) {
+          if (inner.getName().equals("executeQuery") || inner.getName().equals("executeUpdate")) {
             Pause pause = ARMED.get();
             if (pause != null && pause.afterQuery().test(sql) && ARMED.compareAndSet(pause, null)) {
               pause.action().run();
