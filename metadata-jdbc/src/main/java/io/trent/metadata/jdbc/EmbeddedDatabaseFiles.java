@@ -11,12 +11,14 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Makes the embedded H2 database owner-only before H2 opens it: H2 creates its directory and
  * files with the process umask (usually world-readable), and the JVM cannot change the umask. So
  * the directory is created with mode 0700 and the database file with mode 0600, empty, which H2
- * takes as a new database; H2's trace goes to SLF4J ({@code TRACE_LEVEL_FILE=4}) instead of a
- * {@code .trace.db} file created with the umask.
+ * takes as a new database. H2's own trace file ({@code .trace.db}, created with the umask on the
+ * first error) is turned off ({@code TRACE_LEVEL_FILE=0}): H2's errors reach the store as
+ * exceptions, which are logged with the request they failed. (H2's SLF4J adapter is no substitute:
+ * it traces every statement at INFO.)
  */
 final class EmbeddedDatabaseFiles {
   /** Appended to the JDBC URL of the embedded database. */
-  static final String URL_SETTINGS = ";TRACE_LEVEL_FILE=4";
+  static final String URL_SETTINGS = ";TRACE_LEVEL_FILE=0";
   private static final String DATABASE_SUFFIX = ".mv.db";
 
   private EmbeddedDatabaseFiles() {}
