@@ -204,6 +204,9 @@ public final class TrentServer implements AutoCloseable {
       log.warn("auth.mode is dev (no signature checks) but server.host {} is reachable from other machines",
           config.server().host());
     }
+    // A frequent surprise otherwise: clients that use the machine's name get 403 until it is listed.
+    log.info("Answering requests whose Host is {} or the bind address (server.allowedHosts)",
+        config.server().allowedHosts());
   }
 
   private static boolean isLoopback(String host) {
