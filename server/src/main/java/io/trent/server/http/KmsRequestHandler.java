@@ -120,32 +120,38 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
 
   private void route(ChannelHandlerContext ctx, Inbound request) {
     if (request.malformed()) {
-      finish(ctx, request, Reply.badRequest());
+      refuse(ctx, request, Reply.badRequest());
       return;
     }
     Reply refused = guard.check(request.host(), request.origin());
     if (refused != null) {
-      finish(ctx, request, refused);
+      refuse(ctx, request, refused);
     } else if (HttpMethod.GET.equals(request.method()) && "/health".equals(request.path())) {
       // A full queue reports unavailable: this instance cannot take HSM work right now.
       offload(ctx, request, this::checkHealth, 0, HEALTH_DOWN);
     } else if (!HttpMethod.POST.equals(request.method()) || !"/".equals(request.path())
         || !isJson(request.contentType())) {
-      finish(ctx, request, NO_OPERATION);
+      refuse(ctx, request, NO_OPERATION);
     } else {
       String operation = operation(request.target());
       if (operation == null) {
-        finish(ctx, request, UNKNOWN_OPERATION);
+        refuse(ctx, request, UNKNOWN_OPERATION);
         return;
       }
       // After the target, as AWS's front ends check (target, then authentication).
       Reply unsigned = SigV4Shape.check(request.authorization(), request.dated());
       if (unsigned != null) {
-        finish(ctx, request, unsigned);
+        refuse(ctx, request, unsigned);
       } else {
         offload(ctx, request, () -> invoke(request, operation), request.body().length, THROTTLED);
       }
     }
+  }
+
+  /** Answers without running anything; the body (which may hold plaintext) is zeroed first. */
+  private void refuse(ChannelHandlerContext ctx, Inbound request, Reply reply) {
+    Arrays.fill(request.body(), (byte) 0);
+    finish(ctx, request, reply);
   }
 
   /** The operation named by {@code TrentService.<Op>}, or null for any other target. */
@@ -192,8 +198,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       }
     }, bytes);
     if (!queued) {
-      Arrays.fill(request.body(), (byte) 0);
-      finish(ctx, request, whenFull);
+      refuse(ctx, request, whenFull);
     }
   }
 
