@@ -23,6 +23,13 @@ import java.util.Map;
 final class HttpTrent implements AutoCloseable {
 
   static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+  /**
+   * A fixed, SigV4-shaped Authorization header and its date: the dev server checks the shape, not
+   * the signature, so signing each request would only measure the client.
+   */
+  static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/kms/aws4_request, "
+      + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000";
+  static final String AMZ_DATE = "20250101T000000Z";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TrentServer server;
@@ -72,6 +79,8 @@ final class HttpTrent implements AutoCloseable {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
         .header("Content-Type", CONTENT_TYPE)
+        .header("Authorization", AUTHORIZATION)
+        .header("X-Amz-Date", AMZ_DATE)
         .header("X-Amz-Target", "TrentService.CreateKey")
         .POST(HttpRequest.BodyPublishers.ofString("{\"Description\":\"benchmark\"}"))
         .timeout(Duration.ofSeconds(30))
@@ -87,6 +96,8 @@ final class HttpTrent implements AutoCloseable {
     // One GenerateDataKey, so that a broken setup fails here rather than as a rate of zero.
     HttpResponse<String> probe = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
         .header("Content-Type", CONTENT_TYPE)
+        .header("Authorization", AUTHORIZATION)
+        .header("X-Amz-Date", AMZ_DATE)
         .header("X-Amz-Target", "TrentService.GenerateDataKey")
         .POST(HttpRequest.BodyPublishers.ofString(
             "{\"KeyId\":\"" + keyId.asText() + "\",\"KeySpec\":\"AES_256\"}"))

@@ -20,6 +20,8 @@ final class JavaLoad {
   static Rate run(int port, String body, int connections, Duration warmup, Duration duration) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
         .header("Content-Type", HttpTrent.CONTENT_TYPE)
+        .header("Authorization", HttpTrent.AUTHORIZATION)
+        .header("X-Amz-Date", HttpTrent.AMZ_DATE)
         .header("X-Amz-Target", "TrentService.GenerateDataKey")
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .timeout(Duration.ofSeconds(10))

@@ -43,6 +43,8 @@ final class WrkLoad {
       wrk.body = os.getenv("BENCH_BODY")
       wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
       wrk.headers["X-Amz-Target"] = "TrentService.GenerateDataKey"
+      wrk.headers["X-Amz-Date"] = "20250101T000000Z"
+      wrk.headers["Authorization"] = os.getenv("BENCH_AUTHORIZATION")
 
       local count_statuses = os.getenv("BENCH_COUNT_STATUSES") == "1"
       local threads = {}
@@ -185,6 +187,7 @@ final class WrkLoad {
         "http://127.0.0.1:" + port + "/"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("BENCH_BODY", body);
+    builder.environment().put("BENCH_AUTHORIZATION", HttpTrent.AUTHORIZATION);
     builder.environment().put("BENCH_COUNT_STATUSES", countStatuses ? "1" : "0");
     Process process = builder.start();
     List<String> output = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.trent.pkcs11.Pkcs11KeyBackend;
 import io.trent.pkcs11.Pkcs11Settings;
 import io.trent.server.config.ConfigException;
 import io.trent.server.config.MetadataConfig;
+import io.trent.server.config.OwnerOnly;
 import io.trent.server.config.Pkcs11Config;
 import io.trent.server.config.TrentConfig;
 import io.trent.server.http.HealthStatus;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -86,7 +88,7 @@ public final class TrentServer implements AutoCloseable {
       KmsJsonProtocol protocol = new KmsJsonProtocol(services);
       KeyBackend hsm = backend;
       KmsHttpServer http = KmsHttpServer.start(config.server(), protocol::handle,
-          () -> hsm.isHealthy() ? HealthStatus.up(hsm.describe()) : HealthStatus.down());
+          () -> new HealthStatus(hsm.isHealthy(), hsm.describe()));
       return new TrentServer(config, store, backend, services, http);
     } catch (RuntimeException | Error e) {
       closeQuietly(backend);
@@ -175,11 +177,21 @@ public final class TrentServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates the data directory owner-only (0700), since it holds the PIN files and the metadata
+   * database; one that already exists is left as the operator made it, with a warning when other
+   * users may enter it.
+   */
   private static void createDataDir(TrentConfig config) {
+    Path dir = config.dataDir();
     try {
-      Files.createDirectories(config.dataDir());
+      if (!Files.isDirectory(dir)) {
+        OwnerOnly.createDirectories(dir);
+      } else if (OwnerOnly.isOpenToOthers(dir)) {
+        log.warn("The data directory {} is accessible to other users; chmod 700 it", dir);
+      }
     } catch (IOException e) {
-      throw new ConfigException("Cannot create the data directory " + config.dataDir() + ": " + e, e);
+      throw new ConfigException("Cannot create the data directory " + dir + ": " + e, e);
     }
   }
 
@@ -192,6 +204,9 @@ public final class TrentServer implements AutoCloseable {
       log.warn("auth.mode is dev (no signature checks) but server.host {} is reachable from other machines",
           config.server().host());
     }
+    // A frequent surprise otherwise: clients that use the machine's name get 403 until it is listed.
+    log.info("Answering requests whose Host is {} or the bind address (server.allowedHosts)",
+        config.server().allowedHosts());
   }
 
   private static boolean isLoopback(String host) {

@@ -66,7 +66,7 @@ public final class Trent {
       deleteRecursively(tokens);
       deleteRecursively(data);
       Files.createDirectories(tokens);
-      Files.createDirectories(data);
+      // The data directory is left for the server to create, as on a first start (owner-only).
       Path conf = target.resolve("softhsm2.conf");
       String envConf = System.getenv("SOFTHSM2_CONF");
       if (envConf == null || !Paths.get(envConf).toAbsolutePath().equals(conf)) {

@@ -184,11 +184,13 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   /**
    * The default embedded, durable, file-backed store: H2 at {@code <dataDir>/metadata/trent}
-   * ({@code jdbc:h2:file:...}, user {@code trent}, empty password; the file's permissions guard it).
+   * ({@code jdbc:h2:file:...}, user {@code trent}, empty password; the file's permissions guard it:
+   * owner-only, see {@link EmbeddedDatabaseFiles}).
    */
   public static JdbcMetadataStore openEmbedded(Path dataDir) {
     Path database = dataDir.toAbsolutePath().resolve("metadata").resolve("trent");
-    return open("jdbc:h2:file:" + database, EMBEDDED_USER, "");
+    EmbeddedDatabaseFiles.prepare(database);
+    return open("jdbc:h2:file:" + database + EmbeddedDatabaseFiles.URL_SETTINGS, EMBEDDED_USER, "");
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.trent.server.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -105,7 +106,7 @@ final class ConfigLoader {
         for (String key : fieldNames(node)) {
           String value = env.get(variableName(section, key));
           if (value != null) {
-            node.set(key, TextNode.valueOf(value));
+            node.set(key, node.get(key).isArray() ? list(value) : TextNode.valueOf(value));
           }
         }
       } else {
@@ -115,6 +116,17 @@ final class ConfigLoader {
         }
       }
     }
+  }
+
+  /** A list from one variable: comma-separated, e.g. {@code TRENT_SERVER_ALLOWED_HOSTS=kms.example.com,localhost}. */
+  private static ArrayNode list(String value) {
+    ArrayNode list = YAML.createArrayNode();
+    for (String item : value.split(",")) {
+      if (!item.isBlank()) {
+        list.add(item.trim());
+      }
+    }
+    return list;
   }
 
   /** {@code ("server", "maxRequestBytes")} becomes {@code TRENT_SERVER_MAX_REQUEST_BYTES}. */

@@ -1,21 +1,22 @@
 package io.trent.server.http;
 
 /**
- * The answer to {@code GET /health}.
+ * The answer of a {@link HealthProbe}. Callers of {@code GET /health} learn only {@code up}; the
+ * detail (token, library, what failed) is for the server's log.
  *
  * @param up whether the HSM can serve requests
- * @param hsm a short description of the token when up (never a secret); empty when down
+ * @param detail a short description for the log (never a secret); may be empty
  */
-public record HealthStatus(boolean up, String hsm) {
+public record HealthStatus(boolean up, String detail) {
   public HealthStatus {
-    hsm = hsm == null ? "" : hsm;
+    detail = detail == null ? "" : detail;
   }
 
-  public static HealthStatus up(String hsm) {
-    return new HealthStatus(true, hsm);
+  public static HealthStatus up(String detail) {
+    return new HealthStatus(true, detail);
   }
 
-  public static HealthStatus down() {
-    return new HealthStatus(false, "");
+  public static HealthStatus down(String detail) {
+    return new HealthStatus(false, detail);
   }
 }

@@ -6,29 +6,64 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A fixed number of threads for blocking HSM work, behind a bounded queue. A full queue refuses
- * work at once (the caller answers ThrottlingException) rather than letting latency grow unbounded.
+ * A fixed number of threads for blocking HSM work, behind a queue bounded twice: by tasks and by
+ * the request bytes the tasks hold (from queuing until they finish). Either limit refuses work at
+ * once (the caller answers ThrottlingException) rather than letting latency or memory grow: 4096
+ * queued requests of the largest size would otherwise hold a gibibyte.
  */
 final class HsmWorkerPool implements AutoCloseable {
   private final ThreadPoolExecutor executor;
+  private final long maxBytes;
+  private final AtomicLong heldBytes = new AtomicLong();
 
-  HsmWorkerPool(int threads, int queueCapacity) {
+  HsmWorkerPool(int threads, int queueCapacity, long maxBytes) {
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(queueCapacity), new NamedThreads("trent-hsm-"),
         new ThreadPoolExecutor.AbortPolicy());
+    this.maxBytes = maxBytes;
     executor.prestartAllCoreThreads();
   }
 
-  /** Queues the task; false when the queue is full or the pool is closing. */
-  boolean tryExecute(Runnable task) {
-    try {
-      executor.execute(task);
-      return true;
-    } catch (RejectedExecutionException e) {
+  /**
+   * Queues the task, counting {@code bytes} against the byte bound until it has run; false when
+   * the queue is full, the bytes would pass the bound, or the pool is closing.
+   */
+  boolean tryExecute(Runnable task, int bytes) {
+    if (!reserve(bytes)) {
       return false;
     }
+    try {
+      executor.execute(() -> {
+        try {
+          task.run();
+        } finally {
+          heldBytes.addAndGet(-bytes);
+        }
+      });
+      return true;
+    } catch (RejectedExecutionException e) {
+      heldBytes.addAndGet(-bytes);
+      return false;
+    }
+  }
+
+  /** Bytes held by queued and running tasks (for tests and metrics). */
+  long heldBytes() {
+    return heldBytes.get();
+  }
+
+  private boolean reserve(int bytes) {
+    long held;
+    do {
+      held = heldBytes.get();
+      if (held + bytes > maxBytes) {
+        return false;
+      }
+    } while (!heldBytes.compareAndSet(held, held + bytes));
+    return true;
   }
 
   /** Refuses new work, then waits for queued and running tasks to finish (up to the timeout). */

@@ -26,13 +26,15 @@ import org.slf4j.LoggerFactory;
  * an immediate ThrottlingException, which SDKs retry with back-off, instead of unbounded latency.
  * Size the pool by measurement: SoftHSM2 gets slower beyond two threads (internal locks), while a
  * network HSM scales with its session count. {@code GET /health} runs on the same workers, since
- * it touches the HSM; a full queue answers it with 503 DOWN.
+ * it touches the HSM; a full queue answers it with 503. The queue is bounded by count
+ * ({@code hsmQueueCapacity}) and by the bytes of the bodies it holds ({@code hsmQueueBytes}).
  *
  * <p>The transport is Netty's native epoll on Linux and NIO elsewhere ({@link NettyTransport}).
  *
  * <p>Pipeline per connection: {@link HttpServerCodec}, then {@link BoundedRequestAggregator}
  * (one message per request, 413 over {@code maxRequestBytes}), an idle timeout for abandoned
- * keep-alive connections, then {@link KmsRequestHandler}.
+ * keep-alive connections, then {@link KmsRequestHandler}, which checks Host and Origin
+ * ({@link RebindingGuard}) before anything else.
  */
 public final class KmsHttpServer implements AutoCloseable {
   /** Longer than the SDKs' own idle limits (60 s in the Java SDK), so the client closes first. */
@@ -56,7 +58,8 @@ public final class KmsHttpServer implements AutoCloseable {
    * @throws IllegalStateException if the address cannot be bound
    */
   public static KmsHttpServer start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health) {
-    HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity());
+    HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity(), config.hsmQueueBytes());
+    RebindingGuard guard = RebindingGuard.of(config);
     NettyTransport transport = NettyTransport.best();
     EventLoopGroup eventLoops =
         transport.eventLoops(config.ioThreads(), new DefaultThreadFactory("trent-io", true));
@@ -72,7 +75,7 @@ public final class KmsHttpServer implements AutoCloseable {
                   new HttpServerCodec(),
                   new BoundedRequestAggregator(config.maxRequestBytes()),
                   new IdleStateHandler(0, 0, IDLE_SECONDS),
-                  new KmsRequestHandler(dispatcher, health, workers));
+                  new KmsRequestHandler(dispatcher, health, workers, guard));
             }
           })
           .bind(config.host(), config.port())

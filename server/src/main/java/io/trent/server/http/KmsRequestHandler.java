@@ -7,13 +7,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.trent.core.error.KmsException;
-import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.ThrottlingException;
 import io.trent.core.error.UnknownOperationException;
 import java.io.IOException;
@@ -25,48 +26,57 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes one connection's requests: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
- * to the dispatcher, {@code GET /health} to the probe, anything else to a 404.
+ * Routes one connection's requests: {@code POST /} with a JSON Content-Type, {@code X-Amz-Target:
+ * TrentService.<Op>} and a SigV4-shaped Authorization header to the dispatcher, {@code GET /health}
+ * to the probe, anything else to a 404 UnknownOperationException. Every request must first pass
+ * the {@link RebindingGuard} (Host and Origin). Every error carries {@code __type}.
  *
  * <p>Runs on the event loop and never blocks: operations and health checks go to the
  * {@link HsmWorkerPool}. One request per connection is in progress at a time (a pipelining
  * client's further requests wait, and reading pauses), so responses leave in request order.
  *
  * <p>Request bodies hold plaintext and key material: they are never logged, and the handler zeroes
- * its copies of request and operation-response bodies once they are used.
+ * its copies of request and operation-response bodies once they are used. Server faults reach the
+ * caller as AWS's generic text ({@link ServerFaultReply}); their detail goes to the log with the
+ * request id.
  */
 final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final String TARGET_PREFIX = "TrentService.";
   static final String THROTTLED_MESSAGE =
       "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.";
-  static final String INTERNAL_MESSAGE =
-      "The request processing has failed because of an unknown error, exception or failure.";
   private static final Logger log = LoggerFactory.getLogger(KmsRequestHandler.class);
   // Built once: they are answered without touching the HSM, possibly at a high rate.
   private static final Reply THROTTLED = Reply.error(new ThrottlingException(THROTTLED_MESSAGE));
   private static final Reply UNKNOWN_OPERATION = Reply.error(new UnknownOperationException());
-  private static final Reply HEALTH_DOWN = Reply.health(HealthStatus.down());
+  private static final Reply NO_OPERATION = Reply.noOperation();
+  private static final Reply HEALTH_UP = Reply.health(true);
+  private static final Reply HEALTH_DOWN = Reply.health(false);
+  private static final String[] JSON_TYPES = {Reply.AMZ_JSON, "application/x-amz-json-1.0", Reply.JSON};
 
   private final KmsRequestDispatcher dispatcher;
   private final HealthProbe health;
   private final HsmWorkerPool workers;
+  private final RebindingGuard guard;
   private final ArrayDeque<Inbound> waiting = new ArrayDeque<>();
   private boolean busy;
 
-  KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers) {
+  KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers, RebindingGuard guard) {
     this.dispatcher = dispatcher;
     this.health = health;
     this.workers = workers;
+    this.guard = guard;
   }
 
   /**
    * What the handler needs from a request, copied off the pooled buffer on arrival.
    *
-   * @param target the X-Amz-Target header, or null
+   * @param target the X-Amz-Target header, or null (likewise for the other headers)
+   * @param dated whether X-Amz-Date or Date is present
    * @param malformed whether the HTTP decoder failed on it
    */
   private record Inbound(String requestId, HttpVersion version, HttpMethod method, String path,
-      String target, boolean keepAlive, boolean malformed, byte[] body) {
+      String host, String origin, String contentType, String target, String authorization, boolean dated,
+      boolean keepAlive, boolean malformed, byte[] body) {
 
     static Inbound of(FullHttpRequest request) {
       ByteBuf content = request.content();
@@ -75,8 +85,12 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       if (!content.isReadOnly()) {
         content.setZero(content.readerIndex(), content.readableBytes());
       }
+      HttpHeaders headers = request.headers();
       return new Inbound(Reply.newRequestId(), request.protocolVersion(), request.method(),
-          new QueryStringDecoder(request.uri()).path(), request.headers().get("X-Amz-Target"),
+          new QueryStringDecoder(request.uri()).path(), headers.get(HttpHeaderNames.HOST),
+          headers.get(HttpHeaderNames.ORIGIN), headers.get(HttpHeaderNames.CONTENT_TYPE),
+          headers.get("X-Amz-Target"), headers.get(HttpHeaderNames.AUTHORIZATION),
+          headers.contains("X-Amz-Date") || headers.contains(HttpHeaderNames.DATE),
           HttpUtil.isKeepAlive(request), request.decoderResult().isFailure(), body);
     }
   }
@@ -106,20 +120,38 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
 
   private void route(ChannelHandlerContext ctx, Inbound request) {
     if (request.malformed()) {
-      finish(ctx, request, Reply.badRequest());
-    } else if (HttpMethod.POST.equals(request.method()) && "/".equals(request.path())) {
+      refuse(ctx, request, Reply.badRequest());
+      return;
+    }
+    Reply refused = guard.check(request.host(), request.origin());
+    if (refused != null) {
+      refuse(ctx, request, refused);
+    } else if (HttpMethod.GET.equals(request.method()) && "/health".equals(request.path())) {
+      // A full queue reports unavailable: this instance cannot take HSM work right now.
+      offload(ctx, request, this::checkHealth, 0, HEALTH_DOWN);
+    } else if (!HttpMethod.POST.equals(request.method()) || !"/".equals(request.path())
+        || !isJson(request.contentType())) {
+      refuse(ctx, request, NO_OPERATION);
+    } else {
       String operation = operation(request.target());
       if (operation == null) {
-        finish(ctx, request, UNKNOWN_OPERATION);
-      } else {
-        offload(ctx, request, () -> invoke(request, operation), THROTTLED);
+        refuse(ctx, request, UNKNOWN_OPERATION);
+        return;
       }
-    } else if (HttpMethod.GET.equals(request.method()) && "/health".equals(request.path())) {
-      // A full queue reports DOWN: this instance cannot take HSM work right now.
-      offload(ctx, request, this::checkHealth, HEALTH_DOWN);
-    } else {
-      finish(ctx, request, Reply.notFound());
+      // After the target, as AWS's front ends check (target, then authentication).
+      Reply unsigned = SigV4Shape.check(request.authorization(), request.dated());
+      if (unsigned != null) {
+        refuse(ctx, request, unsigned);
+      } else {
+        offload(ctx, request, () -> invoke(request, operation), request.body().length, THROTTLED);
+      }
     }
+  }
+
+  /** Answers without running anything; the body (which may hold plaintext) is zeroed first. */
+  private void refuse(ChannelHandlerContext ctx, Inbound request, Reply reply) {
+    Arrays.fill(request.body(), (byte) 0);
+    finish(ctx, request, reply);
   }
 
   /** The operation named by {@code TrentService.<Op>}, or null for any other target. */
@@ -130,8 +162,33 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     return target.substring(TARGET_PREFIX.length());
   }
 
-  /** Runs {@code work} on an HSM worker; answers {@code whenFull} at once if the queue is full. */
-  private void offload(ChannelHandlerContext ctx, Inbound request, Supplier<Reply> work, Reply whenFull) {
+  /** Whether the media type (parameters such as charset ignored) is one the JSON protocol reads. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int end = contentType.indexOf(';');
+    end = end < 0 ? contentType.length() : end;
+    while (end > 0 && contentType.charAt(end - 1) == ' ') {
+      end--;
+    }
+    int start = 0;
+    while (start < end && contentType.charAt(start) == ' ') {
+      start++;
+    }
+    for (String type : JSON_TYPES) {
+      if (end - start == type.length() && contentType.regionMatches(true, start, type, 0, type.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Runs {@code work} on an HSM worker; answers {@code whenFull} at once if the queue is full by
+   * count or by bytes.
+   */
+  private void offload(ChannelHandlerContext ctx, Inbound request, Supplier<Reply> work, int bytes, Reply whenFull) {
     boolean queued = workers.tryExecute(() -> {
       Reply reply = work.get();
       try {
@@ -139,9 +196,9 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       } catch (RejectedExecutionException e) {
         log.debug("Request {}: event loop closed before the response", request.requestId());
       }
-    });
+    }, bytes);
     if (!queued) {
-      finish(ctx, request, whenFull);
+      refuse(ctx, request, whenFull);
     }
   }
 
@@ -150,7 +207,9 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       return Reply.kms(dispatcher.dispatch(operation, request.body()));
     } catch (KmsException e) {
       if (e.httpStatus() >= 500) {
+        // The detail (return codes, labels, material ids) is for the operator, under the request id.
         log.warn("Request {} ({}) failed: {}", request.requestId(), operation, e.errorType(), e);
+        return ServerFaultReply.of(e);
       }
       return Reply.error(e);
     } catch (Throwable e) {
@@ -158,7 +217,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       // connection would wait forever. The caller gets a bare KMSInternalException; details stay
       // in the log, keyed by request id.
       log.error("Request {} ({}) failed unexpectedly", request.requestId(), operation, e);
-      return Reply.error(new KmsInternalException(INTERNAL_MESSAGE));
+      return ServerFaultReply.internal();
     } finally {
       Arrays.fill(request.body(), (byte) 0);
     }
@@ -166,7 +225,11 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
 
   private Reply checkHealth() {
     try {
-      return Reply.health(health.check());
+      HealthStatus status = health.check();
+      if (!status.up()) {
+        log.warn("Health check: unavailable ({})", status.detail());
+      }
+      return status.up() ? HEALTH_UP : HEALTH_DOWN;
     } catch (Throwable e) {
       log.warn("Health check failed", e);
       return HEALTH_DOWN;

@@ -45,30 +45,52 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean
     return new Reply(HttpResponseStatus.valueOf(e.httpStatus()), AMZ_JSON, KmsJsonProtocol.errorBody(e), false, false);
   }
 
-  static Reply health(HealthStatus health) {
-    ObjectNode body = MAPPER.createObjectNode();
-    if (health.up()) {
-      body.put("status", "UP").put("hsm", health.hsm());
-      return json(HttpResponseStatus.OK, body, false);
+  /**
+   * An error the HTTP edge answers before any operation runs, in the AWS error shape:
+   * {@code {"__type": type, "message": message}}, without message when it is null.
+   */
+  static Reply edgeError(HttpResponseStatus status, String type, String message, boolean close) {
+    ObjectNode body = MAPPER.createObjectNode().put("__type", type);
+    if (message != null) {
+      body.put("message", message);
     }
-    body.put("status", "DOWN");
-    return json(HttpResponseStatus.SERVICE_UNAVAILABLE, body, false);
+    return new Reply(status, AMZ_JSON, bytes(body), close, false);
   }
 
-  static Reply notFound() {
-    return json(HttpResponseStatus.NOT_FOUND, message("Not Found"), false);
+  /**
+   * {@code GET /health}: only whether this instance can serve, since anyone who can reach the port
+   * may ask; what is wrong goes to the log.
+   */
+  static Reply health(boolean up) {
+    return up
+        ? new Reply(HttpResponseStatus.OK, JSON, bytes(MAPPER.createObjectNode().put("status", "ok")), false, false)
+        : new Reply(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
+            bytes(MAPPER.createObjectNode().put("status", "unavailable")), false, false);
   }
 
-  /** A request the HTTP decoder could not parse; the connection cannot be trusted after it. */
+  /**
+   * A request for no operation (a method other than POST, a path other than /, a body that is not
+   * JSON by its Content-Type). AWS's JSON front ends answer these with HTTP 404 and the type
+   * UnknownOperationException, no message; Trent says it in JSON rather than AWS's XML
+   * {@code <UnknownOperationException/>} (seen from emulators of Coral services, e.g. dynalite, and
+   * in the AWS SDK for JavaScript's tests of that body).
+   */
+  static Reply noOperation() {
+    return edgeError(HttpResponseStatus.NOT_FOUND, "UnknownOperationException", null, false);
+  }
+
+  /**
+   * A request the HTTP decoder could not parse; the connection cannot be trusted after it. AWS's
+   * answer is unknown (its load balancers answer such bytes themselves); SerializationException is
+   * the closest KMS type: the request could not be read.
+   */
   static Reply badRequest() {
-    return json(HttpResponseStatus.BAD_REQUEST, message("Malformed HTTP request"), true);
+    return edgeError(HttpResponseStatus.BAD_REQUEST, "SerializationException", "Malformed HTTP request", true);
   }
 
   static Reply tooLarge(int maxRequestBytes) {
-    ObjectNode body = MAPPER.createObjectNode()
-        .put("__type", "RequestEntityTooLargeException")
-        .put("message", "Request body exceeds the limit of " + maxRequestBytes + " bytes");
-    return new Reply(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, AMZ_JSON, bytes(body), true, false);
+    return edgeError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "RequestEntityTooLargeException",
+        "Request body exceeds the limit of " + maxRequestBytes + " bytes", true);
   }
 
   /** The Netty response, with the headers every response carries. */
@@ -93,14 +115,6 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean
     long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
     long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
     return new UUID(high, low).toString();
-  }
-
-  private static ObjectNode message(String text) {
-    return MAPPER.createObjectNode().put("message", text);
-  }
-
-  private static Reply json(HttpResponseStatus status, ObjectNode body, boolean close) {
-    return new Reply(status, JSON, bytes(body), close, false);
   }
 
   private static byte[] bytes(ObjectNode node) {

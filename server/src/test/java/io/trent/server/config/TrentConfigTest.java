@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trent.pkcs11.GcmIvSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,8 @@ class TrentConfigTest {
   void defaultsMatchTheDocumentedShape() {
     TrentConfig config = TrentConfig.defaults(Map.of());
 
-    assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 4599, 262_144, 2, 4096, 1));
+    assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 4599, 262_144, 2, 4096, 64 << 20, 1,
+        List.of("localhost", "127.0.0.1", "[::1]"), List.of()));
     assertThat(config.identity().partition()).isEqualTo("aws");
     assertThat(config.identity().region()).isEqualTo("us-east-1");
     assertThat(config.identity().accountId()).isEqualTo("111122223333");
@@ -130,6 +132,37 @@ class TrentConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("pkcs11.tokenLabel");
     assertThatThrownBy(() -> TrentConfig.load(dir.resolve("absent.yaml"), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not found");
+  }
+
+  @Test
+  void allowedHostsAndOriginsComeFromTheFileOrACommaSeparatedVariable() throws Exception {
+    TrentConfig fromFile = TrentConfig.load(yaml("""
+        server:
+          allowedHosts: [KMS.Example.com, "::1", "[fd00::5]"]
+          allowedOrigins: ["https://Console.Example.com:8443"]
+        """), Map.of());
+    TrentConfig fromEnv = TrentConfig.defaults(Map.of(
+        "TRENT_SERVER_ALLOWED_HOSTS", "kms.example.com, localhost,",
+        "TRENT_SERVER_ALLOWED_ORIGINS", "https://a.example"));
+
+    assertThat(fromFile.server().allowedHosts()).containsExactly("kms.example.com", "[::1]", "[fd00::5]");
+    assertThat(fromFile.server().allowedOrigins()).containsExactly("https://console.example.com:8443");
+    assertThat(fromEnv.server().allowedHosts()).containsExactly("kms.example.com", "localhost");
+    assertThat(fromEnv.server().allowedOrigins()).containsExactly("https://a.example");
+  }
+
+  @Test
+  void hostsWithAPortOriginsWithAPathAndATooSmallByteBoundAreRejected() {
+    for (String host : new String[] {"localhost:4599", "*", "kms.example.com/", "a b", "[::1]:80", "user@host"}) {
+      assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_SERVER_ALLOWED_HOSTS", "localhost," + host)))
+          .as(host).isInstanceOf(ConfigException.class).hasMessageContaining("server.allowedHosts");
+    }
+    for (String origin : new String[] {"console.example.com", "https://console.example.com/app", "*", "https://"}) {
+      assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_SERVER_ALLOWED_ORIGINS", origin)))
+          .as(origin).isInstanceOf(ConfigException.class).hasMessageContaining("server.allowedOrigins");
+    }
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_SERVER_HSM_QUEUE_BYTES", "1000")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("server.hsmQueueBytes");
   }
 
   @Test

@@ -2,6 +2,10 @@ package io.trent.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trent.core.error.DependencyTimeoutException;
+import io.trent.core.error.KeyUnavailableException;
+import io.trent.core.error.KmsException;
+import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.NotFoundException;
 import io.trent.server.config.ServerConfig;
 import java.io.IOException;
@@ -20,15 +24,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The HTTP transport alone, over fake dispatchers: no HSM, no protocol. */
 @Timeout(30)
 class KmsHttpServerTest {
   private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
   private static final String AMZ_JSON = "application/x-amz-json-1.1";
+  static final List<String> LOOPBACK = List.of("localhost", "127.0.0.1", "[::1]");
+  static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/kms/aws4_request, "
+      + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000";
   private static final KmsRequestDispatcher ECHO =
       (op, body) -> ("{\"op\":\"" + op + "\",\"bytes\":" + body.length + "}").getBytes(StandardCharsets.UTF_8);
 
@@ -46,7 +57,12 @@ class KmsHttpServerTest {
   }
 
   private void start(KmsRequestDispatcher dispatcher) {
-    start(new ServerConfig("127.0.0.1", 0, 1024, 2, 16, 1), dispatcher, () -> HealthStatus.up("fake token"));
+    start(config(2, 16), dispatcher, () -> HealthStatus.up("fake token"));
+  }
+
+  /** Loopback names allowed (the defaults), no origins, bodies up to 1 KiB, a 1 MiB byte bound. */
+  static ServerConfig config(int workers, int queueCapacity) {
+    return new ServerConfig("127.0.0.1", 0, 1024, workers, queueCapacity, 1 << 20, 1, LOOPBACK, List.of());
   }
 
   private void start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health) {
@@ -57,8 +73,8 @@ class KmsHttpServerTest {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", AMZ_JSON)
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/kms/aws4_request, "
-            + "SignedHeaders=host, Signature=0000")
+        .header("Authorization", AUTHORIZATION)
+        .header("X-Amz-Date", "20250101T000000Z")
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (target != null) {
       request.header("X-Amz-Target", target);
@@ -141,9 +157,52 @@ class KmsHttpServerTest {
 
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).isEqualTo("{\"__type\":\"KMSInternalException\",\"message\":\""
-        + KmsRequestHandler.INTERNAL_MESSAGE + "\"}");
+        + ServerFaultReply.INTERNAL + "\"}");
     assertThat(response.body()).doesNotContain("secret detail", "IllegalStateException", "\tat ");
     assertThat(requestId(response)).matches(UUID_PATTERN);
+  }
+
+  /** Faults as the backend and store raise them: their messages carry what a caller must not learn. */
+  static Stream<Arguments> serverFaults() {
+    return Stream.of(
+        Arguments.of(new KmsInternalException("The HSM failed during Decrypt (CKR_DEVICE_ERROR) on token 'trent-dev'."),
+            500, "KMSInternalException", ServerFaultReply.INTERNAL),
+        Arguments.of(new KmsInternalException("Metadata store failure", new java.sql.SQLException("Table KEYS locked")),
+            500, "KMSInternalException", ServerFaultReply.INTERNAL),
+        Arguments.of(new KeyUnavailableException("Key material 0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6"
+            + " does not exist in the HSM."), 500, "KeyUnavailableException", ServerFaultReply.KEY_UNAVAILABLE),
+        Arguments.of(new KeyUnavailableException("arn:aws:kms:us-east-1:111122223333:key/1234abcd is unavailable. "
+            + "Material 0b7fd7 is gone."), 500, "KeyUnavailableException", ServerFaultReply.KEY_UNAVAILABLE),
+        Arguments.of(new DependencyTimeoutException("No HSM session became free within 10000 ms (pool of 4 on slot 0)."),
+            503, "DependencyTimeoutException", ServerFaultReply.TIMEOUT));
+  }
+
+  @ParameterizedTest
+  @MethodSource("serverFaults")
+  void serverFaultsAnswerAwsGenericTextNotTheirDetail(KmsException fault, int status, String type, String message)
+      throws Exception {
+    start((op, body) -> {
+      throw fault;
+    });
+
+    HttpResponse<String> response = send(post("TrentService.Decrypt", "{}"));
+
+    assertThat(response.statusCode()).isEqualTo(status);
+    assertThat(response.body()).isEqualTo("{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
+    assertThat(requestId(response)).matches(UUID_PATTERN);
+  }
+
+  @Test
+  void theAwsStyleUnavailableKeyMessageIsKept() throws Exception {
+    String message = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab is unavailable.";
+    start((op, body) -> {
+      throw new KeyUnavailableException(message, new KeyUnavailableException("Key material 0b7f does not exist."));
+    });
+
+    HttpResponse<String> response = send(post("TrentService.Encrypt", "{}"));
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).isEqualTo("{\"__type\":\"KeyUnavailableException\",\"message\":\"" + message + "\"}");
   }
 
   @Test
@@ -217,26 +276,27 @@ class KmsHttpServerTest {
   }
 
   @Test
-  void healthReportsTheHsm() throws Exception {
-    AtomicReference<HealthStatus> status = new AtomicReference<>(HealthStatus.up("token 'trent-dev' (SoftHSM)"));
-    start(new ServerConfig("127.0.0.1", 0, 1024, 1, 4, 1), ECHO, status::get);
+  void healthSaysOnlyWhetherTheHsmServesNotWhichItIs() throws Exception {
+    String detail = "token 'trent-dev' serial 1a2b3c4d (/usr/lib/softhsm/libsofthsm2.so)";
+    AtomicReference<HealthStatus> status = new AtomicReference<>(HealthStatus.up(detail));
+    start(config(1, 4), ECHO, status::get);
 
     HttpResponse<String> up = get("/health");
     assertThat(up.statusCode()).isEqualTo(200);
-    assertThat(up.body()).isEqualTo("{\"status\":\"UP\",\"hsm\":\"token 'trent-dev' (SoftHSM)\"}");
+    assertThat(up.body()).isEqualTo("{\"status\":\"ok\"}");
     assertThat(requestId(up)).matches(UUID_PATTERN);
 
-    status.set(HealthStatus.down());
+    status.set(HealthStatus.down(detail + ": CKR_DEVICE_ERROR"));
     HttpResponse<String> down = get("/health");
     assertThat(down.statusCode()).isEqualTo(503);
-    assertThat(down.body()).isEqualTo("{\"status\":\"DOWN\"}");
+    assertThat(down.body()).isEqualTo("{\"status\":\"unavailable\"}");
     assertThat(requestId(down)).matches(UUID_PATTERN);
   }
 
   @Test
   void failingHealthProbeIsDownAndRunsOffTheEventLoop() throws Exception {
     Set<String> threads = ConcurrentHashMap.newKeySet();
-    start(new ServerConfig("127.0.0.1", 0, 1024, 1, 4, 1), ECHO, () -> {
+    start(config(1, 4), ECHO, () -> {
       threads.add(Thread.currentThread().getName());
       throw new IllegalStateException("token gone");
     });
@@ -244,12 +304,12 @@ class KmsHttpServerTest {
     HttpResponse<String> response = get("/health");
 
     assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(response.body()).isEqualTo("{\"status\":\"DOWN\"}");
+    assertThat(response.body()).isEqualTo("{\"status\":\"unavailable\"}");
     assertThat(threads).allMatch(name -> name.startsWith("trent-hsm-"));
   }
 
   @Test
-  void unknownPathOrMethodIs404Json() throws Exception {
+  void unknownPathOrMethodIs404UnknownOperation() throws Exception {
     start(ECHO);
 
     HttpResponse<String> unknownPath = get("/nope");
@@ -259,7 +319,7 @@ class KmsHttpServerTest {
 
     for (HttpResponse<String> response : java.util.List.of(unknownPath, getRoot, putRoot)) {
       assertThat(response.statusCode()).isEqualTo(404);
-      assertThat(response.body()).isEqualTo("{\"message\":\"Not Found\"}");
+      assertThat(response.body()).isEqualTo("{\"__type\":\"UnknownOperationException\"}");
       assertThat(requestId(response)).matches(UUID_PATTERN);
     }
   }
@@ -268,7 +328,7 @@ class KmsHttpServerTest {
   void fullWorkerQueueThrottles() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    start(new ServerConfig("127.0.0.1", 0, 1024, 1, 1, 1), (op, body) -> {
+    start(config(1, 1), (op, body) -> {
       running.countDown();
       try {
         release.await();
@@ -303,6 +363,41 @@ class KmsHttpServerTest {
   }
 
   @Test
+  void bodiesHeldByTheQueueAreBoundedInBytes() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // One worker, room for 16 requests but only 150 bytes of bodies (queued and running).
+    start(new ServerConfig("127.0.0.1", 0, 100, 1, 16, 150, 1, LOOPBACK, List.of()), (op, body) -> {
+      running.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return ("{\"bytes\":" + body.length + "}").getBytes(StandardCharsets.UTF_8);
+    }, () -> HealthStatus.up("fake"));
+
+    CompletableFuture<HttpResponse<String>> first =
+        client.sendAsync(post("TrentService.Encrypt", "x".repeat(100)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    // 100 bytes are held by the running request: 60 more would pass 150, so they are refused at once
+    // (this call returns while the worker is still blocked) ...
+    HttpResponse<String> refused = send(post("TrentService.Encrypt", "x".repeat(60)));
+    // ... while 50 more fit exactly, and wait for the worker.
+    CompletableFuture<HttpResponse<String>> fits =
+        client.sendAsync(post("TrentService.Encrypt", "x".repeat(50)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).isEqualTo("{\"__type\":\"ThrottlingException\",\"message\":\"You have exceeded the rate "
+        + "at which you may call KMS. Reduce the frequency of your calls.\"}");
+    release.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).body()).isEqualTo("{\"bytes\":100}");
+    assertThat(fits.get(10, TimeUnit.SECONDS).body()).isEqualTo("{\"bytes\":50}");
+    // Once both are done, their bytes are released: the largest body is accepted again.
+    assertThat(send(post("TrentService.Encrypt", "x".repeat(100))).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void keepAliveServesSequentialRequestsOnOneConnection() throws Exception {
     start(ECHO);
 
@@ -322,7 +417,7 @@ class KmsHttpServerTest {
 
   @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-    start(new ServerConfig("127.0.0.1", 0, 1024, 4, 16, 1), (op, body) -> {
+    start(config(4, 16), (op, body) -> {
       if (op.equals("Slow")) {
         try {
           Thread.sleep(200); // only to give a wrong implementation the chance to reorder
@@ -409,6 +504,7 @@ class KmsHttpServerTest {
       RawHttpConnection.Response response = connection.read();
 
       assertThat(response.status()).isEqualTo(400);
+      assertThat(response.body()).isEqualTo("{\"__type\":\"SerializationException\",\"message\":\"Malformed HTTP request\"}");
       assertThat(response.header("x-amzn-RequestId")).matches(UUID_PATTERN);
       assertThat(connection.closedByServer()).isTrue();
     }

@@ -32,6 +32,8 @@ final class RawHttpConnection implements AutoCloseable {
   static String post(String target, String body, String... extraHeaders) {
     StringBuilder request = new StringBuilder("POST / HTTP/1.1\r\nHost: localhost\r\n")
         .append("Content-Type: application/x-amz-json-1.1\r\n")
+        .append("X-Amz-Date: 20250101T000000Z\r\n")
+        .append("Authorization: ").append(KmsHttpServerTest.AUTHORIZATION).append("\r\n")
         .append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
     if (target != null) {
       request.append("X-Amz-Target: ").append(target).append("\r\n");
