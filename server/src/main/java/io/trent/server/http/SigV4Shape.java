@@ -5,8 +5,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 /**
  * Checks that a request is signed the way AWS SDKs sign: an {@code Authorization} header of the
  * form {@code AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...} and a request date.
- * In {@code auth.mode: dev} the signature itself is not verified, but an unsigned or malformed
- * request fails here as it would at AWS, with AWS's types and messages
+ * In {@code auth.mode: dev} the signature itself is not verified and an unsigned request (no
+ * {@code Authorization} header at all) is served, as it always was in dev, so raw HTTP clients and
+ * scripts keep working; but a request that does carry an {@code Authorization} header and gets it
+ * wrong fails here as it would at AWS, with AWS's types and messages
  * (MissingAuthenticationTokenException, IncompleteSignatureException; HTTP 400), so a client that
  * works against the dev server does not fail only later against a verifying one. Sources: the
  * messages AWS's JSON 1.1 front ends send (see {@code aws-auth-policy-audit.md} §1.4, from
@@ -30,7 +32,10 @@ final class SigV4Shape {
    * @param hasDate whether the request carries X-Amz-Date or Date
    */
   static Reply check(String authorization, boolean hasDate) {
-    if (authorization == null || !authorization.startsWith("AWS4-")) {
+    if (authorization == null) {
+      return null; // dev mode: unsigned requests are accepted; a verifying mode must refuse them with MISSING
+    }
+    if (!authorization.startsWith("AWS4-")) {
       return MISSING;
     }
     int space = authorization.indexOf(' ');
