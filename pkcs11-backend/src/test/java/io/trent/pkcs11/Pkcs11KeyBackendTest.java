@@ -171,7 +171,7 @@ class Pkcs11KeyBackendTest {
     try {
       long[] objects = inspector.findObjectsSingle(new AttributeVector()
           .class_(CKO_SECRET_KEY).id(key.toBytes()), 10);
-      assertThat(objects).as("the token object and its session copy").isNotEmpty();
+      assertThat(objects).as("the token object and its session copy").hasSize(2);
       int tokenObjects = 0;
       for (long object : objects) {
         AttributeVector attributes = inspector.getAttrValues(object, CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE,

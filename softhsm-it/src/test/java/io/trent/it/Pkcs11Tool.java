@@ -61,7 +61,18 @@ final class Pkcs11Tool {
 
   /** Every token object pkcs11-tool sees after logging in. */
   static List<TokenObject> listObjects() {
-    String out = run("--list-objects");
+    return parseObjects(run("--list-objects"));
+  }
+
+  /**
+   * The token objects pkcs11-tool sees WITHOUT logging in: the public ones (CKA_PRIVATE false).
+   * A private object (CKA_PRIVATE true) is invisible until the user logs in.
+   */
+  static List<TokenObject> listPublicObjects() {
+    return parseObjects(runWithoutLogin("--list-objects"));
+  }
+
+  private static List<TokenObject> parseObjects(String out) {
     List<TokenObject> objects = new ArrayList<>();
     String header = null;
     Map<String, String> fields = null;
@@ -107,6 +118,13 @@ final class Pkcs11Tool {
     return listObjects().stream().filter(o -> o.label().equals("trent:" + keyId)).toList();
   }
 
+  private static String runWithoutLogin(String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        "pkcs11-tool", "--module", MODULE, "--token-label", Trent.TOKEN_LABEL));
+    command.addAll(Arrays.asList(args));
+    return execute(command, null);
+  }
+
   private static String run(String... args) {
     String pin;
     try {
@@ -117,6 +135,11 @@ final class Pkcs11Tool {
     List<String> command = new ArrayList<>(List.of(
         "pkcs11-tool", "--module", MODULE, "--token-label", Trent.TOKEN_LABEL, "--login", "--pin", pin));
     command.addAll(Arrays.asList(args));
+    return execute(command, pin);
+  }
+
+  /** Runs pkcs11-tool on the fixture's token; {@code pin} (if any) is masked in failure messages. */
+  private static String execute(List<String> command, String pin) {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("SOFTHSM2_CONF", Trent.softhsmConf().toString());
     try {
@@ -135,7 +158,7 @@ final class Pkcs11Tool {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("pkcs11-tool finished").isTrue();
       drain.join();
-      String stderr = err.toString().replace(pin, "****");
+      String stderr = pin == null ? err.toString() : err.toString().replace(pin, "****");
       assertThat(p.exitValue()).as("pkcs11-tool exit code; stderr: %s", stderr).isZero();
       return out;
     } catch (IOException e) {
