@@ -113,15 +113,13 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   private final char[] pin;
   private final boolean sessionCopies;
   private final AesGcm gcm;
-  private final Set<DataKeyPairSpec> supportedSpecs;
+  private final ProbedCapability<Set<DataKeyPairSpec>> keyPairSpecs;
+  private final ProbedCapability<Set<WrappingAlgorithm>> wrappingAlgorithms;
   private final long lockTimeoutNanos;
   private final ReentrantReadWriteLock moduleLock = new ReentrantReadWriteLock();
   private final AtomicInteger failedHealthChecks = new AtomicInteger();
   private final RsaOaep rsaOaep = new RsaOaep();
   private final KeyImporter importer;
-  private final Object wrappingProbeLock = new Object();
-  // A property of the token, found out on first use (it costs an RSA key generation); kept across resets.
-  private volatile Set<WrappingAlgorithm> wrappingAlgorithms;
 
   // Written under the write lock only; volatile so that the fast paths may peek without it.
   private volatile TokenConnection connection;
@@ -134,15 +132,20 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   private final ScheduledExecutorService objectChecks;
 
   private Pkcs11KeyBackend(Pkcs11Settings settings, PKCS11Module module, char[] pin,
-                           boolean sessionCopies, TokenConnection connection,
-                           Set<DataKeyPairSpec> supportedSpecs) {
+                           boolean sessionCopies, TokenConnection connection) {
     this.settings = settings;
     this.module = module;
     this.pin = pin;
     this.sessionCopies = sessionCopies;
     this.gcm = new AesGcm(GcmIvPolicy.of(settings.ivSource()));
     this.importer = new KeyImporter(gcm);
-    this.supportedSpecs = Collections.unmodifiableSet(supportedSpecs);
+    // Properties of the token, kept across resets. The wrapping probe costs an RSA key generation,
+    // so it runs on first use; the key pair spec probe runs at open.
+    this.keyPairSpecs = new ProbedCapability<>("the data key pair specs", () -> Collections.unmodifiableSet(
+        execute("ProbeKeyPairSpecs", KeyPairSpecProbe::probe)), System::nanoTime);
+    this.wrappingAlgorithms = new ProbedCapability<>("the wrapping algorithms for imports", () ->
+        Collections.unmodifiableSet(execute("GetParametersForImport", live -> onPooledSession(live,
+            session -> WrappingAlgorithmProbe.probe(live.token, session)))), System::nanoTime);
     this.lockTimeoutNanos = settings.borrowTimeout().toNanos();
     this.connection = connection;
     this.description = connection.description;
@@ -185,8 +188,8 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     TokenConnection connection = null;
     try {
       connection = TokenConnection.open(module, settings, pin, sessionCopies);
-      Set<DataKeyPairSpec> specs = KeyPairSpecProbe.probe(connection);
-      Pkcs11KeyBackend backend = new Pkcs11KeyBackend(settings, module, pin, sessionCopies, connection, specs);
+      Pkcs11KeyBackend backend = new Pkcs11KeyBackend(settings, module, pin, sessionCopies, connection);
+      backend.keyPairSpecs.get(); // a failure is logged and probed again later
       LOG.info("Opened {}", backend.description);
       return backend;
     } catch (RuntimeException e) {
@@ -269,7 +272,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(spec, "spec");
     KeyPairAlgorithm algorithm = KeyPairAlgorithm.of(spec)
-        .filter(candidate -> supportedSpecs.contains(spec))
+        .filter(candidate -> probedKeyPairSpecs().contains(spec))
         .orElseThrow(() -> new KmsUnsupportedOperationException("KeyPairSpec " + spec
             + " is not supported by this HSM."));
     return withKey("GenerateDataKeyPair", key, (session, handle) -> {
@@ -284,9 +287,23 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     });
   }
 
+  /**
+   * The specs the token was found to generate. While probing the token fails, every spec the
+   * backend knows is offered, so that a request for one fails retryably in the backend rather than
+   * as unsupported.
+   */
   @Override
   public Set<DataKeyPairSpec> supportedKeyPairSpecs() {
-    return supportedSpecs;
+    Set<DataKeyPairSpec> known = keyPairSpecs.get();
+    return known != null ? known : KeyPairSpecProbe.CANDIDATES;
+  }
+
+  private Set<DataKeyPairSpec> probedKeyPairSpecs() {
+    Set<DataKeyPairSpec> known = keyPairSpecs.get();
+    if (known == null) {
+      throw new KmsInternalException("Probing which key pair specs the HSM supports failed; retry the request.");
+    }
+    return known;
   }
 
   /**
@@ -301,7 +318,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(spec, "spec");
     KeyPairAlgorithm algorithm = KeyPairAlgorithm.of(spec)
-        .filter(candidate -> supportedSpecs.contains(candidate.spec()))
+        .filter(candidate -> probedKeyPairSpecs().contains(candidate.spec()))
         .orElseThrow(() -> new KmsUnsupportedOperationException("KeySpec " + spec + " is not supported by this HSM."));
     KeyPairHandle pair = writingObjects("CreateKey", (connection, session) ->
         connection.keyPairs.create(session, id, keyId, algorithm, usage));
@@ -372,18 +389,12 @@ public final class Pkcs11KeyBackend implements KeyBackend {
    */
   @Override
   public Set<WrappingAlgorithm> supportedWrappingAlgorithms() {
-    Set<WrappingAlgorithm> known = wrappingAlgorithms;
-    if (known != null) {
-      return known;
+    Set<WrappingAlgorithm> known = wrappingAlgorithms.get();
+    if (known == null) {
+      throw new KmsInternalException("Probing which wrapping algorithms the HSM can import with failed; "
+          + "retry the request.");
     }
-    synchronized (wrappingProbeLock) {
-      if (wrappingAlgorithms == null) {
-        Set<WrappingAlgorithm> probed = execute("GetParametersForImport", connection ->
-            onPooledSession(connection, session -> WrappingAlgorithmProbe.probe(connection.token, session)));
-        wrappingAlgorithms = Collections.unmodifiableSet(probed);
-      }
-      return wrappingAlgorithms;
-    }
+    return known;
   }
 
   @Override
@@ -430,10 +441,21 @@ public final class Pkcs11KeyBackend implements KeyBackend {
 
   /**
    * True when the token answers C_GetTokenInfo and the anchor session is still logged in. A lost
-   * login is repaired on the spot; a token that fails two checks in a row gets the module reset.
+   * login is repaired on the spot; a token that fails two checks in a row gets the module reset. A
+   * healthy token gets the capability probes that failed before run again, once their back-off
+   * has passed.
    */
   @Override
   public boolean isHealthy() {
+    boolean healthy = checkHealth();
+    if (healthy) {
+      keyPairSpecs.retryIfFailed();
+      wrappingAlgorithms.retryIfFailed();
+    }
+    return healthy;
+  }
+
+  private boolean checkHealth() {
     if (closed || (resetStalled && !finishStalledReset())) {
       return false;
     }

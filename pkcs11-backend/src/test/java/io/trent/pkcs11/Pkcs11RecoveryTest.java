@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -247,6 +248,49 @@ class Pkcs11RecoveryTest {
         release.countDown();
         threads.shutdownNow();
       }
+    }
+  }
+
+  @Test
+  void capabilityProbesTakeAFaultForAFaultNotForARefusal() throws Exception {
+    try (Pkcs11KeyBackend backend = Pkcs11KeyBackend.open(token.settings())) {
+      TokenConnection connection = backend.execute("Test", live -> live);
+      Session intruder = TokenLookup.byLabel(backend.module(), token.label).openSession(true);
+      intruder.logout(); // every key generation below now fails with CKR_USER_NOT_LOGGED_IN
+      intruder.closeSession();
+
+      assertThat(catchThrowable(() -> KeyPairSpecProbe.probe(connection)))
+          .as("not 'the token cannot generate EC key pairs'").isInstanceOf(PKCS11Exception.class);
+      assertThat(catchThrowable(() -> Pkcs11KeyBackend.onPooledSession(connection,
+          session -> WrappingAlgorithmProbe.probe(connection.token, session)))).isInstanceOf(PKCS11Exception.class);
+    }
+  }
+
+  @Test
+  void aWrappingProbeThatFailedIsRunAgainAfterItsBackOff() throws Exception {
+    try (Pkcs11KeyBackend backend = Pkcs11KeyBackend.open(token.settings())) {
+      Session intruder = TokenLookup.byLabel(backend.module(), token.label).openSession(true);
+      intruder.logout();
+      intruder.closeSession();
+
+      assertThatThrownBy(backend::supportedWrappingAlgorithms)
+          .isInstanceOfSatisfying(KmsInternalException.class, e -> assertThat(e.isRetryable()).isTrue());
+
+      // Polls (the health check, as the server's /health would) until the back-off has passed.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!wrappingAlgorithmsKnown(backend) && System.nanoTime() < deadline) {
+        assertThat(backend.isHealthy()).isTrue();
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      }
+      assertThat(backend.supportedWrappingAlgorithms()).isNotEmpty();
+    }
+  }
+
+  private static boolean wrappingAlgorithmsKnown(Pkcs11KeyBackend backend) {
+    try {
+      return !backend.supportedWrappingAlgorithms().isEmpty();
+    } catch (KmsInternalException e) {
+      return false;
     }
   }
 
