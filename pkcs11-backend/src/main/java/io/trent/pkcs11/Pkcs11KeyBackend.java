@@ -391,6 +391,8 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   public Set<WrappingAlgorithm> supportedWrappingAlgorithms() {
     Set<WrappingAlgorithm> known = wrappingAlgorithms.get();
     if (known == null) {
+      // AWS has no error for "the HSM's abilities are not known yet"; KMSInternalException is its
+      // retryable 500 for a fault on AWS's side (KMS API reference, "Common Errors").
       throw new KmsInternalException("Probing which wrapping algorithms the HSM can import with failed; "
           + "retry the request.");
     }
