@@ -5,6 +5,10 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKS_RO_USER_FUNCTIONS;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKS_RW_USER_FUNCTIONS;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKU_USER;
 
+import io.trent.core.error.DependencyTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
 import org.xipki.pkcs11.wrapper.Session;
 import org.xipki.pkcs11.wrapper.Token;
@@ -14,7 +18,9 @@ import org.xipki.pkcs11.wrapper.Token;
  *
  * <p>PKCS#11 logs out every session of the application when its last session closes, so this one
  * stays open for the backend's lifetime. Calls are serialized (one operation at a time per
- * session), which also serializes token-object creation and destruction (SoftHSM #573).
+ * session), which also serializes token-object creation and destruction (SoftHSM #573). A caller
+ * waits for the session at most the given time, so one hung call does not stall every request
+ * behind it: they fail with a retryable DependencyTimeoutException instead.
  */
 final class AnchorSession {
 
@@ -26,20 +32,24 @@ final class AnchorSession {
 
   private final Session session;
   private final char[] pin;
+  private final long waitNanos;
+  private final ReentrantLock lock = new ReentrantLock();
 
-  private AnchorSession(Session session, char[] pin) {
+  private AnchorSession(Session session, char[] pin, Duration wait) {
     this.session = session;
     this.pin = pin;
+    this.waitNanos = wait.toNanos();
   }
 
   /**
    * Opens a read-write session and logs the user in.
    *
    * @param pin kept by reference (the backend owns and wipes it) for logging in again later
+   * @param wait how long a caller waits for the session while another uses it
    */
-  static AnchorSession open(Token token, char[] pin) throws PKCS11Exception {
+  static AnchorSession open(Token token, char[] pin, Duration wait) throws PKCS11Exception {
     Session session = token.openSession(true);
-    AnchorSession anchor = new AnchorSession(session, pin);
+    AnchorSession anchor = new AnchorSession(session, pin, wait);
     try {
       anchor.loginOnSession();
     } catch (PKCS11Exception | RuntimeException e) {
@@ -50,41 +60,58 @@ final class AnchorSession {
   }
 
   /** Logs in again after the token reported CKR_USER_NOT_LOGGED_IN; never logs out first. */
-  synchronized void login() throws AnchorSessionException {
-    try {
+  void login() throws AnchorSessionException {
+    call(session -> {
       loginOnSession();
-    } catch (PKCS11Exception e) {
-      throw new AnchorSessionException(e);
-    }
+      return null;
+    });
   }
 
   /** Runs work on the anchor session, serialized with every other use of it. */
-  synchronized <T> T call(Work<T> work) throws AnchorSessionException {
+  <T> T call(Work<T> work) throws AnchorSessionException {
+    lock();
     try {
       return work.run(session);
     } catch (PKCS11Exception e) {
       throw new AnchorSessionException(e);
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Whether the session is still in a user-functions state (the token has not forgotten the login). */
-  synchronized boolean isLoggedIn() throws AnchorSessionException {
-    try {
+  boolean isLoggedIn() throws AnchorSessionException {
+    return call(session -> {
       long state = session.getSessionInfo().getState();
       return state == CKS_RW_USER_FUNCTIONS || state == CKS_RO_USER_FUNCTIONS;
-    } catch (PKCS11Exception e) {
-      throw new AnchorSessionException(e);
-    }
+    });
   }
 
   /** Logs out and closes the session; used when the backend shuts down or resets. */
-  synchronized void logoutAndClose() {
+  void logoutAndClose() {
+    lock();
     try {
-      session.logout();
-    } catch (PKCS11Exception | RuntimeException e) {
-      // not logged in any more, or the session is gone: nothing to undo
+      try {
+        session.logout();
+      } catch (PKCS11Exception | RuntimeException e) {
+        // not logged in any more, or the session is gone: nothing to undo
+      }
+      closeQuietly();
+    } finally {
+      lock.unlock();
     }
-    closeQuietly();
+  }
+
+  private void lock() {
+    try {
+      if (lock.tryLock(waitNanos, TimeUnit.NANOSECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new DependencyTimeoutException("The HSM's anchor session stayed busy for "
+        + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms; retry the request.");
   }
 
   private void loginOnSession() throws PKCS11Exception {

@@ -24,6 +24,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
@@ -55,6 +57,19 @@ import org.xipki.pkcs11.wrapper.Session;
  * when only a key handle or a pool session went stale. A lost login is repaired by logging in
  * again; a lost device, token or anchor session by resetting the module.
  *
+ * <p>A "bad input" answer from the token (InvalidCiphertextException) is only given after the
+ * session and token checked healthy ({@link DataErrors#confirmHealthy}): SoftHSM2 reports a failed
+ * GCM tag and an internal fault alike, as CKR_GENERAL_ERROR.
+ *
+ * <p>A key whose token object was destroyed outside Trent stops working within
+ * {@link Pkcs11Settings#objectCheckInterval} (see {@link CheckedHandles}): a background thread
+ * checks the objects behind every cached handle twice per interval, and a request checks its key
+ * itself when that check has fallen behind.
+ *
+ * <p>Waits are bounded: a reset waits for the calls in flight at most the borrow timeout, and never
+ * finalizes the module while one is still inside the library. Until that call returns, the backend
+ * reports itself unhealthy and requests fail at once with DependencyTimeoutException.
+ *
  * <p>Nothing secret is logged or put into exception messages: no PIN, plaintext or key bytes.
  */
 public final class Pkcs11KeyBackend implements KeyBackend {
@@ -65,7 +80,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
 
   /** Work done on a live connection; PKCS#11 errors are classified by the caller. */
   @FunctionalInterface
-  private interface ConnectionWork<T> {
+  interface ConnectionWork<T> {
     T run(TokenConnection connection) throws PKCS11Exception, AnchorSessionException;
   }
 
@@ -83,7 +98,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
 
   /** Work done on one borrowed session. */
   @FunctionalInterface
-  private interface SessionWork<T> {
+  interface SessionWork<T> {
     T run(Session session) throws PKCS11Exception;
   }
 
@@ -98,15 +113,13 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   private final char[] pin;
   private final boolean sessionCopies;
   private final AesGcm gcm;
-  private final Set<DataKeyPairSpec> supportedSpecs;
+  private final ProbedCapability<Set<DataKeyPairSpec>> keyPairSpecs;
+  private final ProbedCapability<Set<WrappingAlgorithm>> wrappingAlgorithms;
   private final long lockTimeoutNanos;
   private final ReentrantReadWriteLock moduleLock = new ReentrantReadWriteLock();
   private final AtomicInteger failedHealthChecks = new AtomicInteger();
   private final RsaOaep rsaOaep = new RsaOaep();
   private final KeyImporter importer;
-  private final Object wrappingProbeLock = new Object();
-  // A property of the token, found out on first use (it costs an RSA key generation); kept across resets.
-  private volatile Set<WrappingAlgorithm> wrappingAlgorithms;
 
   // Written under the write lock only; volatile so that the fast paths may peek without it.
   private volatile TokenConnection connection;
@@ -114,20 +127,36 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   private volatile boolean closed;
   private volatile String description;
   private long lastReconnectNanos;
+  // Set when a reset could not wait out a call in flight; requests fail fast until the reset is done.
+  private volatile boolean resetStalled;
+  private final ScheduledExecutorService objectChecks;
 
   private Pkcs11KeyBackend(Pkcs11Settings settings, PKCS11Module module, char[] pin,
-                           boolean sessionCopies, TokenConnection connection,
-                           Set<DataKeyPairSpec> supportedSpecs) {
+                           boolean sessionCopies, TokenConnection connection) {
     this.settings = settings;
     this.module = module;
     this.pin = pin;
     this.sessionCopies = sessionCopies;
     this.gcm = new AesGcm(GcmIvPolicy.of(settings.ivSource()));
     this.importer = new KeyImporter(gcm);
-    this.supportedSpecs = Collections.unmodifiableSet(supportedSpecs);
+    // Properties of the token, kept across resets. The wrapping probe costs an RSA key generation,
+    // so it runs on first use; the key pair spec probe runs at open.
+    this.keyPairSpecs = new ProbedCapability<>("the data key pair specs", () -> Collections.unmodifiableSet(
+        execute("ProbeKeyPairSpecs", KeyPairSpecProbe::probe)), System::nanoTime);
+    this.wrappingAlgorithms = new ProbedCapability<>("the wrapping algorithms for imports", () ->
+        Collections.unmodifiableSet(execute("GetParametersForImport", live -> onPooledSession(live,
+            session -> WrappingAlgorithmProbe.probe(live.token, session)))), System::nanoTime);
     this.lockTimeoutNanos = settings.borrowTimeout().toNanos();
     this.connection = connection;
     this.description = connection.description;
+    this.objectChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "trent-pkcs11-object-check");
+      thread.setDaemon(true);
+      return thread;
+    });
+    // Twice per interval, so that requests rarely find a check too old; at most every 50 ms.
+    long period = Math.max(50, settings.objectCheckInterval().toMillis() / 2);
+    objectChecks.scheduleWithFixedDelay(this::checkTokenObjectsQuietly, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -159,8 +188,8 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     TokenConnection connection = null;
     try {
       connection = TokenConnection.open(module, settings, pin, sessionCopies);
-      Set<DataKeyPairSpec> specs = KeyPairSpecProbe.probe(connection);
-      Pkcs11KeyBackend backend = new Pkcs11KeyBackend(settings, module, pin, sessionCopies, connection, specs);
+      Pkcs11KeyBackend backend = new Pkcs11KeyBackend(settings, module, pin, sessionCopies, connection);
+      backend.keyPairSpecs.get(); // a failure is logged and probed again later
       LOG.info("Opened {}", backend.description);
       return backend;
     } catch (RuntimeException e) {
@@ -195,7 +224,13 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   @Override
   public boolean keyExists(KeyMaterialId id) {
     Objects.requireNonNull(id, "id");
-    return execute("KeyExists", connection -> connection.keys.exists(id));
+    return execute("KeyExists", connection -> {
+      boolean exists = connection.keys.exists(id);
+      if (!exists) {
+        connection.dropHandles(id); // no later request may use a cached handle or session copy of it
+      }
+      return exists;
+    });
   }
 
   @Override
@@ -237,7 +272,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(spec, "spec");
     KeyPairAlgorithm algorithm = KeyPairAlgorithm.of(spec)
-        .filter(candidate -> supportedSpecs.contains(spec))
+        .filter(candidate -> probedKeyPairSpecs().contains(spec))
         .orElseThrow(() -> new KmsUnsupportedOperationException("KeyPairSpec " + spec
             + " is not supported by this HSM."));
     return withKey("GenerateDataKeyPair", key, (session, handle) -> {
@@ -252,9 +287,23 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     });
   }
 
+  /**
+   * The specs the token was found to generate. While probing the token fails, every spec the
+   * backend knows is offered, so that a request for one fails retryably in the backend rather than
+   * as unsupported.
+   */
   @Override
   public Set<DataKeyPairSpec> supportedKeyPairSpecs() {
-    return supportedSpecs;
+    Set<DataKeyPairSpec> known = keyPairSpecs.get();
+    return known != null ? known : KeyPairSpecProbe.CANDIDATES;
+  }
+
+  private Set<DataKeyPairSpec> probedKeyPairSpecs() {
+    Set<DataKeyPairSpec> known = keyPairSpecs.get();
+    if (known == null) {
+      throw new KmsInternalException("Probing which key pair specs the HSM supports failed; retry the request.");
+    }
+    return known;
   }
 
   /**
@@ -269,7 +318,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(spec, "spec");
     KeyPairAlgorithm algorithm = KeyPairAlgorithm.of(spec)
-        .filter(candidate -> supportedSpecs.contains(candidate.spec()))
+        .filter(candidate -> probedKeyPairSpecs().contains(candidate.spec()))
         .orElseThrow(() -> new KmsUnsupportedOperationException("KeySpec " + spec + " is not supported by this HSM."));
     KeyPairHandle pair = writingObjects("CreateKey", (connection, session) ->
         connection.keyPairs.create(session, id, keyId, algorithm, usage));
@@ -294,7 +343,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   public byte[] sign(KeyMaterialId id, SigningAlgorithm algorithm, byte[] digest) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(algorithm, "algorithm");
-    return withHandle("Sign", id, connection -> connection.keyPairs,
+    return withHandle("Sign", id, connection -> connection.checkedKeyPairs,
         (session, pair) -> Signer.sign(session, pair, algorithm, digest));
   }
 
@@ -302,7 +351,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   public boolean verify(KeyMaterialId id, SigningAlgorithm algorithm, byte[] digest, byte[] signature) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(algorithm, "algorithm");
-    return withHandle("Verify", id, connection -> connection.keyPairs,
+    return withHandle("Verify", id, connection -> connection.checkedKeyPairs,
         (session, pair) -> Signer.verify(session, pair, algorithm, digest, signature));
   }
 
@@ -310,7 +359,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   public byte[] rsaEncrypt(KeyMaterialId id, EncryptionAlgorithm algorithm, byte[] plaintext) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(algorithm, "algorithm");
-    return withHandle("Encrypt", id, connection -> connection.keyPairs,
+    return withHandle("Encrypt", id, connection -> connection.checkedKeyPairs,
         (session, pair) -> rsaOaep.encrypt(session, pair, algorithm, plaintext));
   }
 
@@ -318,7 +367,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   public byte[] rsaDecrypt(KeyMaterialId id, EncryptionAlgorithm algorithm, byte[] ciphertext) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(algorithm, "algorithm");
-    return withHandle("Decrypt", id, connection -> connection.keyPairs,
+    return withHandle("Decrypt", id, connection -> connection.checkedKeyPairs,
         (session, pair) -> rsaOaep.decrypt(session, pair, algorithm, ciphertext));
   }
 
@@ -330,7 +379,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
       // An empty single-part C_Sign may leave the session with an operation that never ends.
       throw new ValidationException("The message must be at least one byte long.");
     }
-    return withHandle("GenerateMac", id, connection -> connection.hmacKeys,
+    return withHandle("GenerateMac", id, connection -> connection.checkedHmacKeys,
         (session, key) -> Hmac.mac(session, key, algorithm, message));
   }
 
@@ -340,18 +389,14 @@ public final class Pkcs11KeyBackend implements KeyBackend {
    */
   @Override
   public Set<WrappingAlgorithm> supportedWrappingAlgorithms() {
-    Set<WrappingAlgorithm> known = wrappingAlgorithms;
-    if (known != null) {
-      return known;
+    Set<WrappingAlgorithm> known = wrappingAlgorithms.get();
+    if (known == null) {
+      // AWS has no error for "the HSM's abilities are not known yet"; KMSInternalException is its
+      // retryable 500 for a fault on AWS's side (KMS API reference, "Common Errors").
+      throw new KmsInternalException("Probing which wrapping algorithms the HSM can import with failed; "
+          + "retry the request.");
     }
-    synchronized (wrappingProbeLock) {
-      if (wrappingAlgorithms == null) {
-        Set<WrappingAlgorithm> probed = execute("GetParametersForImport", connection ->
-            onPooledSession(connection, session -> WrappingAlgorithmProbe.probe(connection.token, session)));
-        wrappingAlgorithms = Collections.unmodifiableSet(probed);
-      }
-      return wrappingAlgorithms;
-    }
+    return known;
   }
 
   @Override
@@ -398,11 +443,22 @@ public final class Pkcs11KeyBackend implements KeyBackend {
 
   /**
    * True when the token answers C_GetTokenInfo and the anchor session is still logged in. A lost
-   * login is repaired on the spot; a token that fails two checks in a row gets the module reset.
+   * login is repaired on the spot; a token that fails two checks in a row gets the module reset. A
+   * healthy token gets the capability probes that failed before run again, once their back-off
+   * has passed.
    */
   @Override
   public boolean isHealthy() {
-    if (closed) {
+    boolean healthy = checkHealth();
+    if (healthy) {
+      keyPairSpecs.retryIfFailed();
+      wrappingAlgorithms.retryIfFailed();
+    }
+    return healthy;
+  }
+
+  private boolean checkHealth() {
+    if (closed || (resetStalled && !finishStalledReset())) {
       return false;
     }
     if (connection == null) {
@@ -455,7 +511,15 @@ public final class Pkcs11KeyBackend implements KeyBackend {
    */
   @Override
   public void close() {
-    moduleLock.writeLock().lock();
+    objectChecks.shutdownNow();
+    Lock writeLock = moduleLock.writeLock();
+    if (!tryLock(writeLock, lockTimeoutNanos)) {
+      closed = true;
+      LOG.error("Closing {}: a PKCS#11 call has not returned within {} ms; the module is left initialized, "
+          + "because finalizing it under a call in flight would crash the library.", description,
+          TimeUnit.NANOSECONDS.toMillis(lockTimeoutNanos));
+      return;
+    }
     try {
       if (closed) {
         return;
@@ -471,7 +535,29 @@ public final class Pkcs11KeyBackend implements KeyBackend {
       Arrays.fill(pin, '\0');
       LOG.info("Closed {}", description);
     } finally {
-      moduleLock.writeLock().unlock();
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Checks the token objects behind every cached handle now; the background thread does this twice
+   * per object check interval. Tests call it instead of waiting.
+   */
+  void checkTokenObjects() {
+    execute("CheckTokenObjects", connection -> {
+      connection.checkObjects();
+      return null;
+    });
+  }
+
+  private void checkTokenObjectsQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      checkTokenObjects();
+    } catch (RuntimeException e) {
+      LOG.debug("The token object check failed: {}", e.toString());
     }
   }
 
@@ -481,7 +567,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   }
 
   private <T> T withKey(String operation, KeyMaterialId id, KeyWork<T> work) {
-    return withHandle(operation, id, connection -> connection.keys,
+    return withHandle(operation, id, connection -> connection.checkedKeys,
         (session, key) -> work.run(session, key.operational()));
   }
 
@@ -517,9 +603,10 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   /**
    * Runs work on a borrowed session. The session goes back to the pool after success or a KMS
    * error (a failed tag ends the PKCS#11 operation); after anything else it is discarded, because
-   * an operation may still be active on it.
+   * an operation may still be active on it. An InvalidCiphertextException is only passed on once the
+   * session and token checked healthy; otherwise the check's error is thrown, as a fault.
    */
-  private static <T> T onPooledSession(TokenConnection connection, SessionWork<T> work)
+  static <T> T onPooledSession(TokenConnection connection, SessionWork<T> work)
       throws PKCS11Exception {
     Session session = connection.pool.borrow();
     boolean reusable = false;
@@ -527,6 +614,10 @@ public final class Pkcs11KeyBackend implements KeyBackend {
       T result = work.run(session);
       reusable = true;
       return result;
+    } catch (InvalidCiphertextException e) {
+      DataErrors.confirmHealthy(session); // a fault looking like a bad tag becomes a PKCS11Exception here
+      reusable = true;
+      throw e;
     } catch (KmsException e) {
       reusable = true;
       throw e;
@@ -540,8 +631,11 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   }
 
   /** Runs work under the module read lock, turning PKCS#11 errors into KMS errors and repairs. */
-  private <T> T execute(String operation, ConnectionWork<T> work) {
+  <T> T execute(String operation, ConnectionWork<T> work) {
     for (int attempt = 1; ; attempt++) {
+      if (resetStalled && !closed && !finishStalledReset()) {
+        throw new DependencyTimeoutException("The HSM connection is being reset; retry the request.");
+      }
       if (connection == null && !closed) {
         reconnectIfDue();
       }
@@ -637,15 +731,58 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     }
   }
 
-  /** Resets the module unless another thread already did since the failure was observed. */
+  /**
+   * Resets the module unless another thread already did since the failure was observed. Waits for
+   * the calls in flight at most the borrow timeout; when one is still inside the library then, the
+   * reset is left to {@link #finishStalledReset} and requests fail fast until it is done.
+   */
   private void reset(long observedGeneration) {
-    moduleLock.writeLock().lock();
+    Lock writeLock = moduleLock.writeLock();
+    if (!tryLock(writeLock, lockTimeoutNanos)) {
+      if (!resetStalled) {
+        resetStalled = true;
+        LOG.error("A PKCS#11 call has not returned within {} ms, so the module cannot be reset yet; "
+            + "requests fail until it returns.", TimeUnit.NANOSECONDS.toMillis(lockTimeoutNanos));
+      }
+      return;
+    }
     try {
       if (!closed && generation == observedGeneration) {
         resetLocked();
       }
     } finally {
-      moduleLock.writeLock().unlock();
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Does a stalled reset once no call is in flight any more, without waiting for one.
+   *
+   * @return true when the reset is done (by this or another thread)
+   */
+  private boolean finishStalledReset() {
+    Lock writeLock = moduleLock.writeLock();
+    if (!writeLock.tryLock()) {
+      return !resetStalled;
+    }
+    try {
+      if (resetStalled && !closed) {
+        resetLocked();
+        LOG.info("The stalled PKCS#11 call returned; the module was reset.");
+      }
+      resetStalled = false;
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static boolean tryLock(Lock lock, long timeoutNanos) {
+    try {
+      return lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

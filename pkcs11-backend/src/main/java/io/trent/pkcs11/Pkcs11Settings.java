@@ -18,12 +18,17 @@ import java.util.Objects;
  * @param borrowTimeout how long a request waits for a free session before it fails with
  *     DependencyTimeoutException
  * @param ivSource who chooses the AES-GCM IV
+ * @param objectCheckInterval the bound on how long a key whose token object was deleted outside
+ *     Trent stays usable: no request uses a cached handle whose token object was last seen longer
+ *     ago than this
  */
 public record Pkcs11Settings(Path library, String tokenLabel, char[] pin, int sessionPoolSize,
-                             Duration borrowTimeout, GcmIvSource ivSource) {
+                             Duration borrowTimeout, GcmIvSource ivSource, Duration objectCheckInterval) {
 
   /** CK_TOKEN_INFO.label is a 32-byte, blank-padded UTF-8 field. */
   static final int MAX_LABEL_BYTES = 32;
+  /** The default {@link #objectCheckInterval}. */
+  public static final Duration DEFAULT_OBJECT_CHECK_INTERVAL = Duration.ofSeconds(5);
 
   public Pkcs11Settings {
     Objects.requireNonNull(library, "library");
@@ -41,6 +46,16 @@ public record Pkcs11Settings(Path library, String tokenLabel, char[] pin, int se
     if (borrowTimeout.isNegative() || borrowTimeout.isZero()) {
       throw new IllegalArgumentException("borrowTimeout must be positive, was " + borrowTimeout);
     }
+    Objects.requireNonNull(objectCheckInterval, "objectCheckInterval");
+    if (objectCheckInterval.isNegative() || objectCheckInterval.isZero()) {
+      throw new IllegalArgumentException("objectCheckInterval must be positive, was " + objectCheckInterval);
+    }
+  }
+
+  /** Settings with the default {@link #objectCheckInterval}. */
+  public Pkcs11Settings(Path library, String tokenLabel, char[] pin, int sessionPoolSize,
+                        Duration borrowTimeout, GcmIvSource ivSource) {
+    this(library, tokenLabel, pin, sessionPoolSize, borrowTimeout, ivSource, DEFAULT_OBJECT_CHECK_INTERVAL);
   }
 
   static void requireValidLabel(String label) {
@@ -58,6 +73,6 @@ public record Pkcs11Settings(Path library, String tokenLabel, char[] pin, int se
   public String toString() {
     return "Pkcs11Settings[library=" + library + ", tokenLabel=" + tokenLabel + ", pin=<redacted>"
         + ", sessionPoolSize=" + sessionPoolSize + ", borrowTimeout=" + borrowTimeout
-        + ", ivSource=" + ivSource + "]";
+        + ", ivSource=" + ivSource + ", objectCheckInterval=" + objectCheckInterval + "]";
   }
 }

@@ -2,6 +2,7 @@ package io.trent.pkcs11;
 
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
 
+import io.trent.core.key.KeyMaterialId;
 import java.util.Arrays;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
 import org.xipki.pkcs11.wrapper.PKCS11Module;
@@ -12,6 +13,10 @@ import org.xipki.pkcs11.wrapper.TokenInfo;
  * Everything that lives between one C_Initialize and the next C_Finalize: the token, the logged-in
  * anchor session, the session pool and the key handles. A module reset throws it away whole and
  * opens a new one, so no handle or session outlives the module state it came from.
+ *
+ * <p>Requests reach keys through the {@link CheckedHandles} views of the three handle caches, so
+ * that a key whose token object was destroyed outside Trent stops working within the object check
+ * interval; creation and destruction go to the caches themselves.
  */
 final class TokenConnection implements AutoCloseable {
 
@@ -22,10 +27,13 @@ final class TokenConnection implements AutoCloseable {
   final KmsKeyObjects keys;
   final KmsKeyPairObjects keyPairs;
   final HmacKeyObjects hmacKeys;
+  final CheckedHandles<KeyHandle> checkedKeys;
+  final CheckedHandles<KeyPairHandle> checkedKeyPairs;
+  final CheckedHandles<Long> checkedHmacKeys;
   final String description;
 
   private TokenConnection(Token token, AnchorSession anchor, Pkcs11SessionPool pool, boolean sessionCopies,
-                          ObjectWriteLock objectWrites, String description) {
+                          ObjectWriteLock objectWrites, long objectCheckNanos, String description) {
     this.token = token;
     this.anchor = anchor;
     this.pool = pool;
@@ -36,6 +44,12 @@ final class TokenConnection implements AutoCloseable {
       keyPairs.evict(id);
       hmacKeys.evict(id);
     });
+    this.checkedKeys = new CheckedHandles<>(keys, anchor, key -> new long[] {key.tokenObject()},
+        key -> key.isSessionCopy() ? new long[] {key.operational()} : new long[0], objectCheckNanos, System::nanoTime);
+    this.checkedKeyPairs = new CheckedHandles<>(keyPairs, anchor,
+        pair -> new long[] {pair.privateKey(), pair.publicKey()}, pair -> new long[0], objectCheckNanos, System::nanoTime);
+    this.checkedHmacKeys = new CheckedHandles<>(hmacKeys, anchor, key -> new long[] {key}, key -> new long[0],
+        objectCheckNanos, System::nanoTime);
     this.description = description;
   }
 
@@ -66,7 +80,7 @@ final class TokenConnection implements AutoCloseable {
     }
     AnchorSession anchor;
     try {
-      anchor = AnchorSession.open(token, pin);
+      anchor = AnchorSession.open(token, pin, settings.borrowTimeout());
     } catch (PKCS11Exception e) {
       throw new IllegalStateException("Cannot log in to token '" + label + "': " + e.getErrorName(), e);
     }
@@ -75,7 +89,22 @@ final class TokenConnection implements AutoCloseable {
         + ", library " + settings.library();
     return new TokenConnection(token, anchor,
         new Pkcs11SessionPool(token, settings.sessionPoolSize(), settings.borrowTimeout()),
-        sessionCopies, new ObjectWriteLock(settings.borrowTimeout()), description);
+        sessionCopies, new ObjectWriteLock(settings.borrowTimeout()), settings.objectCheckInterval().toNanos(),
+        description);
+  }
+
+  /** Checks that the token still holds the objects behind every handle requests have used. */
+  void checkObjects() throws AnchorSessionException {
+    checkedKeys.checkAll();
+    checkedKeyPairs.checkAll();
+    checkedHmacKeys.checkAll();
+  }
+
+  /** Drops every cached handle (and session copy) of a key the token no longer holds. */
+  void dropHandles(KeyMaterialId id) throws AnchorSessionException {
+    checkedKeys.drop(id);
+    checkedKeyPairs.drop(id);
+    checkedHmacKeys.drop(id);
   }
 
   /** Whether the token still answers C_GetTokenInfo. */

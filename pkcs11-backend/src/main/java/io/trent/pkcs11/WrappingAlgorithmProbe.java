@@ -41,7 +41,8 @@ import org.xipki.pkcs11.wrapper.Token;
  *
  * <p>Never offered: RSAES_PKCS1_V1_5 (AWS deprecated it; PKCS#1 v1.5 decryption is a padding
  * oracle) and SM2PKE (no token mechanism). The probe costs an RSA-2048 key generation, so the
- * backend runs it on first use rather than at open.
+ * backend runs it on first use rather than at open. A fault throws, so that the probe is run again
+ * later (see {@link ProbedCapability}) rather than taken as a refusal.
  */
 final class WrappingAlgorithmProbe {
 
@@ -103,15 +104,19 @@ final class WrappingAlgorithmProbe {
     return true;
   }
 
-  /** The unwrapped key, or null when the token refuses: any error that is not a session or device fault. */
+  /**
+   * The unwrapped key, or null when the token refuses: any error that is not a session or device
+   * fault, from a session and token that check healthy afterwards.
+   */
   private static Long unwrapOrNull(Session session, Mechanism mechanism, long key, byte[] wrapped,
                                    AttributeVector template) throws PKCS11Exception {
     try {
       return session.unwrapKey(mechanism, key, wrapped, template);
     } catch (PKCS11Exception e) {
-      if (Pkcs11Recovery.after(e.getErrorCode(), false) != Pkcs11Recovery.NONE) {
+      if (DataErrors.isFault(e.getErrorCode())) {
         throw e;
       }
+      DataErrors.confirmHealthy(session); // a refusal only counts from a healthy token
       LOG.debug("The HSM refused {} for unwrapping: {}", mechanism, e.getErrorName());
       return null;
     }

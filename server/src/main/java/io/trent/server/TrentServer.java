@@ -171,7 +171,8 @@ public final class TrentServer implements AutoCloseable {
     char[] pin = TokenPin.resolve(config);
     try {
       return Pkcs11KeyBackend.open(new Pkcs11Settings(pkcs11.library(), pkcs11.tokenLabel(), pin,
-          pkcs11.sessionPoolSize(), Duration.ofMillis(pkcs11.borrowTimeoutMillis()), pkcs11.ivSource()));
+          pkcs11.sessionPoolSize(), Duration.ofMillis(pkcs11.borrowTimeoutMillis()), pkcs11.ivSource(),
+          Duration.ofMillis(pkcs11.objectCheckIntervalMillis())));
     } finally {
       Arrays.fill(pin, '\0'); // the backend keeps its own copy
     }

@@ -14,6 +14,8 @@ import java.nio.file.Path;
  * @param sessionPoolSize PKCS#11 sessions kept open for requests
  * @param borrowTimeoutMillis how long a request waits for a free session
  * @param ivSource where AES-GCM IVs come from
+ * @param objectCheckIntervalMillis how soon a key whose token object was destroyed outside Trent
+ *     stops working (the token objects behind cached handles are checked this often)
  */
 public record Pkcs11Config(
     Path library,
@@ -22,7 +24,8 @@ public record Pkcs11Config(
     boolean autoProvision,
     int sessionPoolSize,
     long borrowTimeoutMillis,
-    GcmIvSource ivSource) {
+    GcmIvSource ivSource,
+    long objectCheckIntervalMillis) {
 
   public Pkcs11Config {
     if (library == null || library.toString().isBlank()) {
@@ -35,6 +38,7 @@ public record Pkcs11Config(
     pinFile = pinFile == null ? "" : pinFile.trim();
     ServerConfig.requirePositive("pkcs11.sessionPoolSize", sessionPoolSize);
     ServerConfig.requirePositive("pkcs11.borrowTimeoutMillis", borrowTimeoutMillis);
+    ServerConfig.requirePositive("pkcs11.objectCheckIntervalMillis", objectCheckIntervalMillis);
     if (ivSource == null) {
       throw new ConfigException("pkcs11.ivSource must be set (TOKEN_RNG or HSM_GENERATED)");
     }

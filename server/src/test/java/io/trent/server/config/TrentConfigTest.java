@@ -33,7 +33,7 @@ class TrentConfigTest {
     assertThat(config.dataDir()).isEqualTo(Path.of("var").toAbsolutePath());
     assertThat(config.metadata().embedded()).isTrue();
     assertThat(config.pkcs11()).isEqualTo(new Pkcs11Config(Path.of("/usr/lib/softhsm/libsofthsm2.so"),
-        "trent-dev", "", false, 4, 10_000, GcmIvSource.TOKEN_RNG));
+        "trent-dev", "", false, 4, 10_000, GcmIvSource.TOKEN_RNG, 5_000));
     assertThat(config.pkcs11Pin()).isNull();
     assertThat(config.pinFile()).isEqualTo(config.dataDir().resolve("pin"));
     assertThat(config.soPinFile()).isEqualTo(config.dataDir().resolve("so-pin"));
@@ -130,6 +130,8 @@ class TrentConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("auth");
     assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_PKCS11_TOKEN_LABEL", "x".repeat(33))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("pkcs11.tokenLabel");
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_PKCS11_OBJECT_CHECK_INTERVAL_MILLIS", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("pkcs11.objectCheckIntervalMillis");
     assertThatThrownBy(() -> TrentConfig.load(dir.resolve("absent.yaml"), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not found");
   }
