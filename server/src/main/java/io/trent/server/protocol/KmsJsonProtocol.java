@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -27,8 +28,11 @@ import java.util.Map;
  * {@link KmsModel} shape, and only then bound to the core request. See docs/json-protocol.md.
  */
 public final class KmsJsonProtocol {
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  // Duplicates and anything after the object are refused, never silently dropped.
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
   private final Map<String, Operation> operations;
 
   /** An operation's request shape and its binding to the core service. */
@@ -123,7 +127,7 @@ public final class KmsJsonProtocol {
   }
 
   // Jackson reports STRICT_DUPLICATE_DETECTION as a parse error whose message starts so (2.x);
-  // KmsJsonProtocolTest pins it.
+  // RefusedInputTest.duplicateMembersAndMapKeysAreRefused pins it.
   private static boolean duplicate(StreamReadException e) {
     String message = e.getOriginalMessage();
     return message != null && message.startsWith("Duplicate field ");

@@ -196,6 +196,14 @@ class RefusedInputTest {
     assertThat(outcome.message()).startsWith("Request body has a duplicate member or map key: ");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"NumberOfBytes\":1}{\"NumberOfBytes\":2}", "{\"NumberOfBytes\":1} x", "{} []"})
+  void nothingMayFollowTheBody(String body) {
+    ProtocolHarness.Outcome outcome = harness.call("GenerateRandom", body);
+    assertRefused(outcome, "SerializationException", body);
+    assertThat(outcome.message()).isEqualTo("Request body is not valid JSON");
+  }
+
   @Test
   void aDuplicateKeyThatCannotBeShownIsNotEchoed() {
     ProtocolHarness.Outcome outcome =
