@@ -71,7 +71,7 @@ enum JsonType {
       try {
         BigDecimal millis = node.decimalValue().movePointRight(3).setScale(0, RoundingMode.DOWN);
         return Instant.ofEpochMilli(millis.longValueExact());
-      } catch (ArithmeticException | java.time.DateTimeException e) {
+      } catch (ArithmeticException e) { // beyond a long of milliseconds
         throw wrongType(path, this);
       }
     }

@@ -43,7 +43,7 @@ class BindingCoverageTest {
     return KmsModel.operations().keySet().stream().sorted();
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @MethodSource("operations")
   void everyBoundMemberIsRead(String operation) throws Exception {
     Shape shape = KmsModel.operations().get(operation);

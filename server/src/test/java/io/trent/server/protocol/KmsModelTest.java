@@ -2,12 +2,12 @@ package io.trent.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +39,7 @@ class KmsModelTest {
     return KmsModel.operations().keySet().stream().sorted();
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @MethodSource("operations")
   void requestShapeIsTheSdkModelPlusNewerMembers(String operation) throws ReflectiveOperationException {
     Class<?> request = Class.forName("software.amazon.awssdk.services.kms.model." + operation + "Request");
@@ -64,7 +64,6 @@ class KmsModelTest {
     try (ProtocolHarness harness = new ProtocolHarness(dir)) {
       assertThat(harness.protocol).isNotNull();
     }
-    assertThat(KmsModel.operations()).hasSize(36);
   }
 
   @Test
