@@ -1,5 +1,6 @@
 package io.trent.core.blob;
 
+import io.trent.core.error.ValidationException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,6 +18,10 @@ import java.util.Map;
  * big-endian lengths. Length prefixes make the encoding injective: {@code {"ab":"c"}} and
  * {@code {"a":"bc"}} differ, and so do {@code {}} and {@code {"":""}}. An absent context and an empty
  * one are the same context, as in AWS.
+ *
+ * <p>Keys and values must be well-formed Unicode: a lone surrogate has no UTF-8 encoding, and a
+ * lenient encoder would turn it into {@code ?}, so two different contexts would share a digest.
+ * The JSON protocol refuses such strings first; this class refuses them again and encodes strictly.
  */
 public final class EncryptionContext {
   public static final EncryptionContext EMPTY = new EncryptionContext(Map.of());
@@ -32,6 +37,10 @@ public final class EncryptionContext {
   public static EncryptionContext of(Map<String, String> pairs) {
     if (pairs == null || pairs.isEmpty()) {
       return EMPTY;
+    }
+    for (Map.Entry<String, String> e : pairs.entrySet()) {
+      requireWellFormed(e.getKey());
+      requireWellFormed(e.getValue());
     }
     return new EncryptionContext(Map.copyOf(pairs));
   }
@@ -57,7 +66,7 @@ public final class EncryptionContext {
     List<byte[][]> entries = new ArrayList<>(pairs.size());
     for (Map.Entry<String, String> e : pairs.entrySet()) {
       entries.add(new byte[][] {
-        e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue().getBytes(StandardCharsets.UTF_8)
+        strictUtf8(e.getKey()), strictUtf8(e.getValue())
       });
     }
     entries.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
@@ -70,6 +79,25 @@ public final class EncryptionContext {
       out.writeBytes(kv[1]);
     }
     return out.toByteArray();
+  }
+
+  /** UTF-8 that never substitutes: String.getBytes would silently turn a lone surrogate into '?'. */
+  private static byte[] strictUtf8(String s) {
+    requireWellFormed(s);
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  // A loop rather than a CharsetEncoder: it runs for every context of every request.
+  private static void requireWellFormed(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new ValidationException("Encryption context keys and values must be valid Unicode: "
+            + "one has an unpaired surrogate.");
+      }
+    }
   }
 
   private static byte[] digestOf(Map<String, String> pairs) {

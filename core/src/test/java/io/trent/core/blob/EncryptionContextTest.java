@@ -1,6 +1,9 @@
 package io.trent.core.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trent.core.error.ValidationException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,5 +51,27 @@ class EncryptionContextTest {
         0, 0, 0, 2,
         0, 0, 0, 1, 'a', 0, 0, 0, 1, '1',
         0, 0, 0, 1, 'b', 0, 0, 0, 1, '2');
+  }
+
+  @Test
+  void aLoneSurrogateIsRefusedNotReplacedByAQuestionMark() {
+    for (String bad : new String[] {"\ud800", "\udc00", "a\ud800b", "\ud800\ud800", "x\udbff"}) {
+      assertThatThrownBy(() -> EncryptionContext.of(Map.of("k", bad))).as(bad).isInstanceOf(ValidationException.class);
+      assertThatThrownBy(() -> EncryptionContext.of(Map.of(bad, "v"))).as(bad).isInstanceOf(ValidationException.class);
+    }
+  }
+
+  @Test
+  void canonicalEncodingRefusesWhatItCannotEncode() {
+    // The second line of defence: the canonical form itself never substitutes '?'.
+    assertThatThrownBy(() -> EncryptionContext.canonicalBytes(Map.of("k", "\ud800")))
+        .isInstanceOf(ValidationException.class);
+    assertThat(EncryptionContext.canonicalBytes(Map.of("k", "?"))).isNotEmpty();
+  }
+
+  @Test
+  void surrogatePairsAreValidUnicode() {
+    byte[] emoji = EncryptionContext.of(Map.of("k", "\ud83d\ude00")).digest();
+    assertThat(emoji).isNotEqualTo(EncryptionContext.of(Map.of("k", "??")).digest());
   }
 }

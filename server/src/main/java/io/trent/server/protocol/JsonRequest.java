@@ -1,149 +1,92 @@
 package io.trent.server.protocol;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.api.TagInput;
-import io.trent.core.error.SerializationException;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A request body with typed member access. A member of the wrong JSON type is a
- * SerializationException, as in AWS's JSON protocol; an absent or null member reads as null, so
- * the operation's own validation reports it with AWS's "must not be null" message.
+ * A request body that passed its {@link Shape}'s check: every member is known, of its JSON type
+ * and well-formed Unicode, already converted to its Java value. An operation's binding reads the
+ * members into the core request; an absent member reads as null (false for booleans), so the
+ * operation's own validation reports it with AWS's "must not be null" message.
+ *
+ * <p>Reading a member that is not a {@link Member.Use#BOUND} member of the shape, or with another
+ * type, is a programming error (IllegalStateException); the protocol tests bind every operation
+ * with every member present and check, with {@link #unreadMembers()}, that none is left unread.
  */
 final class JsonRequest {
-  private final ObjectNode body;
+  private final Shape shape;
+  private final Object[] values;
+  private long read;
 
-  JsonRequest(ObjectNode body) {
-    this.body = body;
+  JsonRequest(Shape shape, Object[] values) {
+    this.shape = shape;
+    this.values = values;
   }
 
-  private JsonNode member(String name) {
-    JsonNode n = body.get(name);
-    return n == null || n.isNull() ? null : n;
+  private Object value(String name, JsonType type) {
+    int i = shape.indexOf(name);
+    if (i < 0 || shape.members().get(i).type() != type || shape.members().get(i).use() != Member.Use.BOUND) {
+      throw new IllegalStateException(name + " is not a bound " + type + " member of " + shape.name());
+    }
+    read |= 1L << i;
+    return values[i];
   }
 
   String string(String name) {
-    JsonNode n = member(name);
-    if (n == null) {
-      return null;
-    }
-    if (!n.isTextual()) {
-      throw wrongType(name, "a string");
-    }
-    return n.textValue();
+    return (String) value(name, JsonType.STRING);
   }
 
   Integer integer(String name) {
-    JsonNode n = member(name);
-    if (n == null) {
-      return null;
-    }
-    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-      throw wrongType(name, "an integer");
-    }
-    return n.intValue();
+    return (Integer) value(name, JsonType.INTEGER);
   }
 
   boolean bool(String name) {
-    JsonNode n = member(name);
-    if (n == null) {
-      return false;
-    }
-    if (!n.isBoolean()) {
-      throw wrongType(name, "a boolean");
-    }
-    return n.booleanValue();
+    return Boolean.TRUE.equals(value(name, JsonType.BOOLEAN));
   }
 
-  /** A timestamp member: epoch seconds, possibly fractional, as the AWS SDKs send them. */
-  java.time.Instant timestamp(String name) {
-    JsonNode n = member(name);
-    if (n == null) {
-      return null;
-    }
-    if (!n.isNumber()) {
-      throw wrongType(name, "a timestamp in epoch seconds");
-    }
-    java.math.BigDecimal seconds = n.decimalValue();
-    return java.time.Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
+  Instant timestamp(String name) {
+    return (Instant) value(name, JsonType.TIMESTAMP);
   }
 
-  /** A blob member: standard base64 text. */
   byte[] blob(String name) {
-    String text = string(name);
-    if (text == null) {
-      return null;
-    }
-    try {
-      return Base64.getDecoder().decode(text);
-    } catch (IllegalArgumentException e) {
-      throw new SerializationException("Value of " + name + " is not valid base64 encoded data");
-    }
+    return (byte[]) value(name, JsonType.BLOB);
   }
 
+  @SuppressWarnings("unchecked")
   Map<String, String> stringMap(String name) {
-    JsonNode n = member(name);
-    if (n == null) {
-      return null;
-    }
-    if (!n.isObject()) {
-      throw wrongType(name, "a map of strings");
-    }
-    Map<String, String> map = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (!e.getValue().isTextual()) {
-        throw wrongType(name, "a map of strings");
-      }
-      map.put(e.getKey(), e.getValue().textValue());
-    }
-    return map;
+    return (Map<String, String>) value(name, JsonType.STRING_MAP);
   }
 
+  @SuppressWarnings("unchecked")
   List<String> stringList(String name) {
-    JsonNode n = member(name);
-    if (n == null) {
-      return null;
-    }
-    if (!n.isArray()) {
-      throw wrongType(name, "a list of strings");
-    }
-    List<String> list = new ArrayList<>(n.size());
-    for (JsonNode item : n) {
-      if (!item.isTextual()) {
-        throw wrongType(name, "a list of strings");
-      }
-      list.add(item.textValue());
-    }
-    return list;
+    return (List<String>) value(name, JsonType.STRING_LIST);
   }
 
+  /** A list of {@code Tag} structures as core tag inputs. */
+  @SuppressWarnings("unchecked")
   List<TagInput> tags(String name) {
-    JsonNode n = member(name);
-    if (n == null) {
+    List<JsonRequest> items = (List<JsonRequest>) value(name, JsonType.STRUCTURE_LIST);
+    if (items == null) {
       return null;
     }
-    if (!n.isArray()) {
-      throw wrongType(name, "a list of tags");
-    }
-    List<TagInput> tags = new ArrayList<>(n.size());
-    for (JsonNode item : n) {
-      if (!item.isObject()) {
-        throw wrongType(name, "a list of tags");
-      }
-      JsonRequest tag = new JsonRequest((ObjectNode) item);
+    List<TagInput> tags = new ArrayList<>(items.size());
+    for (JsonRequest tag : items) {
       tags.add(new TagInput(tag.string("TagKey"), tag.string("TagValue")));
     }
     return tags;
   }
 
-  private static SerializationException wrongType(String member, String expected) {
-    return new SerializationException("Value of " + member + " must be " + expected);
+  /** The bound members this request carries that the binding has not read: empty when all were. */
+  List<String> unreadMembers() {
+    List<String> unread = new ArrayList<>(0);
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null && (read & (1L << i)) == 0 && shape.members().get(i).use() == Member.Use.BOUND) {
+        unread.add(shape.members().get(i).name());
+      }
+    }
+    return unread;
   }
 }

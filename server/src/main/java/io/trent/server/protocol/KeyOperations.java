@@ -21,8 +21,11 @@ final class KeyOperations {
           r.string("CustomKeyStoreId"), r.tags("Tags"), r.bool("MultiRegion"), r.string("XksKeyId")));
       return JsonResponse.create().object("KeyMetadata", KeyMetadataJson.of(key, identity));
     });
-    registry.put("DescribeKey", r -> JsonResponse.create()
-        .object("KeyMetadata", KeyMetadataJson.of(service.describeKey(r.string("KeyId")), identity)));
+    registry.put("DescribeKey", r -> {
+      String keyId = r.string("KeyId");
+      GrantTokens.check(r.stringList("GrantTokens"));
+      return JsonResponse.create().object("KeyMetadata", KeyMetadataJson.of(service.describeKey(keyId), identity));
+    });
     registry.put("ListKeys", r -> {
       Page<KmsKey> page = service.listKeys(r.integer("Limit"), r.string("Marker"));
       ArrayNode keys = JsonNodeFactory.instance.arrayNode();

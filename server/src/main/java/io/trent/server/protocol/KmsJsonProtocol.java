@@ -1,8 +1,13 @@
 package io.trent.server.protocol;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.KmsServices;
 import io.trent.core.error.KmsException;
@@ -17,10 +22,21 @@ import java.util.Map;
 /**
  * The AWS JSON 1.1 protocol for KMS: maps an operation name and a JSON request body to a core
  * operation and its response body. With the HTTP transport, the only place that knows JSON.
+ *
+ * <p>A body is parsed with duplicate detection (a member or map key given twice is a
+ * SerializationException, never "last one wins"), checked against the operation's
+ * {@link KmsModel} shape, and only then bound to the core request. See docs/json-protocol.md.
  */
 public final class KmsJsonProtocol {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private final Map<String, OperationHandler> operations;
+  // Duplicates and anything after the object are refused, never silently dropped.
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+  private final Map<String, Operation> operations;
+
+  /** An operation's request shape and its binding to the core service. */
+  private record Operation(Shape shape, OperationHandler handler) {}
 
   public KmsJsonProtocol(KmsServices services) {
     Map<String, OperationHandler> registry = new HashMap<>();
@@ -31,7 +47,18 @@ public final class KmsJsonProtocol {
     TagOperations.register(registry, services.tags());
     SigningOperations.register(registry, services.signing(), services.macs());
     RotationOperations.register(registry, services.rotation(), services.imports());
-    this.operations = Map.copyOf(registry);
+    this.operations = pair(KmsModel.operations(), registry);
+  }
+
+  // Every served operation has a shape and every shape a binding: a gap is a programming error.
+  private static Map<String, Operation> pair(Map<String, Shape> shapes, Map<String, OperationHandler> handlers) {
+    if (!shapes.keySet().equals(handlers.keySet())) {
+      throw new IllegalStateException("KmsModel and the operation bindings disagree: " + shapes.keySet() + " vs "
+          + handlers.keySet());
+    }
+    Map<String, Operation> paired = new HashMap<>();
+    handlers.forEach((name, handler) -> paired.put(name, new Operation(shapes.get(name), handler)));
+    return Map.copyOf(paired);
   }
 
   /**
@@ -43,11 +70,11 @@ public final class KmsJsonProtocol {
    * @throws KmsException for every error, to be rendered with {@link #errorBody(KmsException)}
    */
   public byte[] handle(String operation, byte[] body) {
-    OperationHandler handler = operations.get(operation);
-    if (handler == null) {
+    Operation op = operations.get(operation);
+    if (op == null) {
       throw new UnknownOperationException();
     }
-    JsonResponse response = handler.handle(new JsonRequest(parse(body)));
+    JsonResponse response = op.handler().handle(op.shape().check(parse(body), null));
     try {
       return MAPPER.writeValueAsBytes(response.node());
     } catch (JsonProcessingException e) {
@@ -57,6 +84,11 @@ public final class KmsJsonProtocol {
         Arrays.fill(secret, (byte) 0);
       }
     }
+  }
+
+  /** The binding of an operation (for the test that every bound member is read). */
+  OperationHandler handler(String operation) {
+    return operations.get(operation).handler();
   }
 
   /** The AWS error body: {"__type": ..., "message": ...}, without message where AWS sends none. */
@@ -80,6 +112,8 @@ public final class KmsJsonProtocol {
     JsonNode node;
     try {
       node = MAPPER.readTree(body);
+    } catch (StreamReadException e) {
+      throw duplicate(e) ? duplicateMember(e) : new SerializationException("Request body is not valid JSON");
     } catch (IOException e) {
       throw new SerializationException("Request body is not valid JSON");
     }
@@ -90,5 +124,26 @@ public final class KmsJsonProtocol {
       throw new SerializationException("Request body must be a JSON object");
     }
     return (ObjectNode) node;
+  }
+
+  // Jackson reports STRICT_DUPLICATE_DETECTION as a parse error whose message starts so (2.x);
+  // RefusedInputTest.duplicateMembersAndMapKeysAreRefused pins it.
+  private static boolean duplicate(StreamReadException e) {
+    String message = e.getOriginalMessage();
+    return message != null && message.startsWith("Duplicate field ");
+  }
+
+  private static SerializationException duplicateMember(StreamReadException e) {
+    String name = null;
+    JsonParser parser = e.getProcessor();
+    if (parser != null) {
+      try {
+        name = parser.currentName();
+      } catch (IOException | RuntimeException unknown) {
+        name = null;
+      }
+    }
+    return new SerializationException(
+        "Request body has a duplicate member or map key: " + WellFormedUnicode.forMessage(name));
   }
 }

@@ -16,7 +16,9 @@ final class SigningOperations {
 
   static void register(Map<String, OperationHandler> registry, SigningService signing, MacService macs) {
     registry.put("GetPublicKey", r -> {
-      PublicKeyResult result = signing.getPublicKey(r.string("KeyId"));
+      String keyId = r.string("KeyId");
+      GrantTokens.check(r.stringList("GrantTokens"));
+      PublicKeyResult result = signing.getPublicKey(keyId);
       JsonResponse response = JsonResponse.create()
           .put("KeyId", result.keyArn())
           .blob("PublicKey", result.publicKey())

@@ -1,0 +1,134 @@
+package io.trent.server.protocol;
+
+import static io.trent.server.protocol.JsonType.BLOB;
+import static io.trent.server.protocol.JsonType.BOOLEAN;
+import static io.trent.server.protocol.JsonType.INTEGER;
+import static io.trent.server.protocol.JsonType.STRING;
+import static io.trent.server.protocol.JsonType.STRING_LIST;
+import static io.trent.server.protocol.JsonType.STRING_MAP;
+import static io.trent.server.protocol.JsonType.TIMESTAMP;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The request side of the AWS KMS model for every operation Trent serves, as data: each
+ * operation's complete member list with JSON types, and what Trent does with members it does not
+ * implement. Constraints and enums (lengths, ranges, allowed values) are checked by the core
+ * services, which report them with AWS's ValidationException messages.
+ *
+ * <p>{@code KmsModelTest} compares every shape here with the AWS SDK for Java v2 model, so the
+ * lists cannot drift. Members newer than that SDK are listed there explicitly.
+ */
+final class KmsModel {
+  private KmsModel() {}
+
+  static final Shape TAG = Shape.of("Tag", Member.of("TagKey", STRING), Member.of("TagValue", STRING));
+
+  static final Shape RECIPIENT_INFO = Shape.of("RecipientInfo",
+      Member.of("KeyEncryptionAlgorithm", STRING), Member.of("AttestationDocument", BLOB));
+
+  /**
+   * Attested requests want the secret encrypted to the enclave's key and never in the clear;
+   * until CiphertextForRecipient is built, a request that carries Recipient is refused before any
+   * HSM work (returning Plaintext would defeat it).
+   */
+  private static final Member RECIPIENT = Member.structure("Recipient", RECIPIENT_INFO)
+      .refused("Recipient is not supported: this server does not return CiphertextForRecipient.");
+
+  /** Newer than SDK 2.29; DryRun with IGNORE_CIPHERTEXT is not implemented. */
+  private static final Member DRY_RUN_MODIFIERS = Member.of("DryRunModifiers", STRING_LIST)
+      .refused("DryRunModifiers is not supported by this server.");
+
+  private static final Member KEY_ID = Member.of("KeyId", STRING);
+  private static final Member GRANT_TOKENS = Member.of("GrantTokens", STRING_LIST);
+  private static final Member DRY_RUN = Member.of("DryRun", BOOLEAN);
+  private static final Member ENCRYPTION_CONTEXT = Member.of("EncryptionContext", STRING_MAP);
+  private static final Member LIMIT = Member.of("Limit", INTEGER);
+  private static final Member MARKER = Member.of("Marker", STRING);
+  private static final Member TAGS = Member.structureList("Tags", TAG);
+
+  private static final Map<String, Shape> OPERATIONS = build();
+
+  /** Operation name (the X-Amz-Target suffix) to its request shape. */
+  static Map<String, Shape> operations() {
+    return OPERATIONS;
+  }
+
+  private static Map<String, Shape> build() {
+    Map<String, Shape> ops = new LinkedHashMap<>();
+    // Keys
+    add(ops, "CreateKey", Member.of("Policy", STRING), Member.of("Description", STRING), Member.of("KeyUsage", STRING),
+        Member.of("CustomerMasterKeySpec", STRING), Member.of("KeySpec", STRING), Member.of("Origin", STRING),
+        Member.of("CustomKeyStoreId", STRING),
+        Member.of("BypassPolicyLockoutSafetyCheck", BOOLEAN).withoutEffect(
+            "key policies are validated for shape but not evaluated yet, so there is no lockout check to bypass"),
+        TAGS, Member.of("MultiRegion", BOOLEAN), Member.of("XksKeyId", STRING));
+    add(ops, "DescribeKey", KEY_ID, GRANT_TOKENS);
+    add(ops, "ListKeys", LIMIT, MARKER);
+    add(ops, "EnableKey", KEY_ID);
+    add(ops, "DisableKey", KEY_ID);
+    add(ops, "ScheduleKeyDeletion", KEY_ID, Member.of("PendingWindowInDays", INTEGER));
+    add(ops, "CancelKeyDeletion", KEY_ID);
+    add(ops, "UpdateKeyDescription", KEY_ID, Member.of("Description", STRING));
+    // Aliases and tags
+    add(ops, "CreateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));
+    add(ops, "UpdateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));
+    add(ops, "DeleteAlias", Member.of("AliasName", STRING));
+    add(ops, "ListAliases", KEY_ID, LIMIT, MARKER);
+    add(ops, "TagResource", KEY_ID, TAGS);
+    add(ops, "UntagResource", KEY_ID, Member.of("TagKeys", STRING_LIST));
+    add(ops, "ListResourceTags", KEY_ID, LIMIT, MARKER);
+    // Symmetric and asymmetric encryption
+    add(ops, "Encrypt", KEY_ID, Member.of("Plaintext", BLOB), ENCRYPTION_CONTEXT, GRANT_TOKENS,
+        Member.of("EncryptionAlgorithm", STRING), DRY_RUN);
+    add(ops, "Decrypt", Member.of("CiphertextBlob", BLOB), ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID,
+        Member.of("EncryptionAlgorithm", STRING), RECIPIENT, DRY_RUN, DRY_RUN_MODIFIERS);
+    add(ops, "ReEncrypt", Member.of("CiphertextBlob", BLOB), Member.of("SourceEncryptionContext", STRING_MAP),
+        Member.of("SourceKeyId", STRING), Member.of("DestinationKeyId", STRING),
+        Member.of("DestinationEncryptionContext", STRING_MAP), Member.of("SourceEncryptionAlgorithm", STRING),
+        Member.of("DestinationEncryptionAlgorithm", STRING), GRANT_TOKENS, DRY_RUN, DRY_RUN_MODIFIERS);
+    add(ops, "GenerateRandom", Member.of("NumberOfBytes", INTEGER), Member.of("CustomKeyStoreId", STRING), RECIPIENT);
+    // Data keys
+    add(ops, "GenerateDataKey", KEY_ID, ENCRYPTION_CONTEXT, Member.of("NumberOfBytes", INTEGER),
+        Member.of("KeySpec", STRING), GRANT_TOKENS, RECIPIENT, DRY_RUN);
+    add(ops, "GenerateDataKeyWithoutPlaintext", KEY_ID, ENCRYPTION_CONTEXT, Member.of("KeySpec", STRING),
+        Member.of("NumberOfBytes", INTEGER), GRANT_TOKENS, DRY_RUN);
+    add(ops, "GenerateDataKeyPair", ENCRYPTION_CONTEXT, KEY_ID, Member.of("KeyPairSpec", STRING), GRANT_TOKENS,
+        RECIPIENT, DRY_RUN);
+    add(ops, "GenerateDataKeyPairWithoutPlaintext", ENCRYPTION_CONTEXT, KEY_ID, Member.of("KeyPairSpec", STRING),
+        GRANT_TOKENS, DRY_RUN);
+    // Signing and MACs
+    add(ops, "GetPublicKey", KEY_ID, GRANT_TOKENS);
+    add(ops, "Sign", KEY_ID, Member.of("Message", BLOB), Member.of("MessageType", STRING), GRANT_TOKENS,
+        Member.of("SigningAlgorithm", STRING), DRY_RUN);
+    add(ops, "Verify", KEY_ID, Member.of("Message", BLOB), Member.of("MessageType", STRING),
+        Member.of("Signature", BLOB), Member.of("SigningAlgorithm", STRING), GRANT_TOKENS, DRY_RUN);
+    add(ops, "GenerateMac", Member.of("Message", BLOB), KEY_ID, Member.of("MacAlgorithm", STRING), GRANT_TOKENS,
+        DRY_RUN);
+    add(ops, "VerifyMac", Member.of("Message", BLOB), KEY_ID, Member.of("MacAlgorithm", STRING),
+        Member.of("Mac", BLOB), GRANT_TOKENS, DRY_RUN);
+    // Rotation
+    add(ops, "EnableKeyRotation", KEY_ID, Member.of("RotationPeriodInDays", INTEGER));
+    add(ops, "DisableKeyRotation", KEY_ID);
+    add(ops, "GetKeyRotationStatus", KEY_ID);
+    add(ops, "RotateKeyOnDemand", KEY_ID);
+    add(ops, "ListKeyRotations", KEY_ID, LIMIT, MARKER,
+        Member.of("IncludeKeyMaterial", STRING).refused("IncludeKeyMaterial is not supported by this server."));
+    // Imported key material
+    add(ops, "GetParametersForImport", KEY_ID, Member.of("WrappingAlgorithm", STRING),
+        Member.of("WrappingKeySpec", STRING));
+    add(ops, "ImportKeyMaterial", KEY_ID, Member.of("ImportToken", BLOB), Member.of("EncryptedKeyMaterial", BLOB),
+        Member.of("ValidTo", TIMESTAMP), Member.of("ExpirationModel", STRING),
+        Member.of("ImportType", STRING).refused("ImportType is not supported by this server."),
+        Member.of("KeyMaterialDescription", STRING).refused("KeyMaterialDescription is not supported by this server."),
+        Member.of("KeyMaterialId", STRING).refused("KeyMaterialId is not supported by this server."));
+    add(ops, "DeleteImportedKeyMaterial", KEY_ID, Member.of("KeyMaterialId", STRING).refused(
+        "KeyMaterialId is not supported by this server: DeleteImportedKeyMaterial deletes the current key material."));
+    return Map.copyOf(ops);
+  }
+
+  private static void add(Map<String, Shape> ops, String operation, Member... members) {
+    ops.put(operation, Shape.of(operation + "Request", members));
+  }
+}
