@@ -45,6 +45,7 @@ public final class MaintenanceService {
           for (KeyMaterial material : key.materials()) {
             backend.destroyKey(material.id());
           }
+          imports.destroyWrappingKeysOf(key);
           catalog.deleteKey(key.keyId(), now);
           destroyed++;
           LOG.log(System.Logger.Level.INFO, "Destroyed KMS key {0} and its {1} HSM key material(s)",
