@@ -102,22 +102,57 @@ final class Pkcs11Tool {
     }
   }
 
+  /** Generates an AES token key with pkcs11-tool's defaults (modifiable), as a control. */
+  static void generateModifiableSecretKey(String idHex, String label) {
+    run("--keygen", "--key-type", "aes:32", "--id", idHex, "--label", label);
+  }
+
   /** The objects labelled {@code trent:<keyId>}. */
   static List<TokenObject> objectsOf(String keyId) {
     return listObjects().stream().filter(o -> o.label().equals("trent:" + keyId)).toList();
   }
 
-  private static String run(String... args) {
-    String pin;
+  /**
+   * Tries to change an object's CKA_ID with {@code --set-id} (a C_SetAttributeValue), as anyone with
+   * the PIN could; true when the token allowed it.
+   *
+   * @param type pkcs11-tool's object type: secrkey, privkey or pubkey
+   */
+  static boolean trySetId(String type, String idHex, String newIdHex) {
+    ProcessBuilder pb = new ProcessBuilder(command("--set-id", newIdHex, "--id", idHex, "--type", type));
+    pb.environment().put("SOFTHSM2_CONF", Trent.softhsmConf().toString());
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     try {
-      pin = Files.readString(Trent.dataDir().resolve("pin"), StandardCharsets.UTF_8).trim();
+      Process p = pb.start();
+      p.getOutputStream().close();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("pkcs11-tool finished").isTrue();
+      return p.exitValue() == 0;
+    } catch (IOException e) {
+      throw new IllegalStateException("pkcs11-tool could not run", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String pin() {
+    try {
+      return Files.readString(Trent.dataDir().resolve("pin"), StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the fixture's PIN file", e);
     }
+  }
+
+  private static List<String> command(String... args) {
     List<String> command = new ArrayList<>(List.of(
-        "pkcs11-tool", "--module", MODULE, "--token-label", Trent.TOKEN_LABEL, "--login", "--pin", pin));
+        "pkcs11-tool", "--module", MODULE, "--token-label", Trent.TOKEN_LABEL, "--login", "--pin", pin()));
     command.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
+    return command;
+  }
+
+  private static String run(String... args) {
+    String pin = pin();
+    ProcessBuilder pb = new ProcessBuilder(command(args));
     pb.environment().put("SOFTHSM2_CONF", Trent.softhsmConf().toString());
     try {
       Process p = pb.start();
