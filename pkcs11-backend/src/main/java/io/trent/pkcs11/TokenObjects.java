@@ -27,13 +27,13 @@ final class TokenObjects {
    * Locks a template's object as created: CKA_MODIFIABLE false, so nobody holding the PIN can turn
    * on CKA_DERIVE, CKA_WRAP or another use later (C_SetAttributeValue answers
    * CKR_ACTION_PROHIBITED); CKA_COPYABLE false, so no copy with other attributes can be made
-   * either; CKA_DESTROYABLE stays true, because Trent destroys keys when they are deleted.
+   * either. CKA_DESTROYABLE stays at its default (true): Trent destroys keys when they are deleted.
    *
    * <p>Call it last: SoftHSM2 applies a C_UnwrapKey template in order and refuses every attribute
    * after CKA_MODIFIABLE=false (CKR_ATTRIBUTE_READ_ONLY).
    */
   static AttributeVector locked(AttributeVector template) {
-    return template.copyable(false).destroyable(true).modifiable(false);
+    return template.copyable(false).modifiable(false);
   }
 
   /**
