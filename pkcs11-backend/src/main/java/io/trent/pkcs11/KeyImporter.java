@@ -38,8 +38,9 @@ import org.xipki.pkcs11.wrapper.Session;
  * generic secret) whose length is checked, then destroyed. Tokens that report CKA_VALUE_LEN of an
  * unwrapped key are checked exactly. SoftHSM2 2.6.1 stores none for unwrapped keys (and refuses
  * it in the template), so the staging key is measured with HMAC instead: SoftHSM2 refuses an HMAC
- * key shorter than the digest (28, 32, 48, 64 bytes for SHA-224..512) with CKR_KEY_SIZE_RANGE, so
- * CKM_SHA256_HMAC working and CKM_SHA384_HMAC refusing bound the length to 32..47 bytes. The
+ * key shorter than the digest (28, 32, 48, 64 bytes for SHA-224..512, as its mechanism info
+ * declares) with CKR_KEY_SIZE_RANGE, so CKM_SHA256_HMAC working and CKM_SHA384_HMAC refusing bound
+ * the length to 32..47 bytes. The
  * target key is then used once (AES-GCM accepts only 16, 24 or 32 bytes), which pins
  * SYMMETRIC_DEFAULT to exactly 32 bytes; HMAC specs are bounded from below exactly and from above
  * by the next digest length (and by the KWP length under RSA_AES_KEY_WRAP).
@@ -170,9 +171,11 @@ final class KeyImporter {
       if (reported != null && reported > 0) {
         fits = reported == expectedLength;
       } else {
+        // An HMAC refusal proves a length only where the token declares that minimum key size;
+        // elsewhere the probe cannot tell, and the key's one use (requireUsable) is all there is.
+        int above = expectedLength >= HMAC_FLOORS[HMAC_FLOORS.length - 1] ? 0 : nextFloor(expectedLength);
         fits = hmacAccepts(session, staging, expectedLength)
-            && (expectedLength >= HMAC_FLOORS[HMAC_FLOORS.length - 1]
-                || !hmacAccepts(session, staging, nextFloor(expectedLength)));
+            && (above == 0 || !declaresMinimum(session, above) || !hmacAccepts(session, staging, above));
       }
       if (!fits) {
         throw wrongLength(spec, expectedLength);
@@ -184,19 +187,27 @@ final class KeyImporter {
 
   /** Whether the HMAC whose minimum key size is {@code floor} bytes accepts the key. */
   private static boolean hmacAccepts(Session session, long key, int floor) throws PKCS11Exception {
-    MacAlgorithm algorithm = switch (floor) {
+    try {
+      Hmac.mac(session, key, hmacFor(floor), new byte[1]);
+      return true;
+    } catch (InvalidKeyUsageException e) {
+      return false; // CKR_KEY_SIZE_RANGE: shorter than the digest
+    }
+  }
+
+  private static MacAlgorithm hmacFor(int floor) {
+    return switch (floor) {
       case 28 -> MacAlgorithm.HMAC_SHA_224;
       case 32 -> MacAlgorithm.HMAC_SHA_256;
       case 48 -> MacAlgorithm.HMAC_SHA_384;
       case 64 -> MacAlgorithm.HMAC_SHA_512;
       default -> throw new IllegalArgumentException("no HMAC with a " + floor + "-byte minimum key");
     };
-    try {
-      Hmac.mac(session, key, algorithm, new byte[1]);
-      return true;
-    } catch (InvalidKeyUsageException e) {
-      return false; // CKR_KEY_SIZE_RANGE: shorter than the digest
-    }
+  }
+
+  /** Whether the token says the HMAC for this floor needs keys of at least {@code floor} bytes. */
+  private static boolean declaresMinimum(Session session, int floor) throws PKCS11Exception {
+    return session.getToken().getMechanismInfo(Hmac.mechanism(hmacFor(floor))).getMinKeySize() == floor;
   }
 
   private static int nextFloor(int floor) {
