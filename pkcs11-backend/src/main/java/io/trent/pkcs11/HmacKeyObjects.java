@@ -55,12 +55,12 @@ final class HmacKeyObjects implements KeyHandleCache<Long> {
    * the caller, as for AES keys.
    */
   static AttributeVector template(KeyMaterialId id, String keyId) {
-    return AttributeVector.newSecretKey(CKK_GENERIC_SECRET)
+    return TokenObjects.locked(AttributeVector.newSecretKey(CKK_GENERIC_SECRET)
         .token(true).private_(true).sensitive(true).extractable(false)
         .sign(true).verify(true)
         .encrypt(false).decrypt(false).wrap(false).unwrap(false).derive(false)
         .id(id.toBytes())
-        .label("trent:" + keyId);
+        .label(TokenObjects.KEY_LABEL_PREFIX + keyId));
   }
 
   private static Long find(Session session, KeyMaterialId id) throws PKCS11Exception {

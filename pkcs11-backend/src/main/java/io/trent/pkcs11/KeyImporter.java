@@ -1,13 +1,17 @@
 package io.trent.pkcs11;
 
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VALUE_LEN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_GENERIC_SECRET;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_WRAP_PAD;
 
+import io.trent.core.error.IncorrectKeyMaterialException;
 import io.trent.core.error.InvalidCiphertextException;
+import io.trent.core.error.InvalidKeyUsageException;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.KmsUnsupportedOperationException;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeySpec;
+import io.trent.core.key.MacAlgorithm;
 import io.trent.core.key.WrappingAlgorithm;
 import java.util.Arrays;
 import org.xipki.pkcs11.wrapper.AttributeVector;
@@ -29,16 +33,23 @@ import org.xipki.pkcs11.wrapper.Session;
  *       at once.
  * </ul>
  *
- * <p>Material of the wrong length is refused. Tokens that report CKA_VALUE_LEN of the unwrapped key
- * are checked exactly. SoftHSM2 2.6.1 stores none for unwrapped keys (and refuses it in the
- * template), so the new key is also used once: AES-GCM fails for anything but 16, 24 or 32 bytes,
- * and HMAC for keys shorter than the digest. With the KWP length (a multiple of 8) that pins every
- * spec but HMAC_224 (28..32 bytes) under RSA_AES_KEY_WRAP; under plain OAEP, a 16- or 24-byte AES
- * key and an over-long HMAC key still pass on SoftHSM2.
+ * <p>Material of the wrong length is refused with IncorrectKeyMaterialException before any token
+ * object exists: the material is first unwrapped into a staging session object (a sign-only
+ * generic secret) whose length is checked, then destroyed. Tokens that report CKA_VALUE_LEN of an
+ * unwrapped key are checked exactly. SoftHSM2 2.6.1 stores none for unwrapped keys (and refuses
+ * it in the template), so the staging key is measured with HMAC instead: SoftHSM2 refuses an HMAC
+ * key shorter than the digest (28, 32, 48, 64 bytes for SHA-224..512, as its mechanism info
+ * declares) with CKR_KEY_SIZE_RANGE, so CKM_SHA256_HMAC working and CKM_SHA384_HMAC refusing bound
+ * the length to 32..47 bytes. The
+ * target key is then used once (AES-GCM accepts only 16, 24 or 32 bytes), which pins
+ * SYMMETRIC_DEFAULT to exactly 32 bytes; HMAC specs are bounded from below exactly and from above
+ * by the next digest length (and by the KWP length under RSA_AES_KEY_WRAP).
  */
 final class KeyImporter {
 
   private static final int KWP_OVERHEAD = 8;
+  /** SoftHSM2's minimum HMAC key sizes (the digest lengths of SHA-224, -256, -384, -512). */
+  private static final int[] HMAC_FLOORS = {28, 32, 48, 64};
 
   private final AesGcm gcm;
 
@@ -49,7 +60,8 @@ final class KeyImporter {
   /**
    * Unwraps into a new token object named {@code id}; the caller holds the object-write lock.
    *
-   * @throws InvalidCiphertextException when the material does not unwrap or has the wrong length
+   * @throws InvalidCiphertextException when the material does not unwrap
+   * @throws IncorrectKeyMaterialException when it unwraps but has the wrong length
    * @throws KmsUnsupportedOperationException when the token refuses a mechanism on the way
    */
   void importKey(Session session, KeyMaterialId id, String keyId, KeySpec spec,
@@ -63,8 +75,12 @@ final class KeyImporter {
         || algorithm == WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256;
     int expectedLength = keyLength(spec);
     int rsaPart = wrappingKey.modulusBytes();
-    int expectedTotal = keyWrap ? rsaPart + KWP_OVERHEAD + roundUpTo8(expectedLength) : rsaPart;
-    if (encrypted == null || encrypted.length != expectedTotal) {
+    // The KWP part is a multiple of 8 bytes and wraps at least one byte; its length is checked
+    // after unwrapping, as for OAEP, so that a wrong length gets the same answer either way.
+    boolean wellFormed = encrypted != null && (keyWrap
+        ? encrypted.length >= rsaPart + 2 * KWP_OVERHEAD && (encrypted.length - rsaPart) % KWP_OVERHEAD == 0
+        : encrypted.length == rsaPart);
+    if (!wellFormed) {
       throw new InvalidCiphertextException();
     }
     KmsKeyObjects.requireAbsent(session, id);
@@ -73,19 +89,24 @@ final class KeyImporter {
 
     long imported;
     if (!keyWrap) {
+      requireLength(session, unwrap(session, oaep.mechanism(), wrappingKey.privateKey(), encrypted,
+          stagingKeyTemplate(), algorithm), spec, expectedLength);
       imported = unwrap(session, oaep.mechanism(), wrappingKey.privateKey(), encrypted, target, algorithm);
     } else {
       long ephemeral = unwrap(session, oaep.mechanism(), wrappingKey.privateKey(),
           Arrays.copyOfRange(encrypted, 0, rsaPart), ephemeralKeyTemplate(), algorithm);
       try {
-        imported = unwrap(session, new Mechanism(CKM_AES_KEY_WRAP_PAD), ephemeral,
-            Arrays.copyOfRange(encrypted, rsaPart, encrypted.length), target, algorithm);
+        byte[] kwp = Arrays.copyOfRange(encrypted, rsaPart, encrypted.length);
+        Mechanism kwpMechanism = new Mechanism(CKM_AES_KEY_WRAP_PAD);
+        requireLength(session, unwrap(session, kwpMechanism, ephemeral, kwp, stagingKeyTemplate(), algorithm),
+            spec, expectedLength);
+        imported = unwrap(session, kwpMechanism, ephemeral, kwp, target, algorithm);
       } finally {
         TokenObjects.destroyQuietly(session, ephemeral); // a session object: it also dies with the session
       }
     }
     try {
-      requireUsable(session, imported, spec, expectedLength);
+      requireUsable(session, imported, spec);
     } catch (PKCS11Exception | RuntimeException e) {
       TokenObjects.destroyQuietly(session, imported);
       throw e;
@@ -128,14 +149,93 @@ final class KeyImporter {
   }
 
   /**
-   * Checks the length the token reports, if any, and uses the key once (see the class comment).
-   * A failure of that use that is not a session or device fault means the material is wrong.
+   * The staging copy of the material, to be measured and destroyed: lives only in this session, can
+   * only sign (HMAC), never leaves the token.
    */
-  private void requireUsable(Session session, long key, KeySpec spec, int expectedLength) throws PKCS11Exception {
-    Integer reported = session.getAttrValues(key, CKA_VALUE_LEN).valueLen();
-    if (reported != null && reported > 0 && reported != expectedLength) {
-      throw new InvalidCiphertextException();
+  private static AttributeVector stagingKeyTemplate() {
+    return AttributeVector.newSecretKey(CKK_GENERIC_SECRET)
+        .token(false).private_(true).sensitive(true).extractable(false)
+        .sign(true).verify(false).encrypt(false).decrypt(false).wrap(false).unwrap(false).derive(false);
+  }
+
+  /**
+   * Checks the staging key's length (see the class comment) and destroys it, whatever the outcome.
+   *
+   * @throws IncorrectKeyMaterialException when the material is not of the spec's length
+   */
+  private static void requireLength(Session session, long staging, KeySpec spec, int expectedLength)
+      throws PKCS11Exception {
+    try {
+      Integer reported = session.getAttrValues(staging, CKA_VALUE_LEN).valueLen();
+      boolean fits;
+      if (reported != null && reported > 0) {
+        fits = reported == expectedLength;
+      } else {
+        // An HMAC refusal proves a length only where the token declares that minimum key size;
+        // elsewhere the probe cannot tell, and the key's one use (requireUsable) is all there is.
+        int above = expectedLength >= HMAC_FLOORS[HMAC_FLOORS.length - 1] ? 0 : nextFloor(expectedLength);
+        fits = hmacAccepts(session, staging, expectedLength)
+            && (above == 0 || !declaresMinimum(session, above) || !hmacAccepts(session, staging, above));
+      }
+      if (!fits) {
+        throw wrongLength(spec, expectedLength);
+      }
+    } finally {
+      TokenObjects.destroyQuietly(session, staging);
     }
+  }
+
+  /** Whether the HMAC whose minimum key size is {@code floor} bytes accepts the key. */
+  private static boolean hmacAccepts(Session session, long key, int floor) throws PKCS11Exception {
+    try {
+      Hmac.mac(session, key, hmacFor(floor), new byte[1]);
+      return true;
+    } catch (InvalidKeyUsageException e) {
+      return false; // CKR_KEY_SIZE_RANGE: shorter than the digest
+    }
+  }
+
+  private static MacAlgorithm hmacFor(int floor) {
+    return switch (floor) {
+      case 28 -> MacAlgorithm.HMAC_SHA_224;
+      case 32 -> MacAlgorithm.HMAC_SHA_256;
+      case 48 -> MacAlgorithm.HMAC_SHA_384;
+      case 64 -> MacAlgorithm.HMAC_SHA_512;
+      default -> throw new IllegalArgumentException("no HMAC with a " + floor + "-byte minimum key");
+    };
+  }
+
+  /** Whether the token says the HMAC for this floor needs keys of at least {@code floor} bytes. */
+  private static boolean declaresMinimum(Session session, int floor) throws PKCS11Exception {
+    return session.getToken().getMechanismInfo(Hmac.mechanism(hmacFor(floor))).getMinKeySize() == floor;
+  }
+
+  private static int nextFloor(int floor) {
+    for (int candidate : HMAC_FLOORS) {
+      if (candidate > floor) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException("no HMAC floor above " + floor);
+  }
+
+  /**
+   * AWS's error type for material that unwrapped but is not usable for the key: its API reference
+   * says IncorrectKeyMaterialException means the key material "is, expired, invalid, or does not
+   * meet expectations", while InvalidCiphertextException means the wrapped material could not be
+   * decrypted. AWS's message for this case is not documented; this one names the rule (its docs:
+   * symmetric encryption key material is 256 bits).
+   */
+  private static IncorrectKeyMaterialException wrongLength(KeySpec spec, int expectedLength) {
+    return new IncorrectKeyMaterialException("The key material for a KMS key with KeySpec " + spec + " must be "
+        + expectedLength * 8 + " bits (" + expectedLength + " bytes) long.");
+  }
+
+  /**
+   * Uses the imported key once (see the class comment). A failure of that use that is not a
+   * session or device fault means the material is of the wrong length.
+   */
+  private void requireUsable(Session session, long key, KeySpec spec) throws PKCS11Exception {
     try {
       if (spec == KeySpec.SYMMETRIC_DEFAULT) {
         gcm.encrypt(session, key, new byte[1], null);
@@ -143,16 +243,13 @@ final class KeyImporter {
         Hmac.mac(session, key, Hmac.algorithm(spec), new byte[1]);
       }
     } catch (KmsException e) {
-      throw new InvalidCiphertextException(); // Hmac: shorter than the digest
+      throw wrongLength(spec, keyLength(spec)); // Hmac: shorter than the digest
     } catch (PKCS11Exception e) {
       if (Pkcs11Recovery.after(e.getErrorCode(), false) != Pkcs11Recovery.NONE) {
         throw e;
       }
-      throw new InvalidCiphertextException(); // AES-GCM refused the key's length
+      throw wrongLength(spec, keyLength(spec)); // AES-GCM refused the key's length
     }
   }
 
-  private static int roundUpTo8(int length) {
-    return (length + 7) / 8 * 8;
-  }
 }

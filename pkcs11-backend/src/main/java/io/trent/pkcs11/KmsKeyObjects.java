@@ -1,5 +1,7 @@
 package io.trent.pkcs11;
 
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_COPYABLE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_MODIFIABLE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_AES;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
@@ -20,11 +22,13 @@ import org.xipki.pkcs11.wrapper.Session;
  * The KMS keys' AES-256 token objects and the cached handles that reach them.
  *
  * <p>SoftHSM2's C_FindObjects reads every object file, so requests resolve a key through the
- * cache and search the token only on a miss. On a miss the key is also copied into a session object
- * (CKA_TOKEN=false, still sensitive and non-extractable) owned by the anchor session: SoftHSM2
- * re-reads a token object's file on every use, so the copy is markedly faster. Copies are visible
- * to every session of this process and die with the anchor session or a module reset, which both
- * drop this cache. When the HSM refuses the copy, the token object is used directly.
+ * cache and search the token only on a miss. Keys are created unmodifiable and uncopyable (see
+ * {@link #template}), so they are used as token objects. Keys created by earlier versions are still
+ * modifiable and copyable: on a miss such a key is copied into a session object (CKA_TOKEN=false,
+ * still sensitive and non-extractable) owned by the anchor session, because SoftHSM2 re-reads a
+ * token object's file on every use. Copies are visible to every session of this process and die
+ * with the anchor session or a module reset, which both drop this cache. When the HSM refuses the
+ * copy, the token object is used directly.
  *
  * <p>Every token call goes through the anchor session, so creation, destruction and cache fills
  * are serialized with each other; creation and destruction also hold the token's object-write lock,
@@ -82,7 +86,7 @@ final class KmsKeyObjects implements KeyHandleCache<KeyHandle> {
         requireAbsent(session, id);
         long tokenObject = session.generateKey(new Mechanism(CKM_AES_KEY_GEN),
             template(id, keyId).valueLen(AES_256_BYTES));
-        handles.put(id, handleFor(session, tokenObject));
+        handles.put(id, new KeyHandle(tokenObject, tokenObject)); // uncopyable: no session copy
         return null;
       });
     } finally {
@@ -135,15 +139,12 @@ final class KmsKeyObjects implements KeyHandleCache<KeyHandle> {
    * (CKR_ATTRIBUTE_READ_ONLY).
    */
   static AttributeVector template(KeyMaterialId id, String keyId) {
-    // CKA_MODIFIABLE stays at its default (true): SoftHSM2 refuses C_CopyObject with a template
-    // otherwise. Sensitive/extractable can never be relaxed on a modifiable object either.
-    // Every usage flag is explicit: SoftHSM2 defaults CKA_WRAP/UNWRAP/SIGN/VERIFY to true.
-    return AttributeVector.newAESSecretKey()
+    return TokenObjects.locked(AttributeVector.newAESSecretKey()
         .token(true).private_(true).sensitive(true).extractable(false)
         .encrypt(true).decrypt(true)
         .wrap(false).unwrap(false).sign(false).verify(false).derive(false)
         .id(id.toBytes())
-        .label("trent:" + keyId);
+        .label(TokenObjects.KEY_LABEL_PREFIX + keyId));
   }
 
   private KeyHandle load(Session session, KeyMaterialId id) throws PKCS11Exception {
@@ -162,7 +163,7 @@ final class KmsKeyObjects implements KeyHandleCache<KeyHandle> {
   }
 
   private KeyHandle handleFor(Session session, long tokenObject) throws PKCS11Exception {
-    if (!sessionCopies) {
+    if (!sessionCopies || !copyable(session, tokenObject)) {
       return new KeyHandle(tokenObject, tokenObject);
     }
     try {
@@ -178,6 +179,15 @@ final class KmsKeyObjects implements KeyHandleCache<KeyHandle> {
       }
       return new KeyHandle(tokenObject, tokenObject);
     }
+  }
+
+  /**
+   * Whether a session copy can be made: only of keys from earlier versions. A copy of an
+   * unmodifiable key needs a template (CKA_TOKEN=false), which SoftHSM2 refuses for it.
+   */
+  private static boolean copyable(Session session, long tokenObject) throws PKCS11Exception {
+    AttributeVector flags = session.getAttrValues(tokenObject, CKA_COPYABLE, CKA_MODIFIABLE);
+    return !Boolean.FALSE.equals(flags.copyable()) && !Boolean.FALSE.equals(flags.modifiable());
   }
 
   /** The AES token objects with the key's CKA_ID. */

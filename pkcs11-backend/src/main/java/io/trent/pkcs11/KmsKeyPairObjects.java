@@ -77,7 +77,7 @@ final class KmsKeyPairObjects implements KeyHandleCache<KeyPairHandle> {
   KeyPairHandle create(Session session, KeyMaterialId id, String keyId, KeyPairAlgorithm algorithm, KeyUsage usage)
       throws PKCS11Exception {
     KmsKeyObjects.requireAbsent(session, id);
-    KeyPairHandle handle = generate(session, algorithm, id.toBytes(), "trent:" + keyId, template -> {
+    KeyPairHandle handle = generate(session, algorithm, id.toBytes(), TokenObjects.KEY_LABEL_PREFIX + keyId, template -> {
       if (usage == KeyUsage.ENCRYPT_DECRYPT && algorithm.isRsa()) {
         template.decryptEncrypt(true);
       } else if (usage == KeyUsage.SIGN_VERIFY) {
@@ -92,14 +92,17 @@ final class KmsKeyPairObjects implements KeyHandleCache<KeyPairHandle> {
 
   /**
    * Generates a key pair as token objects: the private key private, sensitive and non-extractable,
-   * both halves named by the id and label, with no usage flag but those {@code usage} sets.
+   * both halves named by the id and label, unmodifiable and uncopyable (see
+   * {@link TokenObjects#locked}), with no usage flag but those {@code usage} sets.
    */
   static KeyPairHandle generate(Session session, KeyPairAlgorithm algorithm, byte[] id, String label,
                                 Consumer<KeyPairTemplate> usage) throws PKCS11Exception {
     KeyPairTemplate template = new KeyPairTemplate(algorithm.isRsa() ? CKK_RSA : CKK_EC)
         .token(true).private_(true).id(id).labels(label)
-        .signVerify(false).decryptEncrypt(false).unwrapWrap(false).derive(false);
+        .signVerify(false).signVerifyRecover(false).decryptEncrypt(false).unwrapWrap(false).derive(false);
     template.privateKey().sensitive(true).extractable(false);
+    TokenObjects.locked(template.privateKey());
+    TokenObjects.locked(template.publicKey());
     if (algorithm.isRsa()) {
       template.publicKey().modulusBits(algorithm.rsaBits()).publicExponent(F4);
     } else {

@@ -15,6 +15,7 @@ import io.trent.core.key.MacAlgorithm;
 import io.trent.core.key.SigningAlgorithm;
 import io.trent.core.key.WrappingAlgorithm;
 import io.trent.core.key.WrappingKeySpec;
+import io.trent.core.spi.BackendObject;
 import io.trent.core.spi.GeneratedDataKey;
 import io.trent.core.spi.GeneratedKeyPair;
 import io.trent.core.spi.ImportWrappingKey;
@@ -22,6 +23,7 @@ import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.SealedBytes;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -439,6 +441,12 @@ public final class Pkcs11KeyBackend implements KeyBackend {
           algorithm, encryptedKeyMaterial);
       return null;
     });
+  }
+
+  /** Trent's token objects by label (see {@link ObjectInventory}); reads every token object. */
+  @Override
+  public List<BackendObject> listObjects() {
+    return execute("ListObjects", connection -> onPooledSession(connection, ObjectInventory::list));
   }
 
   /**

@@ -11,10 +11,30 @@ import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
 import org.xipki.pkcs11.wrapper.Session;
 
-/** Finding and destroying token objects, shared by every kind of key object. */
+/** Creating, finding and destroying token objects, shared by every kind of key object. */
 final class TokenObjects {
 
+  /**
+   * The label of every KMS key object is this prefix and the key id, so that operators and the
+   * orphan sweep ({@link ObjectInventory}) can tell Trent's objects; import wrapping keys are
+   * labelled {@value ImportWrappingKeys#LABEL}.
+   */
+  static final String KEY_LABEL_PREFIX = "trent:";
+
   private TokenObjects() {}
+
+  /**
+   * Locks a template's object as created: CKA_MODIFIABLE false, so nobody holding the PIN can turn
+   * on CKA_DERIVE, CKA_WRAP or another use later (C_SetAttributeValue answers
+   * CKR_ACTION_PROHIBITED); CKA_COPYABLE false, so no copy with other attributes can be made
+   * either. CKA_DESTROYABLE stays at its default (true): Trent destroys keys when they are deleted.
+   *
+   * <p>Call it last: SoftHSM2 applies a C_UnwrapKey template in order and refuses every attribute
+   * after CKA_MODIFIABLE=false (CKR_ATTRIBUTE_READ_ONLY).
+   */
+  static AttributeVector locked(AttributeVector template) {
+    return template.copyable(false).modifiable(false);
+  }
 
   /**
    * The objects that match the criteria. Logged out, C_FindObjects silently skips private objects,

@@ -214,8 +214,15 @@ class Pkcs11KeyBackendTest {
       assertThat(backend.decrypt(uncopyable, sealed.iv(), sealed.ciphertextAndTag(), AAD)).containsExactly(5);
       assertThat(creator.findObjectsSingle(new AttributeVector().id(uncopyable.toBytes()).token(false), 10))
           .as("no session copy was made").isEmpty();
-      assertThat(creator.findObjectsSingle(new AttributeVector().id(key.toBytes()).token(false), 10))
+      // A key as earlier versions created it (modifiable, copyable) does get one.
+      KeyMaterialId legacy = newId();
+      creator.generateKey(new Mechanism(CKM_AES_KEY_GEN), AttributeVector.newAESSecretKey()
+          .token(true).private_(true).sensitive(true).extractable(false).encrypt(true).decrypt(true)
+          .valueLen(32).id(legacy.toBytes()));
+      backend.encrypt(legacy, new byte[] {6}, AAD);
+      assertThat(creator.findObjectsSingle(new AttributeVector().id(legacy.toBytes()).token(false), 10))
           .as("copyable keys do get one").hasSize(1);
+      backend.destroyKey(legacy);
     } finally {
       creator.closeSession();
       backend.destroyKey(uncopyable);

@@ -23,6 +23,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_PRIVATE_KEY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_PUBLIC_KEY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
 
+import io.trent.core.error.IncorrectKeyMaterialException;
 import io.trent.core.error.InvalidCiphertextException;
 import io.trent.core.error.InvalidKeyUsageException;
 import io.trent.core.error.KeyUnavailableException;
@@ -352,8 +353,14 @@ class Pkcs11KeyImportTest {
 
   static Stream<Arguments> wrongLengths() {
     return Stream.of(
+        Arguments.of(KeySpec.SYMMETRIC_DEFAULT, OAEP_SHA_1, 16), // AES-128: a valid AES key, not AWS's
+        Arguments.of(KeySpec.SYMMETRIC_DEFAULT, OAEP_SHA_1, 24),
         Arguments.of(KeySpec.SYMMETRIC_DEFAULT, OAEP_SHA_1, 33), // not an AES key length
         Arguments.of(KeySpec.SYMMETRIC_DEFAULT, OAEP_SHA_1, 31),
+        Arguments.of(KeySpec.SYMMETRIC_DEFAULT, OAEP_SHA_1, 48),
+        Arguments.of(KeySpec.HMAC_224, OAEP_SHA_1, 32), // longer than the spec
+        Arguments.of(KeySpec.HMAC_256, OAEP_SHA_1, 48),
+        Arguments.of(KeySpec.HMAC_384, OAEP_SHA_1, 64),
         Arguments.of(KeySpec.SYMMETRIC_DEFAULT, KEY_WRAP_SHA_1, 16), // KWP length gives it away
         Arguments.of(KeySpec.SYMMETRIC_DEFAULT, KEY_WRAP_SHA_1, 24),
         Arguments.of(KeySpec.SYMMETRIC_DEFAULT, KEY_WRAP_SHA_1, 30),
@@ -367,11 +374,21 @@ class Pkcs11KeyImportTest {
   @MethodSource("wrongLengths")
   void refusesMaterialOfTheWrongLength(KeySpec spec, WrappingAlgorithm algorithm, int length) throws Exception {
     KeyMaterialId id = Pkcs11KeyBackendTest.newId();
+    int bytes = spec == KeySpec.SYMMETRIC_DEFAULT ? 32 : Hmac.keyLength(spec);
 
     assertThatThrownBy(() -> backend.importKey(id, "wrong length", spec, wrappingKey.id(), algorithm,
         wrap(algorithm, randomBytes(length))))
-        .isInstanceOf(InvalidCiphertextException.class);
-    assertThat(backend.keyExists(id)).as("the unusable object is destroyed").isFalse();
+        .isInstanceOf(IncorrectKeyMaterialException.class)
+        .hasMessage("The key material for a KMS key with KeySpec " + spec + " must be " + bytes * 8 + " bits ("
+            + bytes + " bytes) long.");
+    assertThat(backend.keyExists(id)).as("no token object is left").isFalse();
+    Session session = inspector(false);
+    try {
+      assertThat(session.findObjectsSingle(new AttributeVector().id(id.toBytes()), 10)).isEmpty();
+      assertNoEphemeralKeyLeft(session);
+    } finally {
+      session.closeSession();
+    }
   }
 
   @Test
@@ -414,7 +431,8 @@ class Pkcs11KeyImportTest {
 
   /**
    * Session secret keys are the backend's copies of AES KMS keys, named by their material id; the
-   * ephemeral key of RSA_AES_KEY_WRAP has no CKA_ID and must be gone.
+   * ephemeral key of RSA_AES_KEY_WRAP and the staging key of the length check have no CKA_ID and
+   * must be gone.
    */
   private static void assertNoEphemeralKeyLeft(Session session) throws Exception {
     for (long object : session.findObjectsSingle(new AttributeVector().token(false).class_(CKO_SECRET_KEY), 100)) {

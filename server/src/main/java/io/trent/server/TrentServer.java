@@ -3,6 +3,7 @@ package io.trent.server;
 import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
 import io.trent.core.service.MaintenanceService;
+import io.trent.core.service.OrphanSweep;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
 import io.trent.metadata.jdbc.JdbcMetadataStore;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,7 @@ public final class TrentServer implements AutoCloseable {
   private final KmsServices services;
   private final KmsHttpServer http;
   private final ScheduledExecutorService maintenance;
+  private volatile OrphanSweep.Report startupSweep;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
@@ -85,11 +88,14 @@ public final class TrentServer implements AutoCloseable {
       KmsServices services = KmsServices.create(backend, store, config.identity(), clock, policy);
       // Catch up on deletions, expiries and rotations that came due while the server was down.
       logReport(services.maintenance().runDue());
+      OrphanSweep.Report swept = sweepOrphans(backend, store, clock);
       KmsJsonProtocol protocol = new KmsJsonProtocol(services);
       KeyBackend hsm = backend;
       KmsHttpServer http = KmsHttpServer.start(config.server(), protocol::handle,
           () -> new HealthStatus(hsm.isHealthy(), hsm.describe()));
-      return new TrentServer(config, store, backend, services, http);
+      TrentServer server = new TrentServer(config, store, backend, services, http);
+      server.startupSweep = swept;
+      return server;
     } catch (RuntimeException | Error e) {
       closeQuietly(backend);
       closeQuietly(store);
@@ -109,6 +115,21 @@ public final class TrentServer implements AutoCloseable {
   /** The KMS operations behind the HTTP listener (for operators' tools and tests). */
   public KmsServices services() {
     return services;
+  }
+
+  /** What the orphan sweep found at start-up (see {@link OrphanSweep}). */
+  public OrphanSweep.Report startupSweep() {
+    return startupSweep;
+  }
+
+  /** Before requests are accepted, so no create is in flight; a failed sweep does not stop the start. */
+  private static OrphanSweep.Report sweepOrphans(KeyBackend backend, MetadataStore store, Clock clock) {
+    try {
+      return new OrphanSweep(backend, store, clock).run();
+    } catch (RuntimeException e) {
+      log.warn("The start-up sweep for untracked HSM objects failed; it runs again at the next start", e);
+      return new OrphanSweep.Report(List.of(), List.of(), 1);
+    }
   }
 
   /** Runs scheduled deletion, expiry and rotation now, as the background schedule does. */

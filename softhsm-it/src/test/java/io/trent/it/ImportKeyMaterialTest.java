@@ -341,23 +341,59 @@ class ImportKeyMaterialTest {
   void anImportTokenExpiresAfter24HoursEvenOnceItsWrappingKeyIsGone() throws Exception {
     KeyMetadata k = external("SYMMETRIC_DEFAULT", KeyUsageType.ENCRYPT_DECRYPT);
     byte[] material = random(32);
+    List<String> before = wrappingKeyIds();
     GetParametersForImportResponse p = parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    List<String> mine = wrappingKeyIds().stream().filter(id -> !before.contains(id)).toList();
+    assertThat(mine).as("this token's wrapping key pair").hasSize(2).containsOnly(mine.get(0));
     assertThat(p.parametersValidTo()).isBetween(Trent.now().plus(Duration.ofHours(23)), Trent.now().plus(Duration.ofHours(25)));
     byte[] wrapped = wrapOaepSha1(wrappingKey(p), material);
 
     Trent.clock().advance(Duration.ofHours(24).plusMinutes(1));
     expectError(() -> importMaterial(k, p, wrapped), ExpiredImportTokenException.class, "ExpiredImportTokenException",
         "Import token expired.");
-    // Maintenance destroys the wrapping keys of every token now expired (this one's and any other
-    // test's), in the HSM; the token still answers that it expired.
+    // Maintenance destroys the wrapping key of this expired token in the HSM (only its own objects
+    // are checked: other tests' wrapping keys may be live); the token still answers that it expired.
     Trent.server().runMaintenance();
-    assertThat(Pkcs11Tool.listObjects()).noneMatch(o -> o.label().equals("trent-import"));
+    assertThat(wrappingKeyIds()).doesNotContain(mine.get(0));
     expectError(() -> importMaterial(k, p, wrapped), ExpiredImportTokenException.class, "ExpiredImportTokenException",
         "Import token expired.");
     expectPendingImport(k);
 
     GetParametersForImportResponse fresh = parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
     importMaterial(k, fresh, wrapOaepSha1(wrappingKey(fresh), material));
+    roundTrip(k);
+  }
+
+  /** The CKA_IDs (hex) of the import wrapping key objects in the token, one per half of a pair. */
+  static List<String> wrappingKeyIds() {
+    return Pkcs11Tool.listObjects().stream().filter(o -> o.label().equals("trent-import"))
+        .map(Pkcs11Tool.TokenObject::id).toList();
+  }
+
+  @Test
+  void materialOfTheWrongLengthIsRefusedAndLeavesNothingInTheToken() throws Exception {
+    KeyMetadata k = external("SYMMETRIC_DEFAULT", KeyUsageType.ENCRYPT_DECRYPT);
+    byte[] aes128 = random(16);
+    String message = "The key material for a KMS key with KeySpec SYMMETRIC_DEFAULT must be 256 bits (32 bytes) long.";
+    for (AlgorithmSpec algorithm : List.of(AlgorithmSpec.RSAES_OAEP_SHA_1, AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_1)) {
+      GetParametersForImportResponse p = parameters(k, algorithm);
+      byte[] wrapped = algorithm == AlgorithmSpec.RSAES_OAEP_SHA_1
+          ? wrapOaepSha1(wrappingKey(p), aes128) : wrapRsaAesSha1(wrappingKey(p), aes128);
+      expectError(() -> importMaterial(k, p, wrapped), IncorrectKeyMaterialException.class,
+          "IncorrectKeyMaterialException", message);
+      assertThat(Pkcs11Tool.objectsOf(k.keyId())).as("no object left in the token (%s)", algorithm).isEmpty();
+      expectPendingImport(k);
+    }
+    KeyMetadata hmac = external("HMAC_256", KeyUsageType.GENERATE_VERIFY_MAC);
+    GetParametersForImportResponse p = parameters(hmac, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    expectError(() -> importMaterial(hmac, p, wrapOaepSha1(wrappingKey(p), random(48))),
+        IncorrectKeyMaterialException.class, "IncorrectKeyMaterialException",
+        "The key material for a KMS key with KeySpec HMAC_256 must be 256 bits (32 bytes) long.");
+    assertThat(Pkcs11Tool.objectsOf(hmac.keyId())).isEmpty();
+
+    // The right length still imports with the same parameters.
+    GetParametersForImportResponse good = parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    importMaterial(k, good, wrapOaepSha1(wrappingKey(good), random(32)));
     roundTrip(k);
   }
 

@@ -113,6 +113,34 @@ final class Pkcs11Tool {
     }
   }
 
+  /** Generates an AES token key with pkcs11-tool's defaults (modifiable), as a control. */
+  static void generateModifiableSecretKey(String idHex, String label) {
+    run("--keygen", "--key-type", "aes:32", "--id", idHex, "--label", label);
+  }
+
+  /**
+   * Tries to change an object's CKA_ID with {@code --set-id} (a C_SetAttributeValue), as anyone with
+   * the PIN could; true when the token allowed it.
+   *
+   * @param type pkcs11-tool's object type: secrkey, privkey or pubkey
+   */
+  static boolean trySetId(String type, String idHex, String newIdHex) {
+    ProcessBuilder pb = new ProcessBuilder(loggedIn("--set-id", newIdHex, "--id", idHex, "--type", type));
+    pb.environment().put("SOFTHSM2_CONF", Trent.softhsmConf().toString());
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("pkcs11-tool finished").isTrue();
+      return p.exitValue() == 0;
+    } catch (IOException e) {
+      throw new IllegalStateException("pkcs11-tool could not run", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The objects labelled {@code trent:<keyId>}. */
   static List<TokenObject> objectsOf(String keyId) {
     return listObjects().stream().filter(o -> o.label().equals("trent:" + keyId)).toList();
@@ -126,16 +154,22 @@ final class Pkcs11Tool {
   }
 
   private static String run(String... args) {
-    String pin;
+    return execute(loggedIn(args), pin());
+  }
+
+  private static String pin() {
     try {
-      pin = Files.readString(Trent.dataDir().resolve("pin"), StandardCharsets.UTF_8).trim();
+      return Files.readString(Trent.dataDir().resolve("pin"), StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the fixture's PIN file", e);
     }
+  }
+
+  private static List<String> loggedIn(String... args) {
     List<String> command = new ArrayList<>(List.of(
-        "pkcs11-tool", "--module", MODULE, "--token-label", Trent.TOKEN_LABEL, "--login", "--pin", pin));
+        "pkcs11-tool", "--module", MODULE, "--token-label", Trent.TOKEN_LABEL, "--login", "--pin", pin()));
     command.addAll(Arrays.asList(args));
-    return execute(command, pin);
+    return command;
   }
 
   /** Runs pkcs11-tool on the fixture's token; {@code pin} (if any) is masked in failure messages. */

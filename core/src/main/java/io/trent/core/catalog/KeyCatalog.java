@@ -184,4 +184,8 @@ public final class KeyCatalog {
   public List<ImportToken> findExpiredImportTokens(Instant now) {
     return store.findExpiredImportTokens(now);
   }
+
+  public List<ImportToken> findImportTokensOfKey(String keyId) {
+    return store.findImportTokensOfKey(keyId);
+  }
 }

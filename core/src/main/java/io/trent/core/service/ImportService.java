@@ -186,6 +186,16 @@ public final class ImportService {
     return expired.size();
   }
 
+  /**
+   * Before a key is deleted: destroys the wrapping keys of its import tokens, which the deletion
+   * removes (a retired token's key is already gone; absent is not an error).
+   */
+  void destroyWrappingKeysOf(KmsKey key) {
+    for (ImportToken token : catalog.findImportTokensOfKey(key.keyId())) {
+      backend.destroyImportWrappingKey(token.wrappingKeyId());
+    }
+  }
+
   private void removeMaterial(KmsKey key, String reason) {
     Instant now = now();
     for (KeyMaterial material : key.materials()) {

@@ -85,6 +85,7 @@ public final class MaintenanceService {
     for (KeyMaterial material : key.materials()) {
       backend.destroyKey(material.id());
     }
+    imports.destroyWrappingKeysOf(key);
     catalog.deleteKey(keyId, now);
     LOG.log(System.Logger.Level.INFO, "Destroyed KMS key {0} and its {1} HSM key material(s)",
         keyId, key.materials().size());

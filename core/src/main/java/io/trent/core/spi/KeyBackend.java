@@ -10,6 +10,7 @@ import io.trent.core.key.MacAlgorithm;
 import io.trent.core.key.SigningAlgorithm;
 import io.trent.core.key.WrappingAlgorithm;
 import io.trent.core.key.WrappingKeySpec;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -150,6 +151,17 @@ public interface KeyBackend extends AutoCloseable {
   default void importKey(KeyMaterialId id, String keyId, KeySpec spec, String wrappingKeyId,
       WrappingAlgorithm algorithm, byte[] encryptedKeyMaterial) {
     throw unsupported("ImportKeyMaterial");
+  }
+
+  /**
+   * The objects this backend created in the HSM, found by how it labels them: one entry per key
+   * material (both halves of a key pair are one) and one per import wrapping key pair. Objects of
+   * other applications are not listed. Called by the start-up orphan sweep
+   * ({@link io.trent.core.service.OrphanSweep}), so it may read every object in the HSM. A backend
+   * that cannot tell its objects apart lists none, and then nothing is swept.
+   */
+  default List<BackendObject> listObjects() {
+    return List.of();
   }
 
   @Override

@@ -99,6 +99,14 @@ public interface MetadataStore extends AutoCloseable {
   /** Import tokens whose validity ended at or before {@code now}, except retired ones. */
   List<ImportToken> findExpiredImportTokens(Instant now);
 
+  // --- Orphan sweep and key deletion ------------------------------------------------------------
+
+  /**
+   * Every import token of a key, retired or not, in no particular order; none for an unknown key.
+   * Deleting a key deletes its tokens, so their wrapping keys must be destroyed first.
+   */
+  List<ImportToken> findImportTokensOfKey(String keyId);
+
   @Override
   void close();
 }

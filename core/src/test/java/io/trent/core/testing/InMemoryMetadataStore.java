@@ -172,6 +172,13 @@ public final class InMemoryMetadataStore implements MetadataStore {
         .filter(t -> !t.validTo().isAfter(now) && !retiredTokens.contains(t.tokenId())).toList();
   }
 
+  // --- Orphan sweep and key deletion ---
+
+  @Override
+  public synchronized List<ImportToken> findImportTokensOfKey(String keyId) {
+    return importTokens.values().stream().filter(t -> t.keyId().equals(keyId)).toList();
+  }
+
   @Override
   public void close() {}
 

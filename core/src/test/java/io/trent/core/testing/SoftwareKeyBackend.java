@@ -4,6 +4,7 @@ import io.trent.core.error.InvalidCiphertextException;
 import io.trent.core.error.KeyUnavailableException;
 import io.trent.core.key.DataKeyPairSpec;
 import io.trent.core.key.KeyMaterialId;
+import io.trent.core.spi.BackendObject;
 import io.trent.core.spi.GeneratedDataKey;
 import io.trent.core.spi.GeneratedKeyPair;
 import io.trent.core.spi.KeyBackend;
@@ -24,6 +25,8 @@ import javax.crypto.spec.GCMParameterSpec;
 /** A pure-Java KeyBackend for core unit tests (never for integration tests): JCE AES-GCM. */
 public final class SoftwareKeyBackend implements KeyBackend {
   private final Map<KeyMaterialId, SecretKey> keys = new ConcurrentHashMap<>();
+  private final Map<KeyMaterialId, String> labels = new ConcurrentHashMap<>();
+  private final Map<String, BackendObject> wrappingKeys = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
   @Override
@@ -32,6 +35,7 @@ public final class SoftwareKeyBackend implements KeyBackend {
       KeyGenerator gen = KeyGenerator.getInstance("AES");
       gen.init(256);
       keys.put(id, gen.generateKey());
+      labels.put(id, keyId);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -41,6 +45,7 @@ public final class SoftwareKeyBackend implements KeyBackend {
   public void createHmacKey(KeyMaterialId id, String keyId, io.trent.core.key.KeySpec spec) {
     byte[] key = generateRandom(32);
     keys.put(id, new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+    labels.put(id, keyId);
   }
 
   @Override
@@ -57,6 +62,33 @@ public final class SoftwareKeyBackend implements KeyBackend {
   @Override
   public void destroyKey(KeyMaterialId id) {
     keys.remove(id);
+    labels.remove(id);
+  }
+
+  /**
+   * Puts an import wrapping key into the "HSM" without any import token, as a crash before the
+   * token was stored would; only the orphan sweep and key deletion see it.
+   */
+  public void addImportWrappingKey(String wrappingKeyId) {
+    wrappingKeys.put(wrappingKeyId, new BackendObject(BackendObject.Kind.IMPORT_WRAPPING_KEY, wrappingKeyId, null));
+  }
+
+  /** Whether an import wrapping key added with {@link #addImportWrappingKey} still exists. */
+  public boolean importWrappingKeyExists(String wrappingKeyId) {
+    return wrappingKeys.containsKey(wrappingKeyId);
+  }
+
+  @Override
+  public void destroyImportWrappingKey(String wrappingKeyId) {
+    wrappingKeys.remove(wrappingKeyId);
+  }
+
+  @Override
+  public java.util.List<BackendObject> listObjects() {
+    java.util.List<BackendObject> objects = new java.util.ArrayList<>();
+    labels.forEach((id, keyId) -> objects.add(new BackendObject(BackendObject.Kind.KEY_MATERIAL, id.toHex(), keyId)));
+    objects.addAll(wrappingKeys.values());
+    return objects;
   }
 
   @Override

@@ -412,6 +412,16 @@ public final class JdbcMetadataStore implements MetadataStore {
     return read(connection -> query(connection, SELECT_EXPIRED_TOKENS, JdbcMetadataStore::importToken, now));
   }
 
+  // --- Orphan sweep and key deletion -----------------------------------------------------------
+
+  private static final String SELECT_KEY_TOKENS = "SELECT " + TOKEN_COLUMNS + " FROM import_tokens WHERE key_id = ?";
+
+  @Override
+  public List<ImportToken> findImportTokensOfKey(String keyId) {
+    Objects.requireNonNull(keyId, "keyId");
+    return read(connection -> query(connection, SELECT_KEY_TOKENS, JdbcMetadataStore::importToken, keyId));
+  }
+
   @Override
   public void close() {
     dataSource.close();

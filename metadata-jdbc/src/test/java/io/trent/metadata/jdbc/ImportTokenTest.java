@@ -135,6 +135,19 @@ class ImportTokenTest {
     assertThat(store.findImportToken(tokenId(1))).contains(token(1, "byok-1", NOW));
   }
 
+  @Test
+  void findsEveryTokenOfAKeyRetiredOrNot() {
+    ImportToken live = token(1, "byok-1", NOW.plusSeconds(60));
+    ImportToken retired = token(2, "byok-1", NOW);
+    ImportToken other = token(3, "byok-2", NOW.plusSeconds(60));
+    List.of(live, retired, other).forEach(store::insertImportToken);
+    store.retireImportToken(retired.tokenId());
+
+    assertThat(store.findImportTokensOfKey("byok-1")).containsExactlyInAnyOrder(live, retired);
+    assertThat(store.findImportTokensOfKey("byok-2")).containsExactly(other);
+    assertThat(store.findImportTokensOfKey("no-such-key")).isEmpty();
+  }
+
   private static ImportToken token(int seed, String keyId, Instant validTo) {
     return new ImportToken(tokenId(seed), keyId, "wrapping-" + seed, WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256,
         WrappingKeySpec.RSA_4096, validTo);

@@ -1,0 +1,70 @@
+package io.trent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trent.core.key.KeyMaterialId;
+import io.trent.core.key.WrappingKeySpec;
+import io.trent.core.service.OrphanSweep;
+import io.trent.core.spi.BackendObject;
+import io.trent.core.spi.ImportWrappingKey;
+import io.trent.core.spi.KeyBackend;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
+
+/**
+ * HSM objects that no metadata row tracks, on the real token: the start-up sweep reports key
+ * material created without its row (and keeps it), and destroys a wrapping key nobody can use;
+ * deleting a key destroys the wrapping keys of its outstanding import parameters. Runs late: it
+ * restarts the server and moves the shared clock.
+ */
+@Order(Integer.MAX_VALUE - 1)
+@ExtendWith(TrentExtension.class)
+class OrphanSweepTest {
+
+  @Test
+  void theStartUpSweepReportsUntrackedMaterialAndDestroysUnusableWrappingKeys() throws Exception {
+    // What a crash between creating the HSM object and writing its row leaves behind.
+    KeyBackend backend = Trent.server().services().backend();
+    KeyMaterialId orphan = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
+    String orphanKeyId = UUID.randomUUID().toString();
+    backend.createSymmetricKey(orphan, orphanKeyId);
+    ImportWrappingKey rowless = backend.createImportWrappingKey(WrappingKeySpec.RSA_2048);
+    KeyMetadata tracked = Trent.newKey("OrphanSweepTest tracked");
+
+    Trent.restart();
+
+    OrphanSweep.Report report = Trent.server().startupSweep();
+    assertThat(report.untracked()).contains(new BackendObject(BackendObject.Kind.KEY_MATERIAL, orphan.toHex(), orphanKeyId));
+    assertThat(report.untracked()).noneMatch(o -> tracked.keyId().equals(o.keyId()));
+    assertThat(report.destroyed()).contains(new BackendObject(BackendObject.Kind.IMPORT_WRAPPING_KEY, rowless.id(), null));
+    assertThat(report.failures()).isZero();
+    assertThat(Pkcs11Tool.objectsOf(orphanKeyId)).as("untracked material is kept for an operator").hasSize(1);
+    assertThat(ImportKeyMaterialTest.wrappingKeyIds()).doesNotContain(rowless.id());
+    assertThat(Pkcs11Tool.objectsOf(tracked.keyId())).hasSize(1);
+
+    Trent.server().services().backend().destroyKey(orphan);
+  }
+
+  @Test
+  void deletingAKeyDestroysTheWrappingKeysOfItsImportParameters() throws Exception {
+    KeyMetadata k = ImportKeyMaterialTest.external("SYMMETRIC_DEFAULT", KeyUsageType.ENCRYPT_DECRYPT);
+    List<String> before = ImportKeyMaterialTest.wrappingKeyIds();
+    ImportKeyMaterialTest.parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    ImportKeyMaterialTest.parameters(k, AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_1);
+    List<String> mine = ImportKeyMaterialTest.wrappingKeyIds().stream().filter(id -> !before.contains(id)).toList();
+    assertThat(mine).as("two wrapping key pairs").hasSize(4);
+
+    Trent.kms().scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(7));
+    Trent.clock().advance(Duration.ofDays(7).plusMinutes(1));
+    assertThat(Trent.server().runMaintenance().keysDestroyed()).isGreaterThanOrEqualTo(1);
+
+    assertThat(ImportKeyMaterialTest.wrappingKeyIds()).doesNotContainAnyElementsOf(mine);
+  }
+}
