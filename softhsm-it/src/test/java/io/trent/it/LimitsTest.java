@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.KmsPolicy;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -82,6 +83,20 @@ class LimitsTest {
     expectError(() -> kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)),
         LimitExceededException.class, "LimitExceededException", message);
     assertThat(secretKeyIds(k)).containsExactly(material);
+  }
+
+  @Test
+  void anOperatorSetsTheLimitsInTheKmsSectionOfTheConfiguration() throws Exception {
+    Trent.restartWithEnvironment(Map.of("TRENT_KMS_ON_DEMAND_ROTATION_LIMIT", "1"));
+    try {
+      KeyMetadata k = Trent.newKey("LimitsTest configured");
+      kms().rotateKeyOnDemand(b -> b.keyId(k.keyId()));
+      expectError(() -> kms().rotateKeyOnDemand(b -> b.keyId(k.keyId())), LimitExceededException.class,
+          "LimitExceededException", "The on-demand rotations limit has been reached for the given keyId. "
+              + "No more on-demand rotations can be performed for this key: " + k.arn());
+    } finally {
+      Trent.restartWith(SMALL);
+    }
   }
 
   @Test
