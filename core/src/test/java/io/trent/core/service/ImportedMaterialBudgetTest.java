@@ -9,6 +9,8 @@ import io.trent.core.api.CreateKeyRequest;
 import io.trent.core.api.EncryptRequest;
 import io.trent.core.api.ImportKeyMaterialRequest;
 import io.trent.core.api.ImportParameters;
+import io.trent.core.catalog.KeyCatalog;
+import io.trent.core.error.KmsInvalidStateException;
 import io.trent.core.error.LimitExceededException;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeyMaterialId;
@@ -122,6 +124,25 @@ class ImportedMaterialBudgetTest {
     encrypt(keyId);
     encrypt(keyId);
     assertThatThrownBy(() -> encrypt(keyId)).isInstanceOf(LimitExceededException.class);
+  }
+
+  @Test
+  void anEncryptionThatRacesTheDeletionOfItsMaterialIsRefusedRatherThanCountedInMemoryOnly() {
+    EncryptionBudget budget = new EncryptionBudget(new KeyCatalog(store, IDENTITY), IDENTITY, clock, POLICY);
+    String keyId = externalKey();
+    KeyMaterialId material = importMaterial(keyId, null);
+    KmsKey resolved = store.findKey(keyId).orElseThrow(); // as a request resolved it
+    budget.consume(resolved, material);
+    budget.consume(resolved, material); // 3 used and reserved, with the import check's
+    kms.imports().deleteImportedKeyMaterial(keyId);
+
+    // The 4th needs a reservation, and its material is no longer stored to take it.
+    assertThatThrownBy(() -> budget.consume(resolved, material)).isInstanceOf(KmsInvalidStateException.class)
+        .hasMessage(IDENTITY.keyArn(keyId) + " is pending import.");
+
+    importMaterial(keyId, null);
+    budget.consume(store.findKey(keyId).orElseThrow(), material); // counted as the 5th (the refused one counts)
+    assertThat(reserved(keyId)).as("what was used is stored").isEqualTo(5);
   }
 
   @Test
