@@ -41,9 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class TrentServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrentServer.class);
 
-  /** How often scheduled deletion, expiry and automatic rotation are checked. */
-  private static final long MAINTENANCE_INTERVAL_SECONDS = 60;
-
   private final TrentConfig config;
   private final MetadataStore store;
   private final KeyBackend backend;
@@ -65,17 +62,19 @@ public final class TrentServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    maintenance.scheduleWithFixedDelay(this::runMaintenanceQuietly, MAINTENANCE_INTERVAL_SECONDS,
-        MAINTENANCE_INTERVAL_SECONDS, TimeUnit.SECONDS);
+    // How often scheduled deletion, expiry and automatic rotation are checked (kms.maintenanceIntervalMillis).
+    long interval = config.kms().maintenanceIntervalMillis();
+    maintenance.scheduleWithFixedDelay(this::runMaintenanceQuietly, interval, interval, TimeUnit.MILLISECONDS);
   }
 
   public static TrentServer start(TrentConfig config) {
-    return start(config, Clock.systemUTC(), KmsPolicy.DEFAULT);
+    return start(config, Clock.systemUTC(), config.kms().policy());
   }
 
   /**
    * Opens everything and starts listening; on failure, closes what it had opened.
    *
+   * @param policy the service limits, in place of the configuration's {@code kms} section (tests)
    * @throws ConfigException for a configuration or environment problem the operator must fix
    */
   public static TrentServer start(TrentConfig config, Clock clock, KmsPolicy policy) {
@@ -143,7 +142,7 @@ public final class TrentServer implements AutoCloseable {
     try {
       runMaintenance();
     } catch (RuntimeException e) {
-      log.warn("Scheduled maintenance failed; it runs again in {} s", MAINTENANCE_INTERVAL_SECONDS, e);
+      log.warn("Scheduled maintenance failed; it runs again in {}", config.kms().maintenanceInterval(), e);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.KmsPolicy;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.DataKeyPairSpec;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
+import software.amazon.awssdk.services.kms.model.GetParametersForImportResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.kms.model.LimitExceededException;
@@ -28,8 +30,11 @@ import software.amazon.awssdk.services.kms.model.RotationType;
 @Order(Integer.MAX_VALUE - 1)
 @ExtendWith(TrentExtension.class)
 class LimitsTest {
-  /** Rotate generated material at its 3rd encryption; never more than 4 encryptions per material. */
-  static final KmsPolicy SMALL = new KmsPolicy(3, 4, 2, 2);
+  /**
+   * Rotate generated material at its 3rd encryption; never more than 5 encryptions per material (for
+   * imported material, the import check's encryption is the first of them).
+   */
+  static final KmsPolicy SMALL = new KmsPolicy(3, 5, 2, 2);
   static final SdkBytes PLAINTEXT = SdkBytes.fromUtf8String("limited");
 
   static KmsClient kms() {
@@ -56,6 +61,7 @@ class LimitsTest {
     KeyMetadata k = KeyMaterialNeverLeavesTheTokenTest.imported("SYMMETRIC_DEFAULT", KeyUsageType.ENCRYPT_DECRYPT,
         AlgorithmSpec.RSAES_OAEP_SHA_1);
     String material = Wire.currentMaterial(k.keyId());
+    // With the import check's encryption, these four use up the budget of 5.
     SdkBytes first = kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)).ciphertextBlob();
     kms().generateDataKey(b -> b.keyId(k.keyId()).keySpec(DataKeySpec.AES_256));
     kms().generateDataKeyPairWithoutPlaintext(b -> b.keyId(k.keyId()).keyPairSpec(DataKeyPairSpec.ECC_NIST_P256));
@@ -77,6 +83,54 @@ class LimitsTest {
     expectError(() -> kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)),
         LimitExceededException.class, "LimitExceededException", message);
     assertThat(secretKeyIds(k)).containsExactly(material);
+  }
+
+  @Test
+  void anOperatorSetsTheLimitsInTheKmsSectionOfTheConfiguration() throws Exception {
+    Trent.restartWithEnvironment(Map.of("TRENT_KMS_ON_DEMAND_ROTATION_LIMIT", "1"));
+    try {
+      KeyMetadata k = Trent.newKey("LimitsTest configured");
+      kms().rotateKeyOnDemand(b -> b.keyId(k.keyId()));
+      expectError(() -> kms().rotateKeyOnDemand(b -> b.keyId(k.keyId())), LimitExceededException.class,
+          "LimitExceededException", "The on-demand rotations limit has been reached for the given keyId. "
+              + "No more on-demand rotations can be performed for this key: " + k.arn());
+    } finally {
+      Trent.restartWith(SMALL);
+    }
+  }
+
+  @Test
+  void reImportingTheSameMaterialDoesNotRenewItsBudget() throws Exception {
+    KeyMetadata k = ImportKeyMaterialTest.external("SYMMETRIC_DEFAULT", KeyUsageType.ENCRYPT_DECRYPT);
+    byte[] material = ImportKeyMaterialTest.random(32);
+    importAgain(k, material);
+    String materialId = Wire.currentMaterial(k.keyId());
+    kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT));
+    kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)); // 3 of 5, with the import check's
+    kms().deleteImportedKeyMaterial(b -> b.keyId(k.keyId()));
+    Trent.restartWith(SMALL); // nothing in memory remembers the count now
+
+    importAgain(k, material);
+    assertThat(Wire.currentMaterial(k.keyId())).as("the same material id").isEqualTo(materialId);
+    kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT));
+    kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)); // 5 of 5
+    String message = "The encryption limit of the imported key material has been reached for the given keyId. "
+        + "No more encryptions can be performed with this key material; import new key material into a new KMS key: "
+        + k.arn();
+    expectError(() -> kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)),
+        LimitExceededException.class, "LimitExceededException", message);
+
+    kms().deleteImportedKeyMaterial(b -> b.keyId(k.keyId()));
+    importAgain(k, material);
+    Trent.restartWith(SMALL);
+    expectError(() -> kms().encrypt(b -> b.keyId(k.keyId()).plaintext(PLAINTEXT)),
+        LimitExceededException.class, "LimitExceededException", message);
+  }
+
+  private static void importAgain(KeyMetadata k, byte[] material) throws Exception {
+    GetParametersForImportResponse p = ImportKeyMaterialTest.parameters(k, AlgorithmSpec.RSAES_OAEP_SHA_1);
+    ImportKeyMaterialTest.importMaterial(k, p, ImportKeyMaterialTest.wrapOaepSha1(ImportKeyMaterialTest.wrappingKey(p),
+        material));
   }
 
   @Test

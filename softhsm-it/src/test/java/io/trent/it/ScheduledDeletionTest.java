@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,33 @@ class ScheduledDeletionTest {
   /** The CKA_IDs of the key's HSM objects (its material ids). */
   static Set<String> hsmIds(KeyMetadata k) {
     return Pkcs11Tool.objectsOf(k.keyId()).stream().map(Pkcs11Tool.TokenObject::id).collect(Collectors.toSet());
+  }
+
+  /**
+   * The maintenance schedule is a setting ({@code kms.maintenanceIntervalMillis}): at a short
+   * interval, a key whose deletion date has passed is destroyed while the server runs, with nobody
+   * calling runMaintenance. The default interval (a minute) would not do it within the deadline.
+   */
+  @Test
+  void maintenanceRunsByItselfAtTheConfiguredInterval() throws Exception {
+    Trent.restartWithEnvironment(Map.of("TRENT_KMS_MAINTENANCE_INTERVAL_MILLIS", "200"));
+    try {
+      KeyMetadata k = Trent.newKey("ScheduledDeletionTest scheduled by itself");
+      Set<String> ids = hsmIds(k);
+      kms().scheduleKeyDeletion(b -> b.keyId(k.keyId()).pendingWindowInDays(7));
+      Trent.clock().advance(Duration.ofDays(7).plusSeconds(1));
+      Instant due = Trent.now();
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (catchThrowable(() -> kms().describeKey(b -> b.keyId(k.keyId()))) == null) {
+        assertThat(System.nanoTime() - deadline).as("key still there 20 s after its deletion date").isNegative();
+        LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+      }
+      expectGone(k);
+      expectDestructionRecords(k, ids, due);
+    } finally {
+      Trent.restartWithEnvironment(Map.of());
+    }
   }
 
   @Test

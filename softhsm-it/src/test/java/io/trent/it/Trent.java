@@ -42,7 +42,9 @@ public final class Trent {
       AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 
   private static final MutableClock CLOCK = new MutableClock();
-  private static KmsPolicy policy = KmsPolicy.DEFAULT;
+  /** Service limits set in code, or null for the configuration's {@code kms} section. */
+  private static KmsPolicy policy;
+  private static Map<String, String> environment = Map.of();
   private static TrentServer server;
   private static KmsClient kms;
   private static Path configFile;
@@ -99,8 +101,8 @@ public final class Trent {
   }
 
   private static void start() throws IOException {
-    TrentConfig config = TrentConfig.load(configFile, Map.of());
-    server = TrentServer.start(config, CLOCK, policy);
+    TrentConfig config = TrentConfig.load(configFile, environment);
+    server = TrentServer.start(config, CLOCK, policy != null ? policy : config.kms().policy());
     kms = newClient(32);
   }
 
@@ -159,6 +161,19 @@ public final class Trent {
     ensureStarted();
     stop();
     policy = newPolicy;
+    start();
+  }
+
+  /**
+   * Restarts the server on the same data directory and token with {@code TRENT_*} settings over the
+   * fixture's configuration file (as an operator's environment would set them), the service limits
+   * too (not a {@link #restartWith(KmsPolicy)} policy); an empty map goes back to the defaults.
+   */
+  public static synchronized void restartWithEnvironment(Map<String, String> variables) throws Exception {
+    ensureStarted();
+    stop();
+    environment = Map.copyOf(variables);
+    policy = null;
     start();
   }
 

@@ -29,6 +29,10 @@ import java.util.Optional;
  * @param validTo for expiring imported material: when it is deleted, else null
  * @param importCheck for imported material: proof, made with the first imported material in the HSM,
  *     that lets a later import be recognised as the same material (see ImportCheck), else null
+ * @param importedEncryptionsReserved for imported material: the AES-GCM encryptions reserved under the
+ *     material the import check names, as they stood when that material was last deleted or expired.
+ *     The count belongs to the material, not to its HSM object: a re-import takes back the same
+ *     material id and starts from this count, so deleting and re-importing never renews its budget.
  */
 public record KmsKey(
     String keyId,
@@ -48,7 +52,8 @@ public record KmsKey(
     int onDemandRotations,
     ExpirationModel expirationModel,
     Instant validTo,
-    byte[] importCheck) {
+    byte[] importCheck,
+    long importedEncryptionsReserved) {
 
   public KmsKey {
     materials = List.copyOf(materials);
@@ -77,7 +82,8 @@ public record KmsKey(
         && tags.equals(k.tags) && Arrays.equals(publicKey, k.publicKey)
         && Objects.equals(rotationPeriodDays, k.rotationPeriodDays) && Objects.equals(nextRotationDate, k.nextRotationDate)
         && onDemandRotations == k.onDemandRotations && expirationModel == k.expirationModel
-        && Objects.equals(validTo, k.validTo) && Arrays.equals(importCheck, k.importCheck);
+        && Objects.equals(validTo, k.validTo) && Arrays.equals(importCheck, k.importCheck)
+        && importedEncryptionsReserved == k.importedEncryptionsReserved;
   }
 
   @Override
@@ -95,7 +101,7 @@ public record KmsKey(
       KeyUsage keyUsage, Origin origin, KeyState state, List<KeyMaterial> materials, List<Tag> tags,
       byte[] publicKey) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, null, null,
-        materials, tags, publicKey, null, null, 0, null, null, null);
+        materials, tags, publicKey, null, null, 0, null, null, null, 0);
   }
 
   /** The material new ciphertexts use. */
@@ -115,49 +121,55 @@ public record KmsKey(
   public KmsKey withDescription(String newDescription) {
     return new KmsKey(keyId, createdAt, newDescription, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved);
   }
 
   public KmsKey withTags(List<Tag> newTags) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, newTags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved);
   }
 
   public KmsKey withState(KeyState newState, Instant newDeletionDate, Integer newPendingWindowDays) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, newState, newDeletionDate,
         newPendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved);
   }
 
   public KmsKey withMaterials(List<KeyMaterial> newMaterials) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, newMaterials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved);
   }
 
   public KmsKey withRotation(Integer periodDays, Instant next) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, periodDays, next, onDemandRotations,
-        expirationModel, validTo, importCheck);
+        expirationModel, validTo, importCheck, importedEncryptionsReserved);
   }
 
   public KmsKey withOnDemandRotations(int count) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate, count,
-        expirationModel, validTo, importCheck);
+        expirationModel, validTo, importCheck, importedEncryptionsReserved);
   }
 
   public KmsKey withImport(ExpirationModel model, Instant newValidTo) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, model, newValidTo, importCheck);
+        onDemandRotations, model, newValidTo, importCheck, importedEncryptionsReserved);
   }
 
   public KmsKey withImportCheck(byte[] check) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, check);
+        onDemandRotations, expirationModel, validTo, check, importedEncryptionsReserved);
+  }
+
+  public KmsKey withImportedEncryptionsReserved(long reserved) {
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
+        pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
+        onDemandRotations, expirationModel, validTo, importCheck, reserved);
   }
 
   /** Adds material and makes it the current one. */

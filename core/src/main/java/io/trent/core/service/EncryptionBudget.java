@@ -2,7 +2,9 @@ package io.trent.core.service;
 
 import io.trent.core.KmsPolicy;
 import io.trent.core.catalog.KeyCatalog;
+import io.trent.core.catalog.KeyUsePolicy;
 import io.trent.core.error.KmsInternalException;
+import io.trent.core.error.KmsInvalidStateException;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.LimitExceededException;
 import io.trent.core.key.KeyMaterial;
@@ -140,8 +142,18 @@ final class EncryptionBudget {
       }
       // Never beyond the limit: a count read back after a crash then still allows what was allowed.
       long target = Math.min(limit, Math.max(counter.reserved, needed - 1) + block);
-      catalog.updateKey(keyId, k -> k.withMaterials(k.materials().stream()
-          .map(m -> m.id().equals(materialId) ? m.withEncryptionsReserved(target) : m).toList()));
+      AtomicBoolean stored = new AtomicBoolean();
+      KmsKey updated = catalog.updateKey(keyId, k -> k.withMaterials(k.materials().stream()
+          .map(m -> m.id().equals(materialId) && stored.compareAndSet(false, true)
+              ? m.withEncryptionsReserved(target) : m).toList()));
+      if (!stored.get()) {
+        // The imported material was deleted (or expired) after this request resolved the key. Counting
+        // in memory only would let a re-import of it start below what was used; refuse as for the key
+        // as it now is (PendingImport, or PendingDeletion).
+        String arn = identity.keyArn(keyId);
+        KeyUsePolicy.requireEnabled(updated, arn);
+        throw new KmsInvalidStateException(arn + " is pending import.");
+      }
       counter.reserved = target;
     }
   }

@@ -50,6 +50,14 @@ final class ImportCheck {
     return concat(materialId.toBytes(), proof);
   }
 
+  /**
+   * The AES-GCM encryptions {@link #make} does under the new material: one random IV used, which
+   * the material's encryption budget must count like any other (the material starts with this count).
+   */
+  static long gcmEncryptions(KmsKey key) {
+    return key.keySpec() == KeySpec.SYMMETRIC_DEFAULT ? 1 : 0;
+  }
+
   static ImportCheck parse(byte[] encoded) {
     return new ImportCheck(KeyMaterialId.of(Arrays.copyOf(encoded, KeyMaterialId.LENGTH)),
         Arrays.copyOfRange(encoded, KeyMaterialId.LENGTH, encoded.length));

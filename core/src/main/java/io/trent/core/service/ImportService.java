@@ -118,11 +118,15 @@ public final class ImportService {
       destroyQuietly(materialId, e);
       throw e;
     }
+    // Same material, same budget: a re-import starts from the count its material had when deleted; a
+    // first import from the encryption its import check just made.
+    boolean reimport = key.importCheck() != null;
     KeyMaterial material = KeyMaterial.initial(materialId, now());
     Instant validTo = request.validTo() == null ? null : request.validTo().truncatedTo(ChronoUnit.MILLIS);
     try {
-      catalog.updateKey(key.keyId(), k -> k.withMaterials(List.of(material)).withImport(model, validTo)
-          .withImportCheck(check).withState(KeyState.Enabled, null, null));
+      catalog.updateKey(key.keyId(), k -> k.withMaterials(List.of(material.withEncryptionsReserved(
+              reimport ? k.importedEncryptionsReserved() : ImportCheck.gcmEncryptions(k))))
+          .withImport(model, validTo).withImportCheck(check).withState(KeyState.Enabled, null, null));
     } catch (RuntimeException e) {
       destroyQuietly(materialId, e);
       throw e;
@@ -203,7 +207,10 @@ public final class ImportService {
       catalog.recordDestruction(new KeyDestruction(key.keyId(), material.id(), now, reason));
     }
     catalog.updateKey(key.keyId(), k -> {
-      KmsKey emptied = k.withMaterials(List.of()).withImport(null, null);
+      // Read under the write lock, so a reservation made up to the last moment is kept.
+      long reserved = k.materials().stream().mapToLong(KeyMaterial::encryptionsReserved)
+          .reduce(k.importedEncryptionsReserved(), Math::max);
+      KmsKey emptied = k.withMaterials(List.of()).withImport(null, null).withImportedEncryptionsReserved(reserved);
       return k.state() == KeyState.PendingDeletion ? emptied : emptied.withState(KeyState.PendingImport, null, null);
     });
   }

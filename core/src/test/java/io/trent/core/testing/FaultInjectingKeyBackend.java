@@ -5,8 +5,11 @@ import io.trent.core.key.DataKeyPairSpec;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeySpec;
 import io.trent.core.key.MacAlgorithm;
+import io.trent.core.key.WrappingAlgorithm;
+import io.trent.core.key.WrappingKeySpec;
 import io.trent.core.spi.GeneratedDataKey;
 import io.trent.core.spi.GeneratedKeyPair;
+import io.trent.core.spi.ImportWrappingKey;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.SealedBytes;
 import java.util.Set;
@@ -110,6 +113,27 @@ public final class FaultInjectingKeyBackend implements KeyBackend {
   @Override
   public Set<DataKeyPairSpec> supportedKeyPairSpecs() {
     return delegate.supportedKeyPairSpecs();
+  }
+
+  @Override
+  public Set<WrappingAlgorithm> supportedWrappingAlgorithms() {
+    return delegate.supportedWrappingAlgorithms();
+  }
+
+  @Override
+  public ImportWrappingKey createImportWrappingKey(WrappingKeySpec spec) {
+    return delegate.createImportWrappingKey(spec);
+  }
+
+  @Override
+  public void destroyImportWrappingKey(String wrappingKeyId) {
+    delegate.destroyImportWrappingKey(wrappingKeyId);
+  }
+
+  @Override
+  public void importKey(KeyMaterialId id, String keyId, KeySpec spec, String wrappingKeyId,
+      WrappingAlgorithm algorithm, byte[] encryptedKeyMaterial) {
+    delegate.importKey(id, keyId, spec, wrappingKeyId, algorithm, encryptedKeyMaterial);
   }
 
   @Override

@@ -9,9 +9,16 @@ import io.trent.core.spi.GeneratedDataKey;
 import io.trent.core.spi.GeneratedKeyPair;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.SealedBytes;
+import io.trent.core.key.KeySpec;
+import io.trent.core.key.WrappingAlgorithm;
+import io.trent.core.key.WrappingKeySpec;
+import io.trent.core.spi.ImportWrappingKey;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.spec.MGF1ParameterSpec;
+import java.util.HexFormat;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -21,12 +28,16 @@ import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+import javax.crypto.spec.SecretKeySpec;
 
 /** A pure-Java KeyBackend for core unit tests (never for integration tests): JCE AES-GCM. */
 public final class SoftwareKeyBackend implements KeyBackend {
   private final Map<KeyMaterialId, SecretKey> keys = new ConcurrentHashMap<>();
   private final Map<KeyMaterialId, String> labels = new ConcurrentHashMap<>();
   private final Map<String, BackendObject> wrappingKeys = new ConcurrentHashMap<>();
+  private final Map<String, PrivateKey> wrappingPrivateKeys = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
   @Override
@@ -81,6 +92,7 @@ public final class SoftwareKeyBackend implements KeyBackend {
   @Override
   public void destroyImportWrappingKey(String wrappingKeyId) {
     wrappingKeys.remove(wrappingKeyId);
+    wrappingPrivateKeys.remove(wrappingKeyId);
   }
 
   @Override
@@ -152,6 +164,45 @@ public final class SoftwareKeyBackend implements KeyBackend {
   @Override
   public Set<DataKeyPairSpec> supportedKeyPairSpecs() {
     return EnumSet.of(DataKeyPairSpec.ECC_NIST_P256);
+  }
+
+  @Override
+  public Set<WrappingAlgorithm> supportedWrappingAlgorithms() {
+    return EnumSet.of(WrappingAlgorithm.RSAES_OAEP_SHA_256);
+  }
+
+  @Override
+  public ImportWrappingKey createImportWrappingKey(WrappingKeySpec spec) {
+    try {
+      KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+      gen.initialize(2048);
+      java.security.KeyPair pair = gen.generateKeyPair();
+      String id = HexFormat.of().formatHex(generateRandom(16));
+      wrappingKeys.put(id, new BackendObject(BackendObject.Kind.IMPORT_WRAPPING_KEY, id, null));
+      wrappingPrivateKeys.put(id, pair.getPrivate());
+      return new ImportWrappingKey(id, pair.getPublic().getEncoded());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+
+  /** RSAES_OAEP_SHA_256 only (SHA-256 for the hash and MGF1), as AWS defines it. */
+  @Override
+  public void importKey(KeyMaterialId id, String keyId, KeySpec spec, String wrappingKeyId,
+      WrappingAlgorithm algorithm, byte[] encryptedKeyMaterial) {
+    try {
+      Cipher c = Cipher.getInstance("RSA/ECB/OAEPPadding");
+      c.init(Cipher.DECRYPT_MODE, wrappingPrivateKeys.get(wrappingKeyId), new OAEPParameterSpec("SHA-256", "MGF1",
+          MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+      keys.put(id, new SecretKeySpec(c.doFinal(encryptedKeyMaterial), spec == KeySpec.SYMMETRIC_DEFAULT
+          ? "AES" : "HmacSHA256"));
+      labels.put(id, keyId);
+    } catch (javax.crypto.BadPaddingException e) {
+      throw new InvalidCiphertextException();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override

@@ -51,19 +51,40 @@ class KeyStorageTest {
                 4_294_967_296L)),
         List.of(new Tag("zeta", "last by name"), new Tag("alpha", ""), new Tag("mid", "ünïcødé")),
         publicKey, 365, T0.plus(Duration.ofDays(365)), 3, ExpirationModel.KEY_MATERIAL_EXPIRES,
-        Instant.parse("2031-01-02T03:04:05.678901Z"), SampleKeys.publicKey(120));
+        Instant.parse("2031-01-02T03:04:05.678901Z"), SampleKeys.publicKey(120), 4_294_967_295L);
 
     store.insertKey(key);
 
     KmsKey found = store.findKey(key.keyId()).orElseThrow();
     assertThat(found).isEqualTo(key);
     assertThat(found.importCheck()).isEqualTo(SampleKeys.publicKey(120));
+    assertThat(found.importedEncryptionsReserved()).isEqualTo(4_294_967_295L);
     assertThat(found.publicKey()).hasSize(550).isEqualTo(SampleKeys.publicKey(550));
     assertThat(found.currentMaterial().orElseThrow().id()).isEqualTo(SampleKeys.materialId(2));
     assertThat(found.materials()).extracting(KeyMaterial::rotationType)
         .containsExactly(null, RotationType.AUTOMATIC, RotationType.ON_DEMAND);
     assertThat(found.materials()).extracting(KeyMaterial::encryptionsReserved)
         .containsExactly(0L, Long.MAX_VALUE, 4_294_967_296L);
+  }
+
+  @Test
+  void keepsTheCountOfDeletedImportedMaterialAcrossARestart() {
+    KmsKey imported = KmsKey.create("imported", T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+        Origin.EXTERNAL, KeyState.Enabled,
+        List.of(KeyMaterial.initial(SampleKeys.materialId(7), T0).withEncryptionsReserved(1L << 31)), List.of(), null)
+        .withImportCheck(SampleKeys.publicKey(64));
+    store.insertKey(imported);
+    // DeleteImportedKeyMaterial: the material goes, its count stays with the key.
+    KmsKey deleted = imported.withMaterials(List.of()).withImportedEncryptionsReserved(1L << 31)
+        .withState(KeyState.PendingImport, null, null);
+    store.updateKey(deleted);
+
+    store.close();
+    store = JdbcMetadataStore.openEmbedded(dataDir);
+
+    KmsKey found = store.findKey("imported").orElseThrow();
+    assertThat(found).isEqualTo(deleted);
+    assertThat(found.importedEncryptionsReserved()).isEqualTo(1L << 31);
   }
 
   @Test
@@ -136,7 +157,7 @@ class KeyStorageTest {
             original.materials().get(0).withCurrent(false).withEncryptionsReserved(1_000_000),
             new KeyMaterial(SampleKeys.materialId(42), T0.plusSeconds(3600), true, RotationType.ON_DEMAND, 4096)),
         List.of(new Tag("team", "payments"), new Tag("env", "prod")),
-        null, 180, T0.plus(Duration.ofDays(180)), 1, null, null, null);
+        null, 180, T0.plus(Duration.ofDays(180)), 1, null, null, null, 0);
 
     store.updateKey(rotated);
     assertThat(store.findKey("rotating")).contains(rotated);

@@ -44,6 +44,7 @@ final class ConfigLoader {
         Path.of(tree.get("dataDir").asText()),
         section(tree, "metadata", MetadataConfig.class, origin),
         section(tree, "pkcs11", Pkcs11Config.class, origin),
+        section(tree, "kms", KmsConfig.class, origin),
         pin == null || pin.isEmpty() ? null : Secret.of(pin));
   }
 

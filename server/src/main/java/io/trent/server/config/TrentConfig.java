@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param dataDir where the embedded database, PIN files and dev token live; absolute
  * @param metadata the metadata database
  * @param pkcs11 the HSM token
+ * @param kms service limits and the maintenance schedule
  * @param pkcs11Pin the user PIN from {@code TRENT_PKCS11_PIN}, or null to read {@link #pinFile()}
  */
 public record TrentConfig(
@@ -30,6 +31,7 @@ public record TrentConfig(
     Path dataDir,
     MetadataConfig metadata,
     Pkcs11Config pkcs11,
+    KmsConfig kms,
     Secret pkcs11Pin) {
 
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
@@ -41,6 +43,7 @@ public record TrentConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(pkcs11, "pkcs11");
+    Objects.requireNonNull(kms, "kms");
     // Resolved once, so a later change of working directory cannot move the data.
     dataDir = dataDir.toAbsolutePath().normalize();
     if (identity.partition() == null || identity.partition().isBlank()) {
@@ -70,19 +73,19 @@ public record TrentConfig(
   }
 
   public TrentConfig withPort(int port) {
-    return new TrentConfig(server.withPort(port), identity, auth, dataDir, metadata, pkcs11, pkcs11Pin);
+    return new TrentConfig(server.withPort(port), identity, auth, dataDir, metadata, pkcs11, kms, pkcs11Pin);
   }
 
   public TrentConfig withDataDir(Path newDataDir) {
-    return new TrentConfig(server, identity, auth, newDataDir, metadata, pkcs11, pkcs11Pin);
+    return new TrentConfig(server, identity, auth, newDataDir, metadata, pkcs11, kms, pkcs11Pin);
   }
 
   public TrentConfig withPkcs11(Pkcs11Config newPkcs11) {
-    return new TrentConfig(server, identity, auth, dataDir, metadata, newPkcs11, pkcs11Pin);
+    return new TrentConfig(server, identity, auth, dataDir, metadata, newPkcs11, kms, pkcs11Pin);
   }
 
   public TrentConfig withPkcs11Pin(Secret pin) {
-    return new TrentConfig(server, identity, auth, dataDir, metadata, pkcs11, pin);
+    return new TrentConfig(server, identity, auth, dataDir, metadata, pkcs11, kms, pin);
   }
 
   /** The user PIN file: {@code pkcs11.pinFile}, or {@code <dataDir>/pin} when that is empty. */

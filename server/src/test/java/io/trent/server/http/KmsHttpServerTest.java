@@ -174,7 +174,7 @@ class KmsHttpServerTest {
         Arguments.of(new KeyUnavailableException("arn:aws:kms:us-east-1:111122223333:key/1234abcd is unavailable. "
             + "Material 0b7fd7 is gone."), 500, "KeyUnavailableException", ServerFaultReply.KEY_UNAVAILABLE),
         Arguments.of(new DependencyTimeoutException("No HSM session became free within 10000 ms (pool of 4 on slot 0)."),
-            503, "DependencyTimeoutException", ServerFaultReply.TIMEOUT));
+            500, "DependencyTimeoutException", ServerFaultReply.TIMEOUT));
   }
 
   @ParameterizedTest
