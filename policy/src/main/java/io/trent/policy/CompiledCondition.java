@@ -43,7 +43,7 @@ final class CompiledCondition {
     }
     this.lowerKey = clause.key().toLowerCase(Locale.ROOT);
     this.rawValues = clause.values();
-    this.tests = new ValueTest[rawValues.size()];
+    this.tests = new ValueTest[op.base() == Base.NULL ? 0 : rawValues.size()];
     for (int i = 0; i < tests.length; i++) {
       tests[i] = compile(op.base(), rawValues.get(i));
     }
