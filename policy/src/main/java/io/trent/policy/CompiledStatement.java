@@ -9,9 +9,17 @@ final class CompiledStatement {
   private final Object[] resources; // ArnPattern, or PolicyValue when the pattern has policy variables
   private final boolean[] star;
   private final CompiledCondition[] conditions;
+  private final String[] principalEntries;
+  private final String[] principalAccounts; // the account an entry names (id or root ARN), else null
 
   CompiledStatement(Statement source) {
     this.source = source;
+    List<String> aws = source.principals() == null ? List.of() : source.principals().aws();
+    this.principalEntries = aws.toArray(new String[0]);
+    this.principalAccounts = new String[principalEntries.length];
+    for (int i = 0; i < principalEntries.length; i++) {
+      principalAccounts[i] = PrincipalArn.accountOf(principalEntries[i]);
+    }
     List<String> a = source.actions();
     this.actions = new WildcardPattern[a.size()];
     for (int i = 0; i < actions.length; i++) {
@@ -100,11 +108,12 @@ final class CompiledStatement {
     if (source.notPrincipal()) {
       boolean callerListed = false;
       boolean accountListed = false;
-      for (String entry : p.aws()) {
+      for (int i = 0; i < principalEntries.length; i++) {
+        String entry = principalEntries[i];
         if (entry.equals("*")) {
           return PrincipalMatch.NONE;
         }
-        String account = PrincipalArn.accountOf(entry);
+        String account = principalAccounts[i];
         if (account != null && account.equals(ctx.principalAccount())) {
           accountListed = true;
         }
@@ -122,11 +131,12 @@ final class CompiledStatement {
       return PrincipalMatch.DIRECT;
     }
     PrincipalMatch best = PrincipalMatch.NONE;
-    for (String entry : p.aws()) {
+    for (int i = 0; i < principalEntries.length; i++) {
+      String entry = principalEntries[i];
       if (entry.equals("*") || entry.equals(ctx.principalArn()) || entry.equals(ctx.sessionIssuerArn())) {
         return PrincipalMatch.DIRECT;
       }
-      String account = PrincipalArn.accountOf(entry);
+      String account = principalAccounts[i];
       if (account != null && account.equals(ctx.principalAccount())) {
         best = PrincipalMatch.ACCOUNT;
       }

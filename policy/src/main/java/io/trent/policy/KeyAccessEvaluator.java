@@ -28,7 +28,8 @@ public final class KeyAccessEvaluator {
    *
    * @param keyPolicy the key's policy
    * @param identityPolicies the caller's identity policies (empty for the root user and for principals without any)
-   * @param grants the key's grants (all of them; those for other grantees are skipped)
+   * @param grants the key's grants; those for other grantees are skipped, but the scan is linear, so with many
+   *     grants pass those whose grantee is the caller, its role or its account
    */
   public static Decision evaluate(CompiledPolicy keyPolicy, List<CompiledPolicy> identityPolicies, List<Grant> grants,
       RequestContext ctx) {
