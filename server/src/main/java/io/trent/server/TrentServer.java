@@ -16,6 +16,7 @@ import io.trent.server.config.TrentConfig;
 import io.trent.server.http.HealthStatus;
 import io.trent.server.http.KmsHttpServer;
 import io.trent.server.protocol.KmsJsonProtocol;
+import io.trent.server.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,16 +49,18 @@ public final class TrentServer implements AutoCloseable {
   private final KeyBackend backend;
   private final KmsServices services;
   private final KmsHttpServer http;
+  private final ServerTls tls;
   private final ScheduledExecutorService maintenance;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
-      KmsHttpServer http) {
+      KmsHttpServer http, ServerTls tls) {
     this.config = config;
     this.store = store;
     this.backend = backend;
     this.services = services;
     this.http = http;
+    this.tls = tls;
     this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "trent-maintenance");
       t.setDaemon(true);
@@ -78,6 +82,9 @@ public final class TrentServer implements AutoCloseable {
   public static TrentServer start(TrentConfig config, Clock clock, KmsPolicy policy) {
     warnAboutRiskyChoices(config);
     createDataDir(config);
+    // Before the store and the HSM, so a bad certificate fails fast. The real clock, not the
+    // service's: clients judge certificates against their own wall clocks.
+    ServerTls tls = config.tls().enabled() ? ServerTls.open(config.tls(), config.dataDir(), Clock.systemUTC()) : null;
     MetadataStore store = openStore(config.metadata(), config);
     KeyBackend backend = null;
     try {
@@ -87,9 +94,9 @@ public final class TrentServer implements AutoCloseable {
       logReport(services.maintenance().runDue());
       KmsJsonProtocol protocol = new KmsJsonProtocol(services);
       KeyBackend hsm = backend;
-      KmsHttpServer http = KmsHttpServer.start(config.server(), protocol::handle,
+      KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(), protocol::handle,
           () -> new HealthStatus(hsm.isHealthy(), hsm.describe()));
-      return new TrentServer(config, store, backend, services, http);
+      return new TrentServer(config, store, backend, services, http, tls);
     } catch (RuntimeException | Error e) {
       closeQuietly(backend);
       closeQuietly(store);
@@ -100,6 +107,11 @@ public final class TrentServer implements AutoCloseable {
   /** The port the server listens on (the real one when the configuration said 0). */
   public int port() {
     return http.port();
+  }
+
+  /** HTTPS when the server serves it ({@code tls.enabled}), empty for plain HTTP. */
+  public Optional<ServerTls> tls() {
+    return Optional.ofNullable(tls);
   }
 
   public TrentConfig config() {
