@@ -19,12 +19,14 @@ import java.util.EnumSet;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
@@ -35,6 +37,12 @@ import org.bouncycastle.pkcs.PKCSException;
  * and writer. Errors are {@link ConfigException}s that name the file (never its content).
  */
 final class Pem {
+  /**
+   * For decrypting keys only, and not registered with the JVM: the JDK lacks some of the PBES2
+   * ciphers under the names Bouncy Castle's decryptor asks for (AES/CBC/PKCS7Padding).
+   */
+  private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
+
   private Pem() {}
 
   /**
@@ -85,7 +93,7 @@ final class Pem {
               + " is encrypted: set tls.privateKeyPassphraseFile to a file holding its passphrase");
         }
         return new JcaPEMKeyConverter().getPrivateKey(encrypted.decryptPrivateKeyInfo(
-            new JceOpenSSLPKCS8DecryptorProviderBuilder().build(passphrase)));
+            new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BOUNCY_CASTLE).build(passphrase)));
       }
     } catch (PKCSException | OperatorCreationException e) {
       throw new ConfigException("Cannot decrypt " + what + " " + file + " (wrong passphrase?)", e);
@@ -102,12 +110,13 @@ final class Pem {
         + " holds no PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----)");
   }
 
-  /** The PEM text of certificates and keys, in order. */
+  /** The PEM text of certificates and private keys (in PKCS#8 form, unencrypted), in order. */
   static String encode(Object... objects) {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       for (Object object : objects) {
-        writer.writeObject(object);
+        // Left alone, the writer would use the traditional OpenSSL form for EC and RSA keys.
+        writer.writeObject(object instanceof PrivateKey key ? new JcaPKCS8Generator(key, null) : object);
       }
     } catch (IOException e) {
       throw new IllegalStateException("PEM encoding failed", e); // a StringWriter does not fail
