@@ -40,6 +40,10 @@ public record TlsConfig(
     return new TlsConfig(on, certificate, privateKey, privateKeyPassphraseFile, clientCa);
   }
 
+  public TlsConfig withClientCa(String file) {
+    return new TlsConfig(enabled, certificate, privateKey, privateKeyPassphraseFile, file);
+  }
+
   /** True when the operator supplies the certificate; false means a generated one. */
   public boolean operatorCertificate() {
     return !certificate.isEmpty();
