@@ -84,7 +84,7 @@ public final class TrentServer implements AutoCloseable {
     createDataDir(config);
     // Before the store and the HSM, so a bad certificate fails fast. The real clock, not the
     // service's: clients judge certificates against their own wall clocks.
-    ServerTls tls = config.tls().enabled() ? ServerTls.open(config.tls(), config.dataDir(), Clock.systemUTC()) : null;
+    ServerTls tls = ServerTls.ifEnabled(config.tls(), config.dataDir(), Clock.systemUTC()).orElse(null);
     MetadataStore store = openStore(config.metadata(), config);
     KeyBackend backend = null;
     try {

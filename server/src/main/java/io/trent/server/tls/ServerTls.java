@@ -24,6 +24,23 @@ public record ServerTls(SslContext context, Optional<Path> generatedCa, boolean 
   private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
   /**
+   * {@link #open} when {@code tls.enabled}, empty when not.
+   *
+   * @throws ConfigException when TLS is off but certificates are configured: an operator who set
+   *     {@code tls.clientCa} and forgot {@code tls.enabled} must not get plain HTTP unawares
+   */
+  public static Optional<ServerTls> ifEnabled(TlsConfig config, Path dataDir, Clock clock) {
+    if (config.enabled()) {
+      return Optional.of(open(config, dataDir, clock));
+    }
+    if (config.operatorCertificate() || config.clientCaPath().isPresent()) {
+      throw new ConfigException("tls.certificate or tls.clientCa is set but tls.enabled is false: set "
+          + "tls.enabled: true (or serve --tls) to serve HTTPS, or remove them to serve plain HTTP");
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Loads the operator's certificate, or makes or reuses the generated one, and builds the context.
    *
    * @param clock the real time: certificates are judged by clients against their wall clock

@@ -8,6 +8,7 @@ import io.trent.server.config.TlsConfig;
 import io.trent.server.config.TrentConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,20 @@ class TlsConfigTest {
 
     assertThat(on).isEqualTo(new TlsConfig(true, "", "", "", "/etc/trent/clients.pem"));
     assertThat(on.operatorCertificate()).isFalse();
+  }
+
+  @Test
+  void configuredCertificatesWithTlsOffStopTheStartInsteadOfServingPlainHttp() {
+    TlsConfig clientCaOnly = new TlsConfig(false, "", "", "", "/etc/trent/clients.pem");
+    TlsConfig certificateOnly = new TlsConfig(false, "/etc/trent/server.pem", "/etc/trent/server.key", "", "");
+
+    assertThatThrownBy(() -> ServerTls.ifEnabled(clientCaOnly, dir, Clock.systemUTC()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("tls.certificate or tls.clientCa is set but tls.enabled is false");
+    assertThatThrownBy(() -> ServerTls.ifEnabled(certificateOnly, dir, Clock.systemUTC()))
+        .isInstanceOf(ConfigException.class);
+    assertThat(ServerTls.ifEnabled(TlsConfig.off(), dir, Clock.systemUTC())).isEmpty();
+    assertThat(dir.resolve("tls")).doesNotExist();
   }
 
   @Test
