@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -32,6 +33,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -47,6 +49,14 @@ record ClientCertificates(X509Certificate certificate, PrivateKey key) {
 
   /** A client certificate and its key. */
   record Client(X509Certificate certificate, PrivateKey key) {
+    /** Writes the certificate and the key (PKCS#8) as PEM files, the key owner-only. */
+    void writePem(Path certificateFile, Path keyFile) throws IOException {
+      Files.writeString(certificateFile, pem(certificate));
+      Files.deleteIfExists(keyFile);
+      Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(keyFile, pem(new JcaPKCS8Generator(key, null)));
+    }
+
     KeyManager[] keyManagers() throws GeneralSecurityException, IOException {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -78,12 +88,16 @@ record ClientCertificates(X509Certificate certificate, PrivateKey key) {
   }
 
   Path writePem(Path file) throws IOException {
+    Files.writeString(file, pem(certificate));
+    return file;
+  }
+
+  private static String pem(Object object) throws IOException {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      writer.writeObject(certificate);
+      writer.writeObject(object);
     }
-    Files.writeString(file, text.toString());
-    return file;
+    return text.toString();
   }
 
   /** Trust managers that trust exactly the certificates in a PEM file (such as D/tls/ca.pem). */

@@ -209,10 +209,59 @@ class HttpsTest {
       try (KmsClient kms = client(https(), trust, otherCa.issue("app").keyManagers())) {
         assertThatThrownBy(kms::listKeys).isInstanceOf(SdkClientException.class);
       }
+
+      // botocore (what boto3 and the aws CLI are built on), through Python's OpenSSL.
+      Path certificate = Trent.buildDir().resolve("it-client.pem");
+      Path key = Trent.buildDir().resolve("it-client.key");
+      clientCa.issue("python-app").writePem(certificate, key);
+      AwsCliTest.Result withCertificate = botocore(certificate, key);
+      assertThat(withCertificate.exitCode()).as("stderr: %s", withCertificate.stderr()).isZero();
+      assertThat(withCertificate.stdout().strip()).isEqualTo("over mutual TLS");
+      AwsCliTest.Result without = botocore(null, null);
+      assertThat(without.exitCode()).isNotZero();
+      assertThat(without.stderr()).contains("SSL");
     } finally {
       stop();
       start(base.tls().withEnabled(true));
     }
+  }
+
+  private static final String BOTOCORE_ROUND_TRIP = String.join("\n",
+      "import sys, botocore.session",
+      "from botocore.config import Config",
+      "endpoint, ca, access, secret = sys.argv[1:5]",
+      "cert = tuple(sys.argv[5:7]) or None",
+      "kms = botocore.session.get_session().create_client('kms', region_name='us-east-1', endpoint_url=endpoint,",
+      "    verify=ca, aws_access_key_id=access, aws_secret_access_key=secret,",
+      "    config=Config(client_cert=cert, retries={'max_attempts': 1}))",
+      "key = kms.create_key(Description='HttpsTest botocore')['KeyMetadata']['KeyId']",
+      "blob = kms.encrypt(KeyId=key, Plaintext=b'over mutual TLS')['CiphertextBlob']",
+      "print(kms.decrypt(CiphertextBlob=blob)['Plaintext'].decode())");
+
+  /**
+   * Creates a key, encrypts and decrypts with botocore in {@code python3} (installed with the aws
+   * CLI), trusting ca.pem and presenting the client certificate when one is given.
+   */
+  private static AwsCliTest.Result botocore(Path certificate, Path key) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(python(), "-c", BOTOCORE_ROUND_TRIP, https().toString(),
+        caPem.toString(), Trent.CREDENTIALS.accessKeyId(), Trent.CREDENTIALS.secretAccessKey()));
+    if (certificate != null) {
+      cmd.addAll(List.of(certificate.toString(), key.toString()));
+    }
+    return run(cmd, "python3 botocore");
+  }
+
+  /**
+   * The Python that runs the aws CLI (its {@code #!} line; Debian's awscli brings python3-botocore
+   * with it), or {@code python3} on the PATH when the CLI is not a Python script (a pyenv shim).
+   */
+  private static String python() throws Exception {
+    String first = Files.readAllLines(Path.of(AwsCliTest.findAws()), StandardCharsets.ISO_8859_1).get(0);
+    if (first.startsWith("#!") && first.contains("python")) {
+      String[] words = first.substring(2).trim().split("\\s+");
+      return words[0].endsWith("/env") ? words[1] : words[0];
+    }
+    return "python3";
   }
 
   /** The aws CLI against the HTTPS endpoint, with the same isolated environment as AwsCliTest. */
@@ -221,6 +270,10 @@ class HttpsTest {
     cmd.addAll(List.of(kmsArgs));
     cmd.addAll(List.of("--endpoint-url", https().toString(), "--output", "json", "--region", Trent.REGION));
     cmd.addAll(options);
+    return run(cmd, "aws " + String.join(" ", kmsArgs));
+  }
+
+  private static AwsCliTest.Result run(List<String> cmd, String what) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("AWS_"));
@@ -238,7 +291,7 @@ class HttpsTest {
       Process p = pb.start();
       if (!p.waitFor(90, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("aws " + String.join(" ", kmsArgs) + " did not finish in 90 s");
+        throw new AssertionError(what + " did not finish in 90 s");
       }
       return new AwsCliTest.Result(p.exitValue(), Files.readString(out), Files.readString(err));
     } finally {
