@@ -53,12 +53,12 @@ import org.slf4j.LoggerFactory;
  * Everything under {@code <dataDir>/tls} is owner-only (0700 directory, 0600 files), ca.pem
  * included: the data directory is owner-only anyway, and one rule is easier to audit.
  */
-public final class GeneratedCertificate {
+final class GeneratedCertificate {
   /** The directory under the data directory. */
-  public static final String DIRECTORY = "tls";
-  public static final String CA_FILE = "ca.pem";
-  public static final String CERTIFICATE_FILE = "server.pem";
-  public static final String KEY_FILE = "server.key";
+  static final String DIRECTORY = "tls";
+  static final String CA_FILE = "ca.pem";
+  static final String CERTIFICATE_FILE = "server.pem";
+  static final String KEY_FILE = "server.key";
   /** 397 days: within what browsers and Apple platforms accept for a server certificate. */
   static final Duration VALIDITY = Duration.ofDays(397);
   static final Duration RENEW_BEFORE = Duration.ofDays(30);
@@ -71,7 +71,7 @@ public final class GeneratedCertificate {
   private GeneratedCertificate() {}
 
   /** {@code <dataDir>/tls/ca.pem}. */
-  public static Path caFile(Path dataDir) {
+  static Path caFile(Path dataDir) {
     return dataDir.resolve(DIRECTORY).resolve(CA_FILE);
   }
 

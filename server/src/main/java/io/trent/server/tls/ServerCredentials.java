@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param key the private key of {@code chain.get(0)}
  * @param chain the certificate chain, never empty
  */
-public record ServerCredentials(PrivateKey key, List<X509Certificate> chain) {
+record ServerCredentials(PrivateKey key, List<X509Certificate> chain) {
   public ServerCredentials {
     Objects.requireNonNull(key, "key");
     chain = List.copyOf(chain);
@@ -26,7 +26,7 @@ public record ServerCredentials(PrivateKey key, List<X509Certificate> chain) {
   }
 
   /** The server's own certificate. */
-  public X509Certificate certificate() {
+  X509Certificate certificate() {
     return chain.get(0);
   }
 
@@ -35,7 +35,7 @@ public record ServerCredentials(PrivateKey key, List<X509Certificate> chain) {
    * verifies with the certificate's public key (a mismatch would otherwise show only as every
    * client's handshake failing).
    */
-  public boolean keyMatchesCertificate() {
+  boolean keyMatchesCertificate() {
     String algorithm = signatureAlgorithm(key);
     if (algorithm == null) {
       throw new ConfigException("Unsupported private key algorithm " + key.getAlgorithm()

@@ -17,12 +17,12 @@ import javax.net.ssl.SSLException;
  * which every current AWS SDK, the aws CLI and curl support. The JDK's own TLS provider is used:
  * no native library to ship, and the JDK's TLS 1.3 is as current as the JVM.
  */
-public final class TlsPolicy {
+final class TlsPolicy {
   /** In preference order. */
-  public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+  static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
   /** In preference order; suites the JVM lacks are dropped when the context is built. */
-  public static final List<String> CIPHER_SUITES = List.of(
+  static final List<String> CIPHER_SUITES = List.of(
       "TLS_AES_128_GCM_SHA256",
       "TLS_AES_256_GCM_SHA384",
       "TLS_CHACHA20_POLY1305_SHA256",
@@ -41,7 +41,7 @@ public final class TlsPolicy {
    * @param clientCas the CAs whose client certificates are accepted; empty means no client
    *     certificate is asked for, otherwise one signed by them is required (mutual TLS)
    */
-  public static SslContext serverContext(ServerCredentials credentials, List<X509Certificate> clientCas)
+  static SslContext serverContext(ServerCredentials credentials, List<X509Certificate> clientCas)
       throws SSLException {
     SslContextBuilder builder = SslContextBuilder
         .forServer(credentials.key(), credentials.chain().toArray(X509Certificate[]::new))
