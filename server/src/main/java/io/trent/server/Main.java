@@ -3,8 +3,10 @@ package io.trent.server;
 import io.trent.server.config.AuthMode;
 import io.trent.server.config.ConfigException;
 import io.trent.server.config.TrentConfig;
+import io.trent.server.tls.ServerTls;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -45,6 +47,10 @@ public final class Main implements Runnable {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides dataDir.")
     Path dataDir;
 
+    @Option(names = "--tls", description = {"Serve HTTPS only (sets tls.enabled). Without tls.certificate, a "
+        + "certificate for localhost is made on first start; clients trust <dataDir>/tls/ca.pem."})
+    boolean tls;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -58,6 +64,9 @@ public final class Main implements Runnable {
         }
         if (dataDir != null) {
           settings = settings.withDataDir(dataDir);
+        }
+        if (tls) {
+          settings = settings.withTls(settings.tls().withEnabled(true));
         }
         server = TrentServer.start(settings);
       } catch (ConfigException | IllegalStateException | IllegalArgumentException e) {
@@ -82,12 +91,19 @@ public final class Main implements Runnable {
     private void announce(TrentServer server) {
       TrentConfig settings = server.config();
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("Trent listening on http://%s:%d (region %s, account %s, token '%s')%n",
+      String scheme = server.tls().isPresent() ? "https" : "http";
+      out.printf("Trent listening on %s://%s:%d (region %s, account %s, token '%s')%n", scheme,
           settings.server().host(), server.port(), settings.identity().region(),
           settings.identity().accountId(), settings.pkcs11().tokenLabel());
+      Optional<Path> ca = server.tls().flatMap(ServerTls::generatedCa);
+      ca.ifPresent(file -> out.printf("TLS CA certificate (trust it in clients): %s%n", file));
+      if (server.tls().map(ServerTls::mutual).orElse(false)) {
+        out.println("Mutual TLS: clients need a certificate signed by tls.clientCa");
+      }
       if (settings.auth().mode() == AuthMode.DEV) {
-        out.printf("Try: aws kms create-key --endpoint-url http://%s:%d --region %s%n",
-            clientHost(settings.server().host()), server.port(), settings.identity().region());
+        out.printf("Try: aws kms create-key --endpoint-url %s://%s:%d --region %s%s%n", scheme,
+            clientHost(settings.server().host()), server.port(), settings.identity().region(),
+            ca.map(file -> " --ca-bundle " + file).orElse(""));
       }
       out.flush();
     }

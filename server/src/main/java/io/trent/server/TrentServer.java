@@ -17,6 +17,7 @@ import io.trent.server.config.TrentConfig;
 import io.trent.server.http.HealthStatus;
 import io.trent.server.http.KmsHttpServer;
 import io.trent.server.protocol.KmsJsonProtocol;
+import io.trent.server.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,17 +48,19 @@ public final class TrentServer implements AutoCloseable {
   private final KeyBackend backend;
   private final KmsServices services;
   private final KmsHttpServer http;
+  private final ServerTls tls;
   private final ScheduledExecutorService maintenance;
   private volatile OrphanSweep.Report startupSweep;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
-      KmsHttpServer http) {
+      KmsHttpServer http, ServerTls tls) {
     this.config = config;
     this.store = store;
     this.backend = backend;
     this.services = services;
     this.http = http;
+    this.tls = tls;
     this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "trent-maintenance");
       t.setDaemon(true);
@@ -80,6 +84,9 @@ public final class TrentServer implements AutoCloseable {
   public static TrentServer start(TrentConfig config, Clock clock, KmsPolicy policy) {
     warnAboutRiskyChoices(config);
     createDataDir(config);
+    // Before the store and the HSM, so a bad certificate fails fast. The real clock, not the
+    // service's: clients judge certificates against their own wall clocks.
+    ServerTls tls = ServerTls.ifEnabled(config.tls(), config.dataDir(), Clock.systemUTC()).orElse(null);
     MetadataStore store = openStore(config.metadata(), config);
     KeyBackend backend = null;
     try {
@@ -90,9 +97,9 @@ public final class TrentServer implements AutoCloseable {
       OrphanSweep.Report swept = sweepOrphans(backend, store, clock);
       KmsJsonProtocol protocol = new KmsJsonProtocol(services);
       KeyBackend hsm = backend;
-      KmsHttpServer http = KmsHttpServer.start(config.server(), protocol::handle,
+      KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(), protocol::handle,
           () -> new HealthStatus(hsm.isHealthy(), hsm.describe()));
-      TrentServer server = new TrentServer(config, store, backend, services, http);
+      TrentServer server = new TrentServer(config, store, backend, services, http, tls);
       server.startupSweep = swept;
       return server;
     } catch (RuntimeException | Error e) {
@@ -105,6 +112,11 @@ public final class TrentServer implements AutoCloseable {
   /** The port the server listens on (the real one when the configuration said 0). */
   public int port() {
     return http.port();
+  }
+
+  /** HTTPS when the server serves it ({@code tls.enabled}), empty for plain HTTP. */
+  public Optional<ServerTls> tls() {
+    return Optional.ofNullable(tls);
   }
 
   public TrentConfig config() {

@@ -41,6 +41,7 @@ final class ConfigLoader {
         section(tree, "server", ServerConfig.class, origin),
         section(tree, "identity", ServiceIdentity.class, origin),
         section(tree, "auth", AuthConfig.class, origin),
+        section(tree, "tls", TlsConfig.class, origin),
         Path.of(tree.get("dataDir").asText()),
         section(tree, "metadata", MetadataConfig.class, origin),
         section(tree, "pkcs11", Pkcs11Config.class, origin),

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * @param server the listener and worker pool
  * @param identity the partition, region and account in ARNs
  * @param auth how callers are authenticated
+ * @param tls HTTPS, and its certificates
  * @param dataDir where the embedded database, PIN files and dev token live; absolute
  * @param metadata the metadata database
  * @param pkcs11 the HSM token
@@ -28,6 +29,7 @@ public record TrentConfig(
     ServerConfig server,
     ServiceIdentity identity,
     AuthConfig auth,
+    TlsConfig tls,
     Path dataDir,
     MetadataConfig metadata,
     Pkcs11Config pkcs11,
@@ -40,6 +42,7 @@ public record TrentConfig(
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(pkcs11, "pkcs11");
@@ -73,19 +76,23 @@ public record TrentConfig(
   }
 
   public TrentConfig withPort(int port) {
-    return new TrentConfig(server.withPort(port), identity, auth, dataDir, metadata, pkcs11, kms, pkcs11Pin);
+    return new TrentConfig(server.withPort(port), identity, auth, tls, dataDir, metadata, pkcs11, kms, pkcs11Pin);
+  }
+
+  public TrentConfig withTls(TlsConfig newTls) {
+    return new TrentConfig(server, identity, auth, newTls, dataDir, metadata, pkcs11, kms, pkcs11Pin);
   }
 
   public TrentConfig withDataDir(Path newDataDir) {
-    return new TrentConfig(server, identity, auth, newDataDir, metadata, pkcs11, kms, pkcs11Pin);
+    return new TrentConfig(server, identity, auth, tls, newDataDir, metadata, pkcs11, kms, pkcs11Pin);
   }
 
   public TrentConfig withPkcs11(Pkcs11Config newPkcs11) {
-    return new TrentConfig(server, identity, auth, dataDir, metadata, newPkcs11, kms, pkcs11Pin);
+    return new TrentConfig(server, identity, auth, tls, dataDir, metadata, newPkcs11, kms, pkcs11Pin);
   }
 
   public TrentConfig withPkcs11Pin(Secret pin) {
-    return new TrentConfig(server, identity, auth, dataDir, metadata, pkcs11, kms, pin);
+    return new TrentConfig(server, identity, auth, tls, dataDir, metadata, pkcs11, kms, pin);
   }
 
   /** The user PIN file: {@code pkcs11.pinFile}, or {@code <dataDir>/pin} when that is empty. */

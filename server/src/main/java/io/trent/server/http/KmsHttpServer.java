@@ -7,9 +7,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.trent.server.config.ServerConfig;
+import io.trent.server.tls.HandshakeFailures;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The transport is Netty's native epoll on Linux and NIO elsewhere ({@link NettyTransport}).
  *
- * <p>Pipeline per connection: {@link HttpServerCodec}, then {@link BoundedRequestAggregator}
+ * <p>Pipeline per connection: with TLS on, the SslHandler (see {@code io.trent.server.tls}), then
+ * {@link HttpServerCodec}, then {@link BoundedRequestAggregator}
  * (one message per request, 413 over {@code maxRequestBytes}), an idle timeout for abandoned
  * keep-alive connections, then {@link KmsRequestHandler}, which checks Host and Origin
  * ({@link RebindingGuard}) before anything else.
@@ -40,6 +43,7 @@ public final class KmsHttpServer implements AutoCloseable {
   /** Longer than the SDKs' own idle limits (60 s in the Java SDK), so the client closes first. */
   private static final int IDLE_SECONDS = 120;
   private static final Logger log = LoggerFactory.getLogger(KmsHttpServer.class);
+  private static final HandshakeFailures HANDSHAKE_FAILURES = new HandshakeFailures();
 
   private final Channel listener;
   private final EventLoopGroup eventLoops;
@@ -58,6 +62,16 @@ public final class KmsHttpServer implements AutoCloseable {
    * @throws IllegalStateException if the address cannot be bound
    */
   public static KmsHttpServer start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health) {
+    return start(config, null, dispatcher, health);
+  }
+
+  /**
+   * Binds and starts serving HTTPS only with {@code tls}, or HTTP when it is null.
+   *
+   * @throws IllegalStateException if the address cannot be bound
+   */
+  public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
+      HealthProbe health) {
     HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity(), config.hsmQueueBytes());
     RebindingGuard guard = RebindingGuard.of(config);
     NettyTransport transport = NettyTransport.best();
@@ -71,6 +85,10 @@ public final class KmsHttpServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+              if (tls != null) {
+                // First in the pipeline: nothing reads a byte that did not arrive through TLS.
+                channel.pipeline().addLast(tls.newHandler(channel.alloc()), HANDSHAKE_FAILURES);
+              }
               channel.pipeline().addLast(
                   new HttpServerCodec(),
                   new BoundedRequestAggregator(config.maxRequestBytes()),
