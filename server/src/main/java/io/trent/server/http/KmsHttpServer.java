@@ -58,6 +58,17 @@ public final class KmsHttpServer implements AutoCloseable {
    * @throws IllegalStateException if the address cannot be bound
    */
   public static KmsHttpServer start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health) {
+    return start(config, dispatcher, health, null);
+  }
+
+  /**
+   * Binds and starts serving; every request except {@code GET /health} must pass {@code verifier}.
+   *
+   * @param verifier checks SigV4 signatures, or null for dev mode (any credentials, shape checked only)
+   * @throws IllegalStateException if the address cannot be bound
+   */
+  public static KmsHttpServer start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health,
+      SigV4Verifier verifier) {
     HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity(), config.hsmQueueBytes());
     RebindingGuard guard = RebindingGuard.of(config);
     NettyTransport transport = NettyTransport.best();
@@ -75,7 +86,7 @@ public final class KmsHttpServer implements AutoCloseable {
                   new HttpServerCodec(),
                   new BoundedRequestAggregator(config.maxRequestBytes()),
                   new IdleStateHandler(0, 0, IDLE_SECONDS),
-                  new KmsRequestHandler(dispatcher, health, workers, guard));
+                  new KmsRequestHandler(dispatcher, health, workers, guard, verifier));
             }
           })
           .bind(config.host(), config.port())
