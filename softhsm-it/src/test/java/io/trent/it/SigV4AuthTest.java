@@ -228,6 +228,27 @@ class SigV4AuthTest {
     assertThat(wrong.stderr()).contains("(InvalidSignatureException)");
   }
 
+  @Test
+  void boto3SignsRequestsTheServerAccepts() throws Exception {
+    String script = "import boto3, sys\n"
+        + "kms = boto3.client('kms', endpoint_url=sys.argv[1], region_name='us-east-1')\n"
+        + "key = kms.create_key(Description='boto3')['KeyMetadata']['KeyId']\n"
+        + "blob = kms.encrypt(KeyId=key, Plaintext=b'hello')['CiphertextBlob']\n"
+        + "print(kms.decrypt(CiphertextBlob=blob)['Plaintext'].decode())\n";
+    ProcessBuilder builder = new ProcessBuilder("python3", "-c", script, endpoint().toString());
+    builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+    builder.environment().put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
+    builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", trent.credentialsFile().toString());
+    builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+    builder.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output.trim()).isEqualTo("hello");
+  }
+
   private static boolean works(KmsClient kms) {
     try {
       kms.listKeys();
