@@ -32,6 +32,25 @@ final class EmbeddedDatabaseFiles {
   private EmbeddedDatabaseFiles() {}
 
   /**
+   * Makes H2's lock file owner-only once H2 has created it (with the process umask): it holds the
+   * key to the mixed-mode server. The directory is owner-only already, so this only narrows what an
+   * operator-made, more open directory would show.
+   */
+  static void restrictLockFile(Path database) {
+    Path lock = database.resolveSibling(database.getFileName() + ".lock.db");
+    if (!lock.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    try {
+      Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-------"));
+    } catch (java.nio.file.NoSuchFileException absent) {
+      // No lock file: nothing to restrict.
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot restrict " + lock, e);
+    }
+  }
+
+  /**
    * Makes H2 bind the mixed-mode server to 127.0.0.1 (it binds every address otherwise), unless the
    * operator set {@code h2.bindAddress}. H2 reads the property once, when its classes load, so this
    * runs before the first connection.

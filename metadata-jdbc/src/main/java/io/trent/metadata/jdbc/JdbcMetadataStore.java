@@ -206,7 +206,9 @@ public final class JdbcMetadataStore implements MetadataStore {
     Path database = dataDir.toAbsolutePath().resolve("metadata").resolve("trent");
     EmbeddedDatabaseFiles.prepare(database);
     EmbeddedDatabaseFiles.loopbackOnly();
-    return open("jdbc:h2:file:" + database + EmbeddedDatabaseFiles.URL_SETTINGS, EMBEDDED_USER, "");
+    JdbcMetadataStore store = open("jdbc:h2:file:" + database + EmbeddedDatabaseFiles.URL_SETTINGS, EMBEDDED_USER, "");
+    EmbeddedDatabaseFiles.restrictLockFile(database);
+    return store;
   }
 
   @Override
