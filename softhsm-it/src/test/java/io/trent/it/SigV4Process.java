@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +23,8 @@ import java.util.regex.Pattern;
  */
 final class SigV4Process implements AutoCloseable {
   static final String ROOT_ARN = "arn:aws:iam::" + Trent.ACCOUNT + ":root";
+  /** Generous: a JVM start, token creation and the HSM's key pair probe, on a shared, loaded machine. */
+  private static final long STARTUP_SECONDS = 300;
   private static final Pattern LISTENING = Pattern.compile("Trent listening on http://127\\.0\\.0\\.1:(\\d+) ");
 
   private final Process server;
@@ -55,12 +56,17 @@ final class SigV4Process implements AutoCloseable {
         + "dataDir: " + dataDir + "\n"
         + "pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so, tokenLabel: trent-sigv4-it, autoProvision: true}\n");
     Process server = java(softhsmConf, base.resolve("server.log"), "serve", "--config", config.toString());
-    CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> awaitPort(server));
+    // A thread of its own: the common pool has one thread on a 2-core machine, which other tests may hold.
+    java.util.concurrent.FutureTask<Integer> port = new java.util.concurrent.FutureTask<>(() -> awaitPort(server));
+    Thread reader = new Thread(port, "sigv4-server-start");
+    reader.setDaemon(true);
+    reader.start();
     try {
-      return new SigV4Process(server, dataDir, config, softhsmConf, port.get(120, TimeUnit.SECONDS));
+      return new SigV4Process(server, dataDir, config, softhsmConf, port.get(STARTUP_SECONDS, TimeUnit.SECONDS));
     } catch (Exception e) {
       server.destroyForcibly();
-      throw new IllegalStateException("The sigv4 server did not start; see " + base.resolve("server.log"), e);
+      throw new IllegalStateException("The sigv4 server did not start (alive: " + server.isAlive() + "); its log: "
+          + Files.readString(base.resolve("server.log")), e);
     }
   }
 
@@ -85,7 +91,7 @@ final class SigV4Process implements AutoCloseable {
     Path log = Files.createTempFile(dataDir.getParent(), "principal", ".log");
     Process process = java(softhsmConf, log, command.toArray(String[]::new));
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+    if (!process.waitFor(STARTUP_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
       process.destroyForcibly();
       throw new AssertionError("principal " + String.join(" ", args) + " failed: " + out + Files.readString(log));
     }
@@ -95,7 +101,8 @@ final class SigV4Process implements AutoCloseable {
   private static Process java(Path softhsmConf, Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.trent.server.Main"));
+        "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        "io.trent.server.Main"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectError(log.toFile())
