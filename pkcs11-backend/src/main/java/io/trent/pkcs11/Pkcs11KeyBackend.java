@@ -450,6 +450,36 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   }
 
   /**
+   * AES-GCM under the credential sealing key: one AES-256 token object with a fixed id, labelled
+   * {@code trent:credential-seal}, made by the same template as KMS keys (sensitive,
+   * non-extractable) on first use.
+   */
+  @Override
+  public SealedBytes seal(byte[] aad, byte[] secret) {
+    Objects.requireNonNull(aad, "aad");
+    if (secret == null || secret.length == 0) {
+      throw new ValidationException("The secret must be at least one byte long.");
+    }
+    ensureSealKey();
+    return withKey("Seal", SealKey.ID, (session, handle) -> gcm.encrypt(session, handle, secret, aad));
+  }
+
+  @Override
+  public byte[] unseal(byte[] aad, SealedBytes sealed) {
+    Objects.requireNonNull(aad, "aad");
+    Objects.requireNonNull(sealed, "sealed");
+    return decrypt(SealKey.ID, sealed.iv(), sealed.ciphertextAndTag(), aad);
+  }
+
+  /** Creates the sealing key unless the token has it; one thread at a time, so it is created once. */
+  private synchronized void ensureSealKey() {
+    if (!keyExists(SealKey.ID)) {
+      createSymmetricKey(SealKey.ID, SealKey.LABEL);
+      LOG.info("Created the credential sealing key in {}", description);
+    }
+  }
+
+  /**
    * True when the token answers C_GetTokenInfo and the anchor session is still logged in. A lost
    * login is repaired on the spot; a token that fails two checks in a row gets the module reset. A
    * healthy token gets the capability probes that failed before run again, once their back-off

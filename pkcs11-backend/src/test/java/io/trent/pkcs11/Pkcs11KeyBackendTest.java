@@ -165,6 +165,34 @@ class Pkcs11KeyBackendTest {
   }
 
   @Test
+  void sealsSecretsUnderOneLabelledSensitiveKeyAndRefusesAnotherAad() throws Exception {
+    byte[] secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".getBytes(StandardCharsets.US_ASCII);
+    byte[] aad = "trent-credential:AKIAEXAMPLE".getBytes(StandardCharsets.US_ASCII);
+
+    SealedBytes first = backend.seal(aad, secret);
+    SealedBytes second = backend.seal(aad, secret);
+
+    assertThat(backend.unseal(aad, first)).isEqualTo(secret);
+    assertThat(backend.unseal(aad, second)).isEqualTo(secret);
+    assertThat(first.ciphertextAndTag()).isNotEqualTo(second.ciphertextAndTag());
+    assertThatThrownBy(() -> backend.unseal("trent-credential:AKIAOTHER".getBytes(StandardCharsets.US_ASCII), first))
+        .isInstanceOf(InvalidCiphertextException.class);
+    Token hsm = TokenLookup.byLabel(backend.module(), token.label);
+    Session inspector = hsm.openSession(false);
+    try {
+      long[] objects = inspector.findObjectsSingle(new AttributeVector()
+          .class_(CKO_SECRET_KEY).token(true).id(SealKey.ID.toBytes()), 10);
+      assertThat(objects).as("one sealing key, created on first use").hasSize(1);
+      AttributeVector attributes = inspector.getAttrValues(objects[0], CKA_SENSITIVE, CKA_EXTRACTABLE, CKA_LABEL);
+      assertThat(attributes.label()).isEqualTo("trent:credential-seal");
+      assertThat(attributes.sensitive()).isTrue();
+      assertThat(attributes.extractable()).isFalse();
+    } finally {
+      inspector.closeSession();
+    }
+  }
+
+  @Test
   void keyObjectIsASensitiveNonExtractableAes256TokenObject() throws Exception {
     Token hsm = TokenLookup.byLabel(backend.module(), token.label);
     Session inspector = hsm.openSession(false);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** The {@code trent-server} command line. */
 @Command(name = "trent-server", mixinStandardHelpOptions = true, version = "trent-server 0.1.0",
     description = "An AWS KMS-compatible key management service whose keys live in a PKCS#11 HSM.",
-    subcommands = {Main.Serve.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.Serve.class, PrincipalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -28,7 +28,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: serve");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: serve or principal");
   }
 
   /** Runs the server until SIGTERM or SIGINT. */
@@ -103,6 +103,12 @@ public final class Main implements Runnable {
       if (settings.auth().mode() == AuthMode.DEV) {
         out.printf("Try: aws kms create-key --endpoint-url %s://%s:%d --region %s%s%n", scheme,
             clientHost(settings.server().host()), server.port(), settings.identity().region(),
+            ca.map(file -> " --ca-bundle " + file).orElse(""));
+      } else {
+        out.printf("Requests need SigV4 signatures (regions %s); the account root's first key is in %s. Try:%n"
+            + "AWS_SHARED_CREDENTIALS_FILE=%s aws kms create-key --endpoint-url %s://%s:%d --region %s%s%n",
+            settings.auth().regions(), TrentServer.credentialsFile(settings), TrentServer.credentialsFile(settings),
+            scheme, clientHost(settings.server().host()), server.port(), settings.auth().regions().get(0),
             ca.map(file -> " --ca-bundle " + file).orElse(""));
       }
       out.flush();

@@ -2,6 +2,7 @@ package io.trent.server;
 
 import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
+import io.trent.core.auth.PrincipalArn;
 import io.trent.core.service.MaintenanceService;
 import io.trent.core.service.OrphanSweep;
 import io.trent.core.spi.KeyBackend;
@@ -9,6 +10,11 @@ import io.trent.core.spi.MetadataStore;
 import io.trent.metadata.jdbc.JdbcMetadataStore;
 import io.trent.pkcs11.Pkcs11KeyBackend;
 import io.trent.pkcs11.Pkcs11Settings;
+import io.trent.server.auth.CredentialCache;
+import io.trent.server.auth.CredentialIssuer;
+import io.trent.server.auth.CredentialsFile;
+import io.trent.server.auth.IssuedCredentials;
+import io.trent.server.config.AuthMode;
 import io.trent.server.config.ConfigException;
 import io.trent.server.config.MetadataConfig;
 import io.trent.server.config.OwnerOnly;
@@ -16,6 +22,7 @@ import io.trent.server.config.Pkcs11Config;
 import io.trent.server.config.TrentConfig;
 import io.trent.server.http.HealthStatus;
 import io.trent.server.http.KmsHttpServer;
+import io.trent.server.http.SigV4Verifier;
 import io.trent.server.protocol.KmsJsonProtocol;
 import io.trent.server.tls.ServerTls;
 import java.io.IOException;
@@ -28,6 +35,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +51,15 @@ import org.slf4j.LoggerFactory;
 public final class TrentServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrentServer.class);
 
+  /** How often access keys are re-read from the store (the contract: honoured within 5 seconds). */
+  private static final long CREDENTIAL_REFRESH_MILLIS = 1000;
+
+  private final ScheduledExecutorService credentialRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "trent-credentials");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final TrentConfig config;
   private final MetadataStore store;
   private final KeyBackend backend;
@@ -51,11 +68,13 @@ public final class TrentServer implements AutoCloseable {
   private final ServerTls tls;
   private final ScheduledExecutorService maintenance;
   private volatile OrphanSweep.Report startupSweep;
+  private final CredentialCache credentials;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
-      KmsHttpServer http, ServerTls tls) {
+      KmsHttpServer http, ServerTls tls, CredentialCache credentials) {
     this.config = config;
+    this.credentials = credentials;
     this.store = store;
     this.backend = backend;
     this.services = services;
@@ -69,6 +88,20 @@ public final class TrentServer implements AutoCloseable {
     // How often scheduled deletion, expiry and automatic rotation are checked (kms.maintenanceIntervalMillis).
     long interval = config.kms().maintenanceIntervalMillis();
     maintenance.scheduleWithFixedDelay(this::runMaintenanceQuietly, interval, interval, TimeUnit.MILLISECONDS);
+    if (credentials != null) {
+      // On the maintenance thread's executor would delay it behind long maintenance runs: its own thread.
+      credentialRefresh.scheduleWithFixedDelay(this::refreshCredentialsQuietly, CREDENTIAL_REFRESH_MILLIS,
+          CREDENTIAL_REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Picks up principals added or removed by {@code trent principal} (another process) within a second. */
+  private void refreshCredentialsQuietly() {
+    try {
+      credentials.refresh();
+    } catch (RuntimeException e) {
+      log.warn("Refreshing the access keys failed; the previous ones stay in use: {}", e.toString());
+    }
   }
 
   public static TrentServer start(TrentConfig config) {
@@ -97,9 +130,17 @@ public final class TrentServer implements AutoCloseable {
       OrphanSweep.Report swept = sweepOrphans(backend, store, clock);
       KmsJsonProtocol protocol = new KmsJsonProtocol(services);
       KeyBackend hsm = backend;
+      CredentialCache credentials = null;
+      SigV4Verifier verifier = null;
+      if (config.auth().mode() == AuthMode.SIGV4) {
+        writeRootCredentialsOnFirstStart(config, store, backend, clock);
+        credentials = new CredentialCache(store, backend);
+        credentials.refresh();
+        verifier = new SigV4Verifier(credentials, Set.copyOf(config.auth().regions()), clock);
+      }
       KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(), protocol::handle,
-          () -> new HealthStatus(hsm.isHealthy(), hsm.describe()));
-      TrentServer server = new TrentServer(config, store, backend, services, http, tls);
+          () -> new HealthStatus(hsm.isHealthy(), hsm.describe()), verifier);
+      TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials);
       server.startupSweep = swept;
       return server;
     } catch (RuntimeException | Error e) {
@@ -107,6 +148,28 @@ public final class TrentServer implements AutoCloseable {
       closeQuietly(store);
       throw e;
     }
+  }
+
+  /**
+   * With SigV4, the account root needs a key to start from: when the store has no root principal
+   * for {@code identity.accountId}, one is issued and written to {@code <dataDir>/credentials}
+   * (mode 0600, the AWS shared credentials format, profile default).
+   */
+  private static void writeRootCredentialsOnFirstStart(TrentConfig config, MetadataStore store, KeyBackend backend,
+      Clock clock) {
+    PrincipalArn root = PrincipalArn.root(config.identity().partition(), config.identity().accountId());
+    if (store.findPrincipal(root.value()).isPresent()) {
+      return;
+    }
+    IssuedCredentials issued = new CredentialIssuer(store, backend, clock).issue(root, null, null);
+    Path file = credentialsFile(config);
+    CredentialsFile.write(file, issued);
+    log.info("Issued an access key for {}: written to {}", root, file);
+  }
+
+  /** Where the account root's first access key is written: {@code <dataDir>/credentials}. */
+  public static Path credentialsFile(TrentConfig config) {
+    return config.dataDir().resolve("credentials");
   }
 
   /** The port the server listens on (the real one when the configuration said 0). */
@@ -177,6 +240,7 @@ public final class TrentServer implements AutoCloseable {
       return;
     }
     maintenance.shutdownNow();
+    credentialRefresh.shutdownNow();
     closeQuietly(http);
     try {
       maintenance.awaitTermination(30, TimeUnit.SECONDS);
@@ -188,13 +252,13 @@ public final class TrentServer implements AutoCloseable {
     log.info("Trent stopped");
   }
 
-  private static MetadataStore openStore(MetadataConfig metadata, TrentConfig config) {
+  static MetadataStore openStore(MetadataConfig metadata, TrentConfig config) {
     return metadata.embedded()
         ? JdbcMetadataStore.openEmbedded(config.dataDir())
         : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.password());
   }
 
-  private static KeyBackend openBackend(TrentConfig config) {
+  static KeyBackend openBackend(TrentConfig config) {
     Pkcs11Config pkcs11 = config.pkcs11();
     if (!Files.isRegularFile(pkcs11.library())) {
       throw new ConfigException("PKCS#11 library not found: " + pkcs11.library()
@@ -233,7 +297,7 @@ public final class TrentServer implements AutoCloseable {
       log.warn("pkcs11.sessionPoolSize ({}) is below server.hsmWorkers ({}): workers will wait for sessions",
           config.pkcs11().sessionPoolSize(), config.server().hsmWorkers());
     }
-    if (!isLoopback(config.server().host())) {
+    if (config.auth().mode() == AuthMode.DEV && !isLoopback(config.server().host())) {
       log.warn("auth.mode is dev (no signature checks) but server.host {} is reachable from other machines",
           config.server().host());
     }

@@ -170,4 +170,25 @@ public interface KeyBackend extends AutoCloseable {
   private static KmsUnsupportedOperationException unsupported(String what) {
     return new KmsUnsupportedOperationException(what + " is not supported by this HSM.");
   }
+
+  /**
+   * Seals a secret Trent must be able to read back (a secret access key, which SigV4 needs itself):
+   * AES-GCM under one dedicated HSM key object, created on first use, that seals nothing else.
+   *
+   * @param aad binds the sealed secret to what it belongs to; {@link #unseal} needs the same
+   * @param secret at least one byte; the caller wipes it
+   */
+  default SealedBytes seal(byte[] aad, byte[] secret) {
+    throw unsupported("Sealing secrets");
+  }
+
+  /**
+   * Reads back what {@link #seal} sealed; a wrong AAD or a modified ciphertext raises
+   * InvalidCiphertextException.
+   *
+   * @return the secret, a fresh array the caller wipes
+   */
+  default byte[] unseal(byte[] aad, SealedBytes sealed) {
+    throw unsupported("Sealing secrets");
+  }
 }

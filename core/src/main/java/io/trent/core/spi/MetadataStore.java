@@ -1,5 +1,7 @@
 package io.trent.core.spi;
 
+import io.trent.core.auth.AccessKey;
+import io.trent.core.auth.Principal;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ImportToken;
 import io.trent.core.key.KeyDestruction;
@@ -106,6 +108,36 @@ public interface MetadataStore extends AutoCloseable {
    * Deleting a key deletes its tokens, so their wrapping keys must be destroyed first.
    */
   List<ImportToken> findImportTokensOfKey(String keyId);
+
+  // --- Principals and access keys -------------------------------------------------------------
+
+  /**
+   * Stores a principal, or, when one with the same ARN is stored, replaces its identity policy
+   * (when the given one is not null) and keeps its creation time.
+   */
+  void putPrincipal(Principal principal);
+
+  /** The principal with this ARN, exactly as written. */
+  Optional<Principal> findPrincipal(String arn);
+
+  /**
+   * Deletes a principal and every access key it holds.
+   *
+   * @return false when no such principal was stored
+   */
+  boolean deletePrincipal(String arn);
+
+  /**
+   * Stores a new access key. Its principal must be stored and its id unused (else
+   * KMSInternalException).
+   */
+  void insertAccessKey(AccessKey key);
+
+  /**
+   * Every stored access key, of every principal: few enough to read whole, which is how a server
+   * notices keys added or removed by another process (see {@code CredentialCache}).
+   */
+  List<AccessKey> listAccessKeys();
 
   @Override
   void close();

@@ -1,6 +1,9 @@
 package io.trent.core.testing;
 
+import io.trent.core.auth.AccessKey;
+import io.trent.core.auth.Principal;
 import io.trent.core.error.InvalidMarkerException;
+import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ImportToken;
 import io.trent.core.key.KeyDestruction;
@@ -26,6 +29,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
   private final Map<String, ImportToken> importTokens = new LinkedHashMap<>();
   private final Set<String> retiredTokens = new HashSet<>();
   private final Set<String> beingDestroyed = new HashSet<>();
+  private final Map<String, Principal> principals = new LinkedHashMap<>();
+  private final Map<String, AccessKey> accessKeys = new LinkedHashMap<>();
   private Runnable afterMaintenanceQuery;
 
   @Override
@@ -177,6 +182,38 @@ public final class InMemoryMetadataStore implements MetadataStore {
   @Override
   public synchronized List<ImportToken> findImportTokensOfKey(String keyId) {
     return importTokens.values().stream().filter(t -> t.keyId().equals(keyId)).toList();
+  }
+
+  @Override
+  public synchronized void putPrincipal(Principal principal) {
+    Principal stored = principals.get(principal.arn().value());
+    principals.put(principal.arn().value(), stored == null ? principal
+        : new Principal(stored.arn(), principal.policy() != null ? principal.policy() : stored.policy(),
+            stored.createdAt()));
+  }
+
+  @Override
+  public synchronized Optional<Principal> findPrincipal(String arn) {
+    return Optional.ofNullable(principals.get(arn));
+  }
+
+  @Override
+  public synchronized boolean deletePrincipal(String arn) {
+    accessKeys.values().removeIf(key -> key.principalArn().value().equals(arn));
+    return principals.remove(arn) != null;
+  }
+
+  @Override
+  public synchronized void insertAccessKey(AccessKey key) {
+    if (!principals.containsKey(key.principalArn().value()) || accessKeys.containsKey(key.accessKeyId())) {
+      throw new KmsInternalException("Metadata store failure");
+    }
+    accessKeys.put(key.accessKeyId(), key);
+  }
+
+  @Override
+  public synchronized List<AccessKey> listAccessKeys() {
+    return List.copyOf(accessKeys.values());
   }
 
   @Override

@@ -15,13 +15,51 @@ import java.nio.file.attribute.PosixFilePermissions;
  * first error) is turned off ({@code TRACE_LEVEL_FILE=0}): H2's errors reach the store as
  * exceptions, which are logged with the request they failed. (H2's SLF4J adapter is no substitute:
  * it traces every statement at INFO.)
+ *
+ * <p>{@code AUTO_SERVER=TRUE}: the process that opens the database first serves it to other
+ * processes of the same user (H2's mixed mode), so {@code trent principal add} can write
+ * principals while the server runs. H2 then listens on a random TCP port guarded by a random key
+ * kept in the database's lock file (in the owner-only directory); the port is bound to the
+ * loopback address ({@link #loopbackOnly()}), never to the machine's other addresses.
  */
 final class EmbeddedDatabaseFiles {
   /** Appended to the JDBC URL of the embedded database. */
-  static final String URL_SETTINGS = ";TRACE_LEVEL_FILE=0";
+  static final String URL_SETTINGS = ";TRACE_LEVEL_FILE=0;AUTO_SERVER=TRUE";
   private static final String DATABASE_SUFFIX = ".mv.db";
 
+  private static final String BIND_ADDRESS = "h2.bindAddress";
+
   private EmbeddedDatabaseFiles() {}
+
+  /**
+   * Makes H2's lock file owner-only once H2 has created it (with the process umask): it holds the
+   * key to the mixed-mode server. The directory is owner-only already, so this only narrows what an
+   * operator-made, more open directory would show.
+   */
+  static void restrictLockFile(Path database) {
+    Path lock = database.resolveSibling(database.getFileName() + ".lock.db");
+    if (!lock.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    try {
+      Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-------"));
+    } catch (java.nio.file.NoSuchFileException absent) {
+      // No lock file: nothing to restrict.
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot restrict " + lock, e);
+    }
+  }
+
+  /**
+   * Makes H2 bind the mixed-mode server to 127.0.0.1 (it binds every address otherwise), unless the
+   * operator set {@code h2.bindAddress}. H2 reads the property once, when its classes load, so this
+   * runs before the first connection.
+   */
+  static void loopbackOnly() {
+    if (System.getProperty(BIND_ADDRESS) == null) {
+      System.setProperty(BIND_ADDRESS, "127.0.0.1");
+    }
+  }
 
   /**
    * Prepares {@code database} (H2's file name without {@code .mv.db}): its directory 0700 and its

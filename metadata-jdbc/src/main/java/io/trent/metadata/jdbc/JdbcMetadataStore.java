@@ -2,6 +2,9 @@ package io.trent.metadata.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.trent.core.auth.AccessKey;
+import io.trent.core.auth.Principal;
+import io.trent.core.auth.PrincipalArn;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ExpirationModel;
@@ -20,6 +23,7 @@ import io.trent.core.key.WrappingAlgorithm;
 import io.trent.core.key.WrappingKeySpec;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
+import io.trent.core.spi.SealedBytes;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -137,6 +141,17 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String DELETE_TOKEN = "DELETE FROM import_tokens WHERE token_id = ?";
   private static final String DELETE_KEY_TOKENS = "DELETE FROM import_tokens WHERE key_id = ?";
   private static final String RETIRE_TOKEN = "UPDATE import_tokens SET retired = TRUE WHERE token_id = ?";
+  private static final String INSERT_PRINCIPAL =
+      "INSERT INTO principals (arn, account_id, policy, created_at) VALUES (?, ?, ?, ?)";
+  private static final String UPDATE_PRINCIPAL_POLICY = "UPDATE principals SET policy = ? WHERE arn = ?";
+  private static final String SELECT_PRINCIPAL = "SELECT arn, policy, created_at FROM principals WHERE arn = ?";
+  private static final String LOCK_PRINCIPAL = "SELECT arn FROM principals WHERE arn = ? FOR UPDATE";
+  private static final String DELETE_PRINCIPAL_KEYS = "DELETE FROM access_keys WHERE principal_arn = ?";
+  private static final String DELETE_PRINCIPAL = "DELETE FROM principals WHERE arn = ?";
+  private static final String INSERT_ACCESS_KEY = "INSERT INTO access_keys (access_key_id, principal_arn, secret_iv, "
+      + "secret_sealed, session_token_sha256, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String SELECT_ACCESS_KEYS = "SELECT access_key_id, principal_arn, secret_iv, secret_sealed, "
+      + "session_token_sha256, expires_at, created_at FROM access_keys ORDER BY created_at, access_key_id";
   private static final String SELECT_EXPIRED_TOKENS = "SELECT " + TOKEN_COLUMNS
       + " FROM import_tokens WHERE valid_to <= ? AND retired = FALSE ORDER BY valid_to, token_id";
 
@@ -191,7 +206,10 @@ public final class JdbcMetadataStore implements MetadataStore {
   public static JdbcMetadataStore openEmbedded(Path dataDir) {
     Path database = dataDir.toAbsolutePath().resolve("metadata").resolve("trent");
     EmbeddedDatabaseFiles.prepare(database);
-    return open("jdbc:h2:file:" + database + EmbeddedDatabaseFiles.URL_SETTINGS, EMBEDDED_USER, "");
+    EmbeddedDatabaseFiles.loopbackOnly();
+    JdbcMetadataStore store = open("jdbc:h2:file:" + database + EmbeddedDatabaseFiles.URL_SETTINGS, EMBEDDED_USER, "");
+    EmbeddedDatabaseFiles.restrictLockFile(database);
+    return store;
   }
 
   @Override
@@ -422,6 +440,55 @@ public final class JdbcMetadataStore implements MetadataStore {
   public List<ImportToken> findImportTokensOfKey(String keyId) {
     Objects.requireNonNull(keyId, "keyId");
     return read(connection -> query(connection, SELECT_KEY_TOKENS, JdbcMetadataStore::importToken, keyId));
+  }
+
+  /** Inserts the principal, or locks its row and replaces the policy when one is given. */
+  @Override
+  public void putPrincipal(Principal principal) {
+    Objects.requireNonNull(principal, "principal");
+    write(connection -> {
+      String arn = principal.arn().value();
+      if (query(connection, LOCK_PRINCIPAL, resultSet -> resultSet.getString(1), arn).isEmpty()) {
+        update(connection, INSERT_PRINCIPAL, arn, principal.accountId(), principal.policy(), principal.createdAt());
+      } else if (principal.policy() != null) {
+        update(connection, UPDATE_PRINCIPAL_POLICY, principal.policy(), arn);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Principal> findPrincipal(String arn) {
+    Objects.requireNonNull(arn, "arn");
+    return read(connection -> query(connection, SELECT_PRINCIPAL, resultSet -> new Principal(
+        PrincipalArn.parse(resultSet.getString("arn")), resultSet.getString("policy"),
+        instant(resultSet, "created_at")), arn).stream().findFirst());
+  }
+
+  @Override
+  public boolean deletePrincipal(String arn) {
+    Objects.requireNonNull(arn, "arn");
+    return write(connection -> {
+      update(connection, DELETE_PRINCIPAL_KEYS, arn);
+      return update(connection, DELETE_PRINCIPAL, arn) > 0;
+    });
+  }
+
+  @Override
+  public void insertAccessKey(AccessKey key) {
+    Objects.requireNonNull(key, "key");
+    write(connection -> update(connection, INSERT_ACCESS_KEY, key.accessKeyId(), key.principalArn().value(),
+        key.sealedSecret().iv(), key.sealedSecret().ciphertextAndTag(), key.sessionTokenSha256(), key.expiresAt(),
+        key.createdAt()));
+  }
+
+  @Override
+  public List<AccessKey> listAccessKeys() {
+    return read(connection -> query(connection, SELECT_ACCESS_KEYS, resultSet -> new AccessKey(
+        resultSet.getString("access_key_id"), PrincipalArn.parse(resultSet.getString("principal_arn")),
+        new SealedBytes(resultSet.getBytes("secret_iv"), resultSet.getBytes("secret_sealed")),
+        resultSet.getBytes("session_token_sha256"), instant(resultSet, "expires_at"),
+        instant(resultSet, "created_at"))));
   }
 
   @Override

@@ -23,6 +23,8 @@ class EmbeddedFileModesTest {
     // Reopened: the existing database is read as it is (and stays owner-only).
     try (JdbcMetadataStore store = JdbcMetadataStore.openEmbedded(dataDir)) {
       assertThat(store.findKey("key-1")).isPresent();
+      // While open, H2's lock file holds the key to its mixed-mode server (AUTO_SERVER).
+      assertThat(mode(dataDir.resolve("metadata/trent.lock.db"))).isEqualTo("rw-------");
     }
 
     List<String> modes;

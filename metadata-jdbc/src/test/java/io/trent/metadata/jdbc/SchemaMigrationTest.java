@@ -71,7 +71,7 @@ class SchemaMigrationTest {
       while (resultSet.next()) {
         applied.add(resultSet.getString(1) + ":" + resultSet.getBoolean(2));
       }
-      assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
+      assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true");
     }
   }
 }

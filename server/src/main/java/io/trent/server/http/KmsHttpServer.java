@@ -62,16 +62,19 @@ public final class KmsHttpServer implements AutoCloseable {
    * @throws IllegalStateException if the address cannot be bound
    */
   public static KmsHttpServer start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health) {
-    return start(config, null, dispatcher, health);
+    return start(config, null, dispatcher, health, null);
   }
 
   /**
-   * Binds and starts serving HTTPS only with {@code tls}, or HTTP when it is null.
+   * Binds and starts serving: HTTPS only with {@code tls}, or HTTP when it is null; every request
+   * except {@code GET /health} must pass {@code verifier}.
    *
+   * @param tls the TLS context, or null for plain HTTP
+   * @param verifier checks SigV4 signatures, or null for dev mode (any credentials, shape checked only)
    * @throws IllegalStateException if the address cannot be bound
    */
   public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
-      HealthProbe health) {
+      HealthProbe health, SigV4Verifier verifier) {
     HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity(), config.hsmQueueBytes());
     RebindingGuard guard = RebindingGuard.of(config);
     NettyTransport transport = NettyTransport.best();
@@ -93,7 +96,7 @@ public final class KmsHttpServer implements AutoCloseable {
                   new HttpServerCodec(),
                   new BoundedRequestAggregator(config.maxRequestBytes()),
                   new IdleStateHandler(0, 0, IDLE_SECONDS),
-                  new KmsRequestHandler(dispatcher, health, workers, guard));
+                  new KmsRequestHandler(dispatcher, health, workers, guard, verifier));
             }
           })
           .bind(config.host(), config.port())

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.trent.core.auth.Caller;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.ThrottlingException;
 import io.trent.core.error.UnknownOperationException;
@@ -57,14 +58,18 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final HealthProbe health;
   private final HsmWorkerPool workers;
   private final RebindingGuard guard;
+  private final SigV4Verifier verifier;
   private final ArrayDeque<Inbound> waiting = new ArrayDeque<>();
   private boolean busy;
 
-  KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers, RebindingGuard guard) {
+  /** @param verifier checks SigV4 signatures (auth.mode sigv4), or null in dev mode (shape only) */
+  KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers, RebindingGuard guard,
+      SigV4Verifier verifier) {
     this.dispatcher = dispatcher;
     this.health = health;
     this.workers = workers;
     this.guard = guard;
+    this.verifier = verifier;
   }
 
   /**
@@ -74,8 +79,8 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
    * @param dated whether X-Amz-Date or Date is present
    * @param malformed whether the HTTP decoder failed on it
    */
-  private record Inbound(String requestId, HttpVersion version, HttpMethod method, String path,
-      String host, String origin, String contentType, String target, String authorization, boolean dated,
+  private record Inbound(String requestId, HttpVersion version, HttpMethod method, String uri, String path,
+      HttpHeaders headers, String host, String origin, String contentType, String target, String authorization, boolean dated,
       boolean keepAlive, boolean malformed, byte[] body) {
 
     static Inbound of(FullHttpRequest request) {
@@ -86,8 +91,8 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         content.setZero(content.readerIndex(), content.readableBytes());
       }
       HttpHeaders headers = request.headers();
-      return new Inbound(Reply.newRequestId(), request.protocolVersion(), request.method(),
-          new QueryStringDecoder(request.uri()).path(), headers.get(HttpHeaderNames.HOST),
+      return new Inbound(Reply.newRequestId(), request.protocolVersion(), request.method(), request.uri(),
+          new QueryStringDecoder(request.uri()).path(), headers, headers.get(HttpHeaderNames.HOST),
           headers.get(HttpHeaderNames.ORIGIN), headers.get(HttpHeaderNames.CONTENT_TYPE),
           headers.get("X-Amz-Target"), headers.get(HttpHeaderNames.AUTHORIZATION),
           headers.contains("X-Amz-Date") || headers.contains(HttpHeaderNames.DATE),
@@ -139,11 +144,22 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         return;
       }
       // After the target, as AWS's front ends check (target, then authentication).
-      Reply unsigned = SigV4Shape.check(request.authorization(), request.dated());
+      Caller caller = null;
+      Reply unsigned;
+      if (verifier == null) {
+        unsigned = SigV4Shape.check(request.authorization(), request.dated());
+      } else {
+        SigV4Verifier.Outcome outcome =
+            verifier.verify(request.method().name(), request.uri(), request.headers(), request.body());
+        unsigned = outcome.refusal();
+        caller = outcome.caller();
+      }
       if (unsigned != null) {
+        log.debug("Request {} ({}) refused: not authenticated", request.requestId(), operation);
         refuse(ctx, request, unsigned);
       } else {
-        offload(ctx, request, () -> invoke(request, operation), request.body().length, THROTTLED);
+        Caller by = caller;
+        offload(ctx, request, () -> invoke(request, operation, by), request.body().length, THROTTLED);
       }
     }
   }
@@ -202,13 +218,15 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
   }
 
-  private Reply invoke(Inbound request, String operation) {
+  /** @param caller who signed the request, or null in dev mode */
+  private Reply invoke(Inbound request, String operation, Caller caller) {
+    log.debug("Request {} ({}) by {}", request.requestId(), operation, caller == null ? "an unverified caller" : caller);
     try {
       return Reply.kms(dispatcher.dispatch(operation, request.body()));
     } catch (KmsException e) {
       if (e.httpStatus() >= 500) {
         // The detail (return codes, labels, material ids) is for the operator, under the request id.
-        log.warn("Request {} ({}) failed: {}", request.requestId(), operation, e.errorType(), e);
+        log.warn("Request {} ({}) by {} failed: {}", request.requestId(), operation, caller, e.errorType(), e);
         return ServerFaultReply.of(e);
       }
       return Reply.error(e);

@@ -168,11 +168,26 @@ class TrentConfigTest {
   }
 
   @Test
+  void authRegionsDefaultToUsEast1AndMustNameRegions() {
+    assertThat(TrentConfig.defaults(Map.of()).auth().regions()).containsExactly("us-east-1");
+    assertThat(TrentConfig.defaults(Map.of("TRENT_AUTH_REGIONS", "us-east-1,eu-west-1")).auth().regions())
+        .containsExactly("us-east-1", "eu-west-1");
+    assertThatThrownBy(() -> new AuthConfig(AuthMode.SIGV4, List.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.regions");
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_AUTH_REGIONS", "US East")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.regions");
+  }
+
+  @Test
   void shippedConfigurationsLoad() {
     TrentConfig production = TrentConfig.load(Path.of("../conf/trent.yaml"), Map.of());
     TrentConfig dev = TrentConfig.load(Path.of("../conf/trent-dev.yaml"), Map.of());
 
     assertThat(production.pkcs11().autoProvision()).isFalse();
+    assertThat(production.auth()).isEqualTo(new AuthConfig(AuthMode.SIGV4, List.of("us-east-1")));
+    assertThat(dev.auth().mode()).isEqualTo(AuthMode.DEV);
+    assertThat(TrentConfig.load(Path.of("../conf/trent-dev.yaml"), Map.of("TRENT_AUTH_MODE", "sigv4")).auth().mode())
+        .as("./trent dev --auth sigv4").isEqualTo(AuthMode.SIGV4);
     assertThat(production.server().host()).isEqualTo("127.0.0.1");
     assertThat(dev.pkcs11().autoProvision()).isTrue();
     assertThat(dev.pkcs11().tokenLabel()).isEqualTo("trent-dev");

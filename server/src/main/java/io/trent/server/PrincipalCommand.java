@@ -1,0 +1,176 @@
+package io.trent.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trent.core.auth.PrincipalArn;
+import io.trent.core.error.KmsException;
+import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.MetadataStore;
+import io.trent.server.auth.CredentialIssuer;
+import io.trent.server.auth.IssuedCredentials;
+import io.trent.server.config.ConfigException;
+import io.trent.server.config.TrentConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code trent-server principal add|remove}: creates or removes a principal and its access keys in
+ * the data directory's store, sealing secrets under the token's credential key. A running server
+ * (which serves the embedded database to this process, see {@code EmbeddedDatabaseFiles}) picks the
+ * change up within a second.
+ */
+@Command(name = "principal", mixinStandardHelpOptions = true,
+    description = "Adds or removes a principal (IAM user or role, or account root) and its access keys.",
+    subcommands = {PrincipalCommand.Add.class, PrincipalCommand.Remove.class})
+final class PrincipalCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: add or remove");
+  }
+
+  /** Where the store and token are: the configuration and data directory, as for serve. */
+  static class Target {
+    @Option(names = "--config", paramLabel = "FILE", description = "The YAML configuration (default: built-in defaults).")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides dataDir.")
+    Path dataDir;
+
+    TrentConfig load() {
+      TrentConfig settings = config == null ? TrentConfig.defaults(System.getenv())
+          : TrentConfig.load(config, System.getenv());
+      return dataDir == null ? settings : settings.withDataDir(dataDir);
+    }
+  }
+
+  /** Work on the opened store and backend, closed afterwards. */
+  @FunctionalInterface
+  interface Work {
+    int run(MetadataStore store, KeyBackend backend, PrintWriter out) throws IOException;
+  }
+
+  static int withStore(CommandLine.Model.CommandSpec spec, Target target, boolean needsBackend, Work work) {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      TrentConfig settings = target.load();
+      if (!Files.isDirectory(settings.dataDir())) {
+        throw new ConfigException("No data directory " + settings.dataDir() + " (start the server once first)");
+      }
+      try (MetadataStore store = TrentServer.openStore(settings.metadata(), settings);
+           KeyBackend backend = needsBackend ? TrentServer.openBackend(settings) : null) {
+        return work.run(store, backend, spec.commandLine().getOut());
+      }
+    } catch (ConfigException | IllegalArgumentException | IllegalStateException | IOException | KmsException e) {
+      err.println("trent-server principal: " + e.getMessage());
+      err.flush();
+      return 1;
+    } catch (Exception e) {
+      err.println("trent-server principal: " + e);
+      err.flush();
+      return 1;
+    }
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true,
+      description = {"Creates the principal (or replaces its policy) and issues it an access key; prints "
+          + "{\"Arn\", \"AccessKeyId\", \"SecretAccessKey\"} as JSON, plus \"SessionToken\" and \"Expiration\" for a "
+          + "role (temporary credentials, as STS issues for roles)."})
+  static final class Add implements Callable<Integer> {
+    @CommandLine.Mixin Target target = new Target();
+
+    @Option(names = "--arn", required = true, paramLabel = "ARN",
+        description = "arn:aws:iam::ACCOUNT:user/NAME, arn:aws:iam::ACCOUNT:role/NAME or arn:aws:iam::ACCOUNT:root.")
+    String arn;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "An IAM identity policy document (JSON).")
+    Path policy;
+
+    @Option(names = "--duration-seconds", paramLabel = "N", defaultValue = "3600",
+        description = "How long a role's credentials last: 1 to 43200 seconds (default 3600).")
+    long durationSeconds;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrincipalArn principal;
+      try {
+        principal = PrincipalArn.parse(arn);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      if (durationSeconds < 1 || durationSeconds > CredentialIssuer.MAX_SESSION.toSeconds()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--duration-seconds must be 1 to 43200");
+      }
+      String document = policy == null ? null : readPolicy(policy);
+      return withStore(spec, target, true, (store, backend, out) -> {
+        IssuedCredentials issued = new CredentialIssuer(store, backend, Clock.systemUTC())
+            .issue(principal, document, Duration.ofSeconds(durationSeconds));
+        ObjectNode json = new ObjectMapper().createObjectNode()
+            .put("Arn", issued.arn())
+            .put("AccessKeyId", issued.accessKeyId())
+            .put("SecretAccessKey", issued.secretAccessKey());
+        if (issued.sessionToken() != null) {
+          json.put("SessionToken", issued.sessionToken()).put("Expiration", issued.expiration().toString());
+        }
+        out.println(json);
+        out.flush();
+        return 0;
+      });
+    }
+
+    /** The policy as given, checked to be a JSON object (the policy engine validates its grammar). */
+    private String readPolicy(Path file) {
+      String text;
+      try {
+        text = Files.readString(file);
+      } catch (IOException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Cannot read the policy " + file + ": " + e);
+      }
+      try {
+        if (!new ObjectMapper().readTree(text).isObject()) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "The policy " + file + " is not a JSON object");
+        }
+      } catch (IOException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "The policy " + file + " is not JSON: "
+            + e.getMessage());
+      }
+      return text;
+    }
+  }
+
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Removes the principal and all its access keys; a running server refuses them within seconds.")
+  static final class Remove implements Callable<Integer> {
+    @CommandLine.Mixin Target target = new Target();
+
+    @Option(names = "--arn", required = true, paramLabel = "ARN", description = "The principal's ARN.")
+    String arn;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return withStore(spec, target, false, (store, backend, out) -> {
+        if (!store.deletePrincipal(arn)) {
+          spec.commandLine().getErr().println("trent-server principal: no principal " + arn);
+          spec.commandLine().getErr().flush();
+          return 1;
+        }
+        out.println(new ObjectMapper().createObjectNode().put("Arn", arn).put("Removed", true));
+        out.flush();
+        return 0;
+      });
+    }
+  }
+}
