@@ -89,6 +89,21 @@ class KeyStorageTest {
   }
 
   @Test
+  void keepsTheKeyPolicyTextExactlyAcrossARestart() {
+    // Latin-1 characters, tabs and CRLF are all allowed in a key policy and must come back unchanged.
+    String policy = "{\r\n\t\"Version\": \"2012-10-17\", \"Id\": \"caf\u00e9 \u00ff\",\n\"Statement\": []}  ";
+    KmsKey key = SampleKeys.key("with-policy").withPolicy(policy);
+    store.insertKey(key);
+    String replaced = policy + "\n";
+    store.updateKey(key.withPolicy(replaced));
+
+    store.close();
+    store = JdbcMetadataStore.openEmbedded(dataDir);
+
+    assertThat(store.findKey("with-policy").orElseThrow().policy()).isEqualTo(replaced);
+  }
+
+  @Test
   void roundTripsNullOptionalFieldsAndEmptyMaterialsAndTags() {
     KmsKey key = KmsKey.create("pending-import", T0, "", KeySpec.SYMMETRIC_DEFAULT,
         KeyUsage.ENCRYPT_DECRYPT, Origin.EXTERNAL, KeyState.PendingImport, List.of(), List.of(), null);
