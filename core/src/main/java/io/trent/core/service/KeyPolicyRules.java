@@ -42,27 +42,40 @@ final class KeyPolicyRules {
    * @throws MalformedPolicyDocumentException or LimitExceededException (over 32 KiB), with AWS's message
    */
   void check(String policy, String keyId, Caller caller, boolean bypassLockoutCheck) {
+    CompiledPolicy compiled;
     try {
-      CompiledPolicy compiled = CompiledPolicy.compile(PolicyParser.parseKeyPolicy(policy));
-      if (!bypassLockoutCheck) {
-        RequestContext context = RequestContext.builder()
-            .principal(caller.principalArn(), caller.accountId())
-            .action("kms:PutKeyPolicy")
-            .build();
-        LockoutSafetyCheck.require(compiled, identityPolicies(caller), context, identity.keyArn(keyId),
-            identity.accountId());
-      }
+      compiled = CompiledPolicy.compile(PolicyParser.parseKeyPolicy(policy));
     } catch (MalformedPolicyException e) {
       throw toKms(e);
     }
+    if (!bypassLockoutCheck) {
+      RequestContext context = RequestContext.builder()
+          .principal(caller.principalArn(), caller.accountId())
+          .action("kms:PutKeyPolicy")
+          .build();
+      try {
+        LockoutSafetyCheck.require(compiled, identityPolicies(caller), context, identity.keyArn(keyId),
+            identity.accountId());
+      } catch (MalformedPolicyException e) {
+        throw toKms(e);
+      }
+    }
   }
 
-  /** The caller's identity policy, when the principal store knows the caller and it has one. */
+  /**
+   * The caller's identity policy, when the principal store knows the caller and it has one. A stored
+   * policy the parser refuses (principal add checks only that it is a JSON object) allows nothing here:
+   * the check then fails closed instead of blaming the key policy for the identity policy's fault.
+   */
   private List<CompiledPolicy> identityPolicies(Caller caller) {
     List<CompiledPolicy> policies = new ArrayList<>(1);
-    store.findPrincipal(caller.principalArn())
-        .map(p -> p.policy())
-        .ifPresent(text -> policies.add(CompiledPolicy.compile(PolicyParser.parseIdentityPolicy(text), caller.principalArn())));
+    store.findPrincipal(caller.principalArn()).map(p -> p.policy()).ifPresent(text -> {
+      try {
+        policies.add(CompiledPolicy.compile(PolicyParser.parseIdentityPolicy(text), caller.principalArn()));
+      } catch (MalformedPolicyException ignored) {
+        // allows nothing: see above
+      }
+    });
     return policies;
   }
 

@@ -158,6 +158,16 @@ class KeyPolicyServiceTest {
   }
 
   @Test
+  void anIdentityPolicyTheParserRefusesAllowsNothing() {
+    KmsKey key = newKey();
+    store.putPrincipal(new Principal(PrincipalArn.parse(ALICE), "{\"Statement\":[]}", Instant.parse("2026-01-01T00:00:00Z")));
+
+    assertThatThrownBy(() -> kms.keyPolicies().putKeyPolicy(key.keyId(), null, ACCOUNT_ONLY, false, ALICE_CALLER))
+        .isInstanceOf(MalformedPolicyDocumentException.class)
+        .hasMessage("The new key policy will not allow you to update the key policy in the future.");
+  }
+
+  @Test
   void keyPoliciesWorkInEveryKeyStateButTakeNoAlias() {
     KmsKey key = newKey();
     kms.aliases().createAlias("alias/policy", key.keyId());
