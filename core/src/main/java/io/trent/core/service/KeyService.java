@@ -1,6 +1,7 @@
 package io.trent.core.service;
 
 import io.trent.core.api.CreateKeyRequest;
+import io.trent.core.auth.Caller;
 import io.trent.core.api.ScheduleKeyDeletionResult;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
@@ -60,16 +61,29 @@ public final class KeyService {
   private final KeyBackend backend;
   private final ServiceIdentity identity;
   private final Clock clock;
+  private final KeyPolicyRules policyRules;
 
-  KeyService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock) {
+  KeyService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock,
+      KeyPolicyRules policyRules) {
     this.catalog = catalog;
     this.resolver = resolver;
     this.backend = backend;
     this.identity = identity;
     this.clock = clock;
+    this.policyRules = policyRules;
   }
 
+  /** CreateKey called by the account root (the caller in dev mode, where requests are not signed). */
   public KmsKey createKey(CreateKeyRequest request) {
+    return createKey(request, identity.rootCaller());
+  }
+
+  /**
+   * CreateKey. A key created without a policy gets the default key policy; one given is checked
+   * (grammar, size, and, unless bypassed, that {@code caller} could still call PutKeyPolicy) and stored
+   * exactly as given.
+   */
+  public KmsKey createKey(CreateKeyRequest request, Caller caller) {
     ShapeValidator.create()
         .length("policy", request.policy(), 1, 131072)
         .length("description", request.description(), 0, 8192)
@@ -112,10 +126,16 @@ public final class KeyService {
     }
 
     String keyId = UUID.randomUUID().toString();
+    String policy = request.policy() == null ? policyRules.defaultPolicy() : request.policy();
+    if (request.policy() != null) {
+      // Only a given policy is checked: the default one lets the account's IAM policies decide.
+      policyRules.check(policy, keyId, caller, request.bypassPolicyLockoutSafetyCheck());
+    }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String description = request.description() == null ? "" : request.description();
     if (origin == Origin.EXTERNAL) {
-      KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.PendingImport, List.of(), tags, null);
+      KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.PendingImport, List.of(), tags, null)
+          .withPolicy(policy);
       catalog.insertKey(key);
       return key;
     }
@@ -129,7 +149,7 @@ public final class KeyService {
       publicKey = backend.createAsymmetricKey(materialId, keyId, spec, usage);
     }
     KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.Enabled,
-        List.of(KeyMaterial.initial(materialId, now)), tags, publicKey);
+        List.of(KeyMaterial.initial(materialId, now)), tags, publicKey).withPolicy(policy);
     try {
       catalog.insertKey(key);
     } catch (RuntimeException e) {

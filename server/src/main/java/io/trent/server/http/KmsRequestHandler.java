@@ -222,7 +222,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private Reply invoke(Inbound request, String operation, Caller caller) {
     log.debug("Request {} ({}) by {}", request.requestId(), operation, caller == null ? "an unverified caller" : caller);
     try {
-      return Reply.kms(dispatcher.dispatch(operation, request.body()));
+      return Reply.kms(dispatcher.dispatch(operation, request.body(), caller));
     } catch (KmsException e) {
       if (e.httpStatus() >= 500) {
         // The detail (return codes, labels, material ids) is for the operator, under the request id.

@@ -1,6 +1,7 @@
 package io.trent.server.protocol;
 
 import io.trent.core.api.TagInput;
+import io.trent.core.auth.Caller;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ final class JsonRequest {
   private final Shape shape;
   private final Object[] values;
   private long read;
+  private Caller caller;
 
   JsonRequest(Shape shape, Object[] values) {
     this.shape = shape;
@@ -33,6 +35,17 @@ final class JsonRequest {
     }
     read |= 1L << i;
     return values[i];
+  }
+
+  /** Sets who made the request (the protocol does, before the binding runs). */
+  JsonRequest calledBy(Caller who) {
+    this.caller = who;
+    return this;
+  }
+
+  /** Who made the request: the SigV4-verified caller, or in dev mode the account root. */
+  Caller caller() {
+    return caller;
   }
 
   String string(String name) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.KmsServices;
+import io.trent.core.auth.Caller;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.SerializationException;
@@ -34,6 +35,7 @@ public final class KmsJsonProtocol {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
   private final Map<String, Operation> operations;
+  private final Caller devCaller;
 
   /** An operation's request shape and its binding to the core service. */
   private record Operation(Shape shape, OperationHandler handler) {}
@@ -47,7 +49,9 @@ public final class KmsJsonProtocol {
     TagOperations.register(registry, services.tags());
     SigningOperations.register(registry, services.signing(), services.macs());
     RotationOperations.register(registry, services.rotation(), services.imports());
+    KeyPolicyOperations.register(registry, services.keyPolicies());
     this.operations = pair(KmsModel.operations(), registry);
+    this.devCaller = services.identity().rootCaller();
   }
 
   // Every served operation has a shape and every shape a binding: a gap is a programming error.
@@ -70,11 +74,23 @@ public final class KmsJsonProtocol {
    * @throws KmsException for every error, to be rendered with {@link #errorBody(KmsException)}
    */
   public byte[] handle(String operation, byte[] body) {
+    return handle(operation, body, null);
+  }
+
+  /**
+   * Runs one operation for a caller.
+   *
+   * @param caller who signed the request, or null when requests are not signed (dev mode): then the
+   *     account root {@code arn:aws:iam::<identity.accountId>:root} is the caller
+   * @see #handle(String, byte[])
+   */
+  public byte[] handle(String operation, byte[] body, Caller caller) {
     Operation op = operations.get(operation);
     if (op == null) {
       throw new UnknownOperationException();
     }
-    JsonResponse response = op.handler().handle(op.shape().check(parse(body), null));
+    JsonRequest request = op.shape().check(parse(body), null).calledBy(caller == null ? devCaller : caller);
+    JsonResponse response = op.handler().handle(request);
     try {
       return MAPPER.writeValueAsBytes(response.node());
     } catch (JsonProcessingException e) {

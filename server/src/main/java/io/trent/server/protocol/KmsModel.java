@@ -48,6 +48,7 @@ final class KmsModel {
   private static final Member MARKER = Member.of("Marker", STRING);
   private static final Member TAGS = Member.structureList("Tags", TAG);
 
+  private static final Map<String, IamAction> IAM_ACTIONS = new LinkedHashMap<>();
   private static final Map<String, Shape> OPERATIONS = build();
 
   /** Operation name (the X-Amz-Target suffix) to its request shape. */
@@ -55,15 +56,20 @@ final class KmsModel {
     return OPERATIONS;
   }
 
+  /**
+   * Operation name to its IAM action and key member, for the operations described so far (the key policy
+   * operations; the authorization wiring adds the rest).
+   */
+  static Map<String, IamAction> iamActions() {
+    return Map.copyOf(IAM_ACTIONS);
+  }
+
   private static Map<String, Shape> build() {
     Map<String, Shape> ops = new LinkedHashMap<>();
     // Keys
     add(ops, "CreateKey", Member.of("Policy", STRING), Member.of("Description", STRING), Member.of("KeyUsage", STRING),
         Member.of("CustomerMasterKeySpec", STRING), Member.of("KeySpec", STRING), Member.of("Origin", STRING),
-        Member.of("CustomKeyStoreId", STRING),
-        Member.of("BypassPolicyLockoutSafetyCheck", BOOLEAN).withoutEffect(
-            "key policies are validated for shape but not evaluated yet, so there is no lockout check to bypass"),
-        TAGS, Member.of("MultiRegion", BOOLEAN), Member.of("XksKeyId", STRING));
+        Member.of("CustomKeyStoreId", STRING), Member.of("BypassPolicyLockoutSafetyCheck", BOOLEAN), TAGS, Member.of("MultiRegion", BOOLEAN), Member.of("XksKeyId", STRING));
     add(ops, "DescribeKey", KEY_ID, GRANT_TOKENS);
     add(ops, "ListKeys", LIMIT, MARKER);
     add(ops, "EnableKey", KEY_ID);
@@ -71,6 +77,11 @@ final class KmsModel {
     add(ops, "ScheduleKeyDeletion", KEY_ID, Member.of("PendingWindowInDays", INTEGER));
     add(ops, "CancelKeyDeletion", KEY_ID);
     add(ops, "UpdateKeyDescription", KEY_ID, Member.of("Description", STRING));
+    // Key policies
+    add(ops, "PutKeyPolicy", new IamAction("kms:PutKeyPolicy", "KeyId"), KEY_ID, Member.of("PolicyName", STRING),
+        Member.of("Policy", STRING), Member.of("BypassPolicyLockoutSafetyCheck", BOOLEAN));
+    add(ops, "GetKeyPolicy", new IamAction("kms:GetKeyPolicy", "KeyId"), KEY_ID, Member.of("PolicyName", STRING));
+    add(ops, "ListKeyPolicies", new IamAction("kms:ListKeyPolicies", "KeyId"), KEY_ID, LIMIT, MARKER);
     // Aliases and tags
     add(ops, "CreateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));
     add(ops, "UpdateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));
@@ -130,5 +141,10 @@ final class KmsModel {
 
   private static void add(Map<String, Shape> ops, String operation, Member... members) {
     ops.put(operation, Shape.of(operation + "Request", members));
+  }
+
+  private static void add(Map<String, Shape> ops, String operation, IamAction iam, Member... members) {
+    add(ops, operation, members);
+    IAM_ACTIONS.put(operation, iam);
   }
 }
