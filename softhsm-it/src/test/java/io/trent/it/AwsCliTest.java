@@ -87,16 +87,24 @@ class AwsCliTest {
     cmd.add("kms");
     cmd.addAll(Arrays.asList(kmsArgs));
     cmd.addAll(List.of("--endpoint-url", "http://127.0.0.1:" + Trent.port(), "--output", output, "--region", Trent.REGION));
+    return runProcess(cmd, "aws " + String.join(" ", kmsArgs), Map.of("AWS_DEFAULT_REGION", Trent.REGION));
+  }
+
+  /**
+   * Runs an AWS client process (the CLI, or python3 with botocore) with the fixture's credentials and
+   * no configuration files of the machine, plus {@code extraEnv}; fails after 90 s.
+   */
+  static Result runProcess(List<String> cmd, String what, Map<String, String> extraEnv) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("AWS_"));
     env.put("AWS_ACCESS_KEY_ID", Trent.CREDENTIALS.accessKeyId());
     env.put("AWS_SECRET_ACCESS_KEY", Trent.CREDENTIALS.secretAccessKey());
-    env.put("AWS_DEFAULT_REGION", Trent.REGION);
     env.put("AWS_PAGER", "");
     env.put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
     env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
     env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.putAll(extraEnv);
     Path out = Files.createTempFile("aws-cli", ".out");
     Path err = Files.createTempFile("aws-cli", ".err");
     try {
@@ -104,7 +112,7 @@ class AwsCliTest {
       Process p = pb.start();
       if (!p.waitFor(90, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("aws " + String.join(" ", kmsArgs) + " did not finish in 90 s");
+        throw new AssertionError(what + " did not finish in 90 s");
       }
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     } finally {

@@ -8,7 +8,6 @@ import io.trent.core.KmsPolicy;
 import io.trent.server.TrentServer;
 import io.trent.server.config.TlsConfig;
 import io.trent.server.config.TrentConfig;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -274,29 +272,7 @@ class HttpsTest {
   }
 
   private static AwsCliTest.Result run(List<String> cmd, String what) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("AWS_"));
-    env.put("AWS_ACCESS_KEY_ID", Trent.CREDENTIALS.accessKeyId());
-    env.put("AWS_SECRET_ACCESS_KEY", Trent.CREDENTIALS.secretAccessKey());
-    env.put("AWS_PAGER", "");
-    env.put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
-    env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.put("AWS_MAX_ATTEMPTS", "1");
-    Path out = Files.createTempFile("aws-cli", ".out");
-    Path err = Files.createTempFile("aws-cli", ".err");
-    try {
-      pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      Process p = pb.start();
-      if (!p.waitFor(90, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(what + " did not finish in 90 s");
-      }
-      return new AwsCliTest.Result(p.exitValue(), Files.readString(out), Files.readString(err));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+    return AwsCliTest.runProcess(cmd, what, Map.of("AWS_MAX_ATTEMPTS", "1"));
   }
+
 }
