@@ -35,6 +35,12 @@ final class JsonRequest {
     return values[i];
   }
 
+  /** A member's value for authorization (condition keys), without counting it as bound; null if absent. */
+  Object peek(String name) {
+    int i = shape.indexOf(name);
+    return i < 0 ? null : values[i];
+  }
+
   String string(String name) {
     return (String) value(name, JsonType.STRING);
   }

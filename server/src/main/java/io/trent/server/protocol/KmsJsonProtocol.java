@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.KmsServices;
+import io.trent.core.auth.Caller;
+import io.trent.core.auth.RequestScope;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.SerializationException;
@@ -34,9 +36,10 @@ public final class KmsJsonProtocol {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
   private final Map<String, Operation> operations;
+  private final Caller accountRoot;
 
-  /** An operation's request shape and its binding to the core service. */
-  private record Operation(Shape shape, OperationHandler handler) {}
+  /** An operation's request shape, how it is authorized and its binding to the core service. */
+  private record Operation(Shape shape, OperationAuth auth, OperationHandler handler) {}
 
   public KmsJsonProtocol(KmsServices services) {
     Map<String, OperationHandler> registry = new HashMap<>();
@@ -48,16 +51,21 @@ public final class KmsJsonProtocol {
     SigningOperations.register(registry, services.signing(), services.macs());
     RotationOperations.register(registry, services.rotation(), services.imports());
     this.operations = pair(KmsModel.operations(), registry);
+    // Dev mode has no signatures: its requests are the account root's, through the same authorization.
+    this.accountRoot = new Caller(services.identity().accountId(),
+        "arn:" + services.identity().partition() + ":iam::" + services.identity().accountId() + ":root", "dev",
+        services.identity().region(), false);
   }
 
   // Every served operation has a shape and every shape a binding: a gap is a programming error.
   private static Map<String, Operation> pair(Map<String, Shape> shapes, Map<String, OperationHandler> handlers) {
-    if (!shapes.keySet().equals(handlers.keySet())) {
+    if (!shapes.keySet().equals(handlers.keySet()) || !shapes.keySet().equals(KmsModel.authorizations().keySet())) {
       throw new IllegalStateException("KmsModel and the operation bindings disagree: " + shapes.keySet() + " vs "
           + handlers.keySet());
     }
     Map<String, Operation> paired = new HashMap<>();
-    handlers.forEach((name, handler) -> paired.put(name, new Operation(shapes.get(name), handler)));
+    handlers.forEach((name, handler) ->
+        paired.put(name, new Operation(shapes.get(name), KmsModel.authorizations().get(name), handler)));
     return Map.copyOf(paired);
   }
 
@@ -66,15 +74,18 @@ public final class KmsJsonProtocol {
    *
    * @param operation the part of X-Amz-Target after "TrentService."
    * @param body the request body (may be empty)
+   * @param caller who signed the request, or null in dev mode (then the account root)
+   * @param sourceIp the client's address ({@code aws:SourceIp}), or null
    * @return the JSON response body (HTTP 200)
    * @throws KmsException for every error, to be rendered with {@link #errorBody(KmsException)}
    */
-  public byte[] handle(String operation, byte[] body) {
+  public byte[] handle(String operation, byte[] body, Caller caller, String sourceIp) {
     Operation op = operations.get(operation);
     if (op == null) {
       throw new UnknownOperationException();
     }
-    JsonResponse response = op.handler().handle(op.shape().check(parse(body), null));
+    JsonRequest request = op.shape().check(parse(body), null);
+    JsonResponse response = op.handler().handle(scope(op.auth(), request, caller, sourceIp), request);
     try {
       return MAPPER.writeValueAsBytes(response.node());
     } catch (JsonProcessingException e) {
@@ -84,6 +95,24 @@ public final class KmsJsonProtocol {
         Arrays.fill(secret, (byte) 0);
       }
     }
+  }
+
+  /** The request scope the table describes: the action and the condition keys the request's members set. */
+  @SuppressWarnings("unchecked")
+  private RequestScope scope(OperationAuth auth, JsonRequest request, Caller caller, String sourceIp) {
+    Map<String, String> keys = new HashMap<>(4);
+    auth.requestKeys().forEach((conditionKey, member) -> {
+      Object value = request.peek(member);
+      if (value != null) {
+        keys.put(conditionKey, String.valueOf(value));
+      }
+    });
+    if (sourceIp != null) {
+      keys.put("aws:SourceIp", sourceIp);
+    }
+    Map<String, String> context = auth.contextMember() == null ? null
+        : (Map<String, String>) request.peek(auth.contextMember());
+    return new RequestScope(caller == null ? accountRoot : caller, auth.action(), context, keys);
   }
 
   /** The binding of an operation (for the test that every bound member is read). */

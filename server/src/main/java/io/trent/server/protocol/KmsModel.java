@@ -50,9 +50,65 @@ final class KmsModel {
 
   private static final Map<String, Shape> OPERATIONS = build();
 
+  private static final Map<String, OperationAuth> AUTHORIZATION = authorization();
+
   /** Operation name (the X-Amz-Target suffix) to its request shape. */
   static Map<String, Shape> operations() {
     return OPERATIONS;
+  }
+
+  /** Operation name to how it is authorized. */
+  static Map<String, OperationAuth> authorizations() {
+    return AUTHORIZATION;
+  }
+
+  // IAM actions and condition keys per operation [D kdg:kms-api-permissions-reference, kdg:conditions-kms;
+  // aws-auth-policy-audit.md §2.6]. CreateKey, ListKeys, ListAliases and GenerateRandom are IAM-only (Resource *).
+  // ReEncrypt is kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination (the core asks both).
+  private static Map<String, OperationAuth> authorization() {
+    Map<String, OperationAuth> a = new LinkedHashMap<>();
+    a.put("CreateKey", OperationAuth.account("kms:CreateKey").sets("kms:KeySpec", "KeySpec")
+        .sets("kms:KeyUsage", "KeyUsage").sets("kms:KeyOrigin", "Origin").sets("kms:MultiRegion", "MultiRegion"));
+    a.put("ListKeys", OperationAuth.account("kms:ListKeys"));
+    a.put("ListAliases", OperationAuth.account("kms:ListAliases"));
+    a.put("GenerateRandom", OperationAuth.account("kms:GenerateRandom"));
+    for (String op : new String[] {"DescribeKey", "EnableKey", "DisableKey", "CancelKeyDeletion", "UpdateKeyDescription",
+        "TagResource", "UntagResource", "ListResourceTags", "GetPublicKey", "DisableKeyRotation", "GetKeyRotationStatus",
+        "RotateKeyOnDemand", "ListKeyRotations", "DeleteImportedKeyMaterial"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId"));
+    }
+    a.put("ScheduleKeyDeletion", OperationAuth.onKey("kms:ScheduleKeyDeletion", "KeyId")
+        .sets("kms:ScheduleKeyDeletionPendingWindowInDays", "PendingWindowInDays"));
+    a.put("EnableKeyRotation", OperationAuth.onKey("kms:EnableKeyRotation", "KeyId")
+        .sets("kms:RotationPeriodInDays", "RotationPeriodInDays"));
+    a.put("CreateAlias", OperationAuth.onKey("kms:CreateAlias", "TargetKeyId"));
+    a.put("UpdateAlias", OperationAuth.onKey("kms:UpdateAlias", "TargetKeyId"));
+    a.put("DeleteAlias", OperationAuth.onKey("kms:DeleteAlias", "AliasName"));
+    a.put("Encrypt", OperationAuth.onKey("kms:Encrypt", "KeyId").context("EncryptionContext")
+        .sets("kms:EncryptionAlgorithm", "EncryptionAlgorithm"));
+    a.put("Decrypt", OperationAuth.onKey("kms:Decrypt", "KeyId").context("EncryptionContext")
+        .sets("kms:EncryptionAlgorithm", "EncryptionAlgorithm"));
+    a.put("ReEncrypt", OperationAuth.onKey("kms:ReEncryptFrom", "SourceKeyId").context("SourceEncryptionContext")
+        .sets("kms:EncryptionAlgorithm", "SourceEncryptionAlgorithm"));
+    for (String op : new String[] {"GenerateDataKey", "GenerateDataKeyWithoutPlaintext"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").context("EncryptionContext"));
+    }
+    for (String op : new String[] {"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").context("EncryptionContext")
+          .sets("kms:DataKeyPairSpec", "KeyPairSpec"));
+    }
+    for (String op : new String[] {"Sign", "Verify"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").sets("kms:SigningAlgorithm", "SigningAlgorithm")
+          .sets("kms:MessageType", "MessageType"));
+    }
+    for (String op : new String[] {"GenerateMac", "VerifyMac"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").sets("kms:MacAlgorithm", "MacAlgorithm"));
+    }
+    a.put("GetParametersForImport", OperationAuth.onKey("kms:GetParametersForImport", "KeyId")
+        .sets("kms:WrappingAlgorithm", "WrappingAlgorithm").sets("kms:WrappingKeySpec", "WrappingKeySpec"));
+    a.put("ImportKeyMaterial", OperationAuth.onKey("kms:ImportKeyMaterial", "KeyId")
+        .sets("kms:ExpirationModel", "ExpirationModel").sets("kms:ValidTo", "ValidTo"));
+    return Map.copyOf(a);
   }
 
   private static Map<String, Shape> build() {
