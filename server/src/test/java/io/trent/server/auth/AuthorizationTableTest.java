@@ -172,13 +172,14 @@ class AuthorizationTableTest {
   }
 
   @Test
-  void reEncryptNeedsReEncryptFromOnTheSourceAndReEncryptToOnTheDestination() {
-    Caller bob = user(ACCOUNT, "bob", allow("kms:ReEncryptFrom", "*"));
+  void reEncryptIsAuthorizedAsReEncryptFromOnItsSourceKey() {
+    Caller bob = user(ACCOUNT, "bob", allow("kms:ReEncryptTo", "*"));
     String body = "{\"CiphertextBlob\":\"AQID\",\"SourceKeyId\":\"" + keyId + "\",\"DestinationKeyId\":\"" + keyId + "\"}";
-    // The source is checked first; ReEncryptFrom passes, then ReEncryptTo on the destination is denied.
+    // kms:ReEncrypt* in the table: the source key needs kms:ReEncryptFrom (the core asks ReEncryptTo on the
+    // destination once the ciphertext is read; AuthorizationPlacementTest shows both).
     assertThat(outcome(bob, "ReEncrypt", body)).isEqualTo("AccessDeniedException: User: " + bob.principalArn()
-        + " is not authorized to perform: kms:ReEncryptTo on resource: " + keyArn
-        + " because no identity-based policy allows the kms:ReEncryptTo action");
+        + " is not authorized to perform: kms:ReEncryptFrom on resource: " + keyArn
+        + " because no identity-based policy allows the kms:ReEncryptFrom action");
   }
 
   private static String allow(String action, String resource) {
