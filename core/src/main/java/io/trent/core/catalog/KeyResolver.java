@@ -47,6 +47,14 @@ public final class KeyResolver {
     return authorize(scope, resolveFor(scope, identifier, allowAlias), identifier);
   }
 
+  /**
+   * Finds a key as the caller names it (its own account for a key id or alias name) without authorizing
+   * anything on it: for ListAliases' KeyId, an IAM-only action whose key is a filter, not a resource.
+   */
+  public KmsKey locate(RequestScope scope, String identifier, boolean allowAlias) {
+    return resolveFor(scope, identifier, allowAlias);
+  }
+
   /** As {@link #resolveKeyOnly(String)}, for the caller, authorized. */
   public KmsKey resolveKeyOnly(RequestScope scope, String identifier) {
     if (identifier.startsWith("alias/") || (identifier.startsWith("arn:") && identifier.contains(":alias/"))) {

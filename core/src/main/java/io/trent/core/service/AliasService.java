@@ -87,7 +87,7 @@ public final class AliasService {
     if (keyId == null && !resolver.ownAccount(scope)) {
       return new Page<>(java.util.List.of(), null);
     }
-    String targetKeyId = keyId == null ? null : resolver.resolve(scope, keyId, false).keyId();
+    String targetKeyId = keyId == null ? null : resolver.locate(scope, keyId, false).keyId();
     return catalog.listAliases(targetKeyId, limit == null ? 50 : limit, marker);
   }
 

@@ -97,7 +97,7 @@ public final class PolicyAuthorizer implements Authorizer {
   private List<CompiledPolicy> identityPoliciesOf(String principalArn) {
     IdentityPolicies cached = identities.get(principalArn);
     if (cached == null) {
-      cached = load(principalArn, null);
+      cached = compile(principalArn, store.findPrincipal(principalArn).map(Principal::policy).orElse(null), null);
       identities.put(principalArn, cached);
     }
     return cached.compiled();
@@ -106,15 +106,19 @@ public final class PolicyAuthorizer implements Authorizer {
   /** Re-reads the identity policies of the principals seen so far, recompiling only those that changed. */
   public void refresh() {
     for (Map.Entry<String, IdentityPolicies> e : identities.entrySet()) {
-      IdentityPolicies next = load(e.getKey(), e.getValue());
+      java.util.Optional<Principal> stored = store.findPrincipal(e.getKey());
+      if (stored.isEmpty()) {
+        identities.remove(e.getKey()); // removed: its access keys stop working too
+        continue;
+      }
+      IdentityPolicies next = compile(e.getKey(), stored.get().policy(), e.getValue());
       if (next != e.getValue()) {
         identities.put(e.getKey(), next);
       }
     }
   }
 
-  private IdentityPolicies load(String principalArn, IdentityPolicies previous) {
-    String text = store.findPrincipal(principalArn).map(Principal::policy).orElse(null);
+  private IdentityPolicies compile(String principalArn, String text, IdentityPolicies previous) {
     if (previous != null && java.util.Objects.equals(previous.text(), text)) {
       return previous;
     }

@@ -49,6 +49,7 @@ class AuthorizationTableTest {
   private KmsJsonProtocol protocol;
   private final AtomicInteger hsmCalls = new AtomicInteger();
   private final Map<String, CompiledPolicy> keyPolicies = new HashMap<>();
+  private PolicyAuthorizer authorizer;
   private String keyId;
   private String keyArn;
 
@@ -64,7 +65,7 @@ class AuthorizationTableTest {
           hsmCalls.incrementAndGet();
           throw new IllegalStateException("no HSM in this test");
         });
-    PolicyAuthorizer authorizer = new PolicyAuthorizer(store, IDENTITY, (KmsKey key) -> keyPolicies.computeIfAbsent(
+    authorizer = new PolicyAuthorizer(store, IDENTITY, (KmsKey key) -> keyPolicies.computeIfAbsent(
         key.keyId(), id -> CompiledPolicy.compile(PolicyParser.parseKeyPolicy(
             io.trent.policy.DefaultKeyPolicy.text(ACCOUNT)))));
     protocol = new KmsJsonProtocol(KmsServices.create(noHsm, store, IDENTITY, Clock.systemUTC(), KmsPolicy.DEFAULT,
@@ -180,6 +181,28 @@ class AuthorizationTableTest {
     assertThat(outcome(bob, "ReEncrypt", body)).isEqualTo("AccessDeniedException: User: " + bob.principalArn()
         + " is not authorized to perform: kms:ReEncryptFrom on resource: " + keyArn
         + " because no identity-based policy allows the kms:ReEncryptFrom action");
+  }
+
+  @Test
+  void listAliasesIsIamOnlyEvenWithAKeyIdWhoseKeyPolicyDoesNotDelegate() {
+    keyPolicies.put(keyId, CompiledPolicy.compile(PolicyParser.parseKeyPolicy("{\"Version\":\"2012-10-17\","
+        + "\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":user/alice\"},"
+        + "\"Action\":\"kms:*\",\"Resource\":\"*\"}}")));
+    Caller bob = user(ACCOUNT, "bob", allow("kms:ListAliases", "*"));
+    assertThat(call(bob, "ListAliases", "{\"KeyId\":\"" + keyId + "\"}").get("Aliases")).isEmpty();
+  }
+
+  @Test
+  void aChangedIdentityPolicyIsHonouredAfterARefreshAndNotBefore() {
+    Caller bob = user(ACCOUNT, "bob", allow("kms:DescribeKey", "*"));
+    assertThat(outcome(bob, "Encrypt", encrypt(keyId))).startsWith("AccessDeniedException");
+
+    user(ACCOUNT, "bob", allow("kms:Encrypt", "*"));
+    assertThat(outcome(bob, "Encrypt", encrypt(keyId))).as("compiled once, until the refresh")
+        .startsWith("AccessDeniedException");
+    authorizer.refresh();
+    assertThat(outcome(bob, "Encrypt", encrypt(keyId))).startsWith(ALLOWED);
+    assertThat(outcome(bob, "DescribeKey", "{\"KeyId\":\"" + keyId + "\"}")).startsWith("AccessDeniedException");
   }
 
   private static String allow(String action, String resource) {
