@@ -2,6 +2,7 @@ package io.trent.core.catalog;
 
 import io.trent.core.auth.Authorizer;
 import io.trent.core.auth.RequestScope;
+import io.trent.core.error.AccessDeniedException;
 import io.trent.core.error.InvalidArnException;
 import io.trent.core.error.NotFoundException;
 import io.trent.core.key.Alias;
@@ -74,12 +75,28 @@ public final class KeyResolver {
     authorizer.authorize(scope, null, null);
   }
 
+  /** A well-formed KMS ARN of this partition and region whose account is not the keys' account. */
+  private boolean namesAnotherAccount(String arn, boolean allowAlias) {
+    String[] parts = arn.split(":", 6);
+    return parts.length == 6 && "kms".equals(parts[2]) && identity.partition().equals(parts[1])
+        && identity.region().equals(parts[3]) && !identity.accountId().equals(parts[4])
+        && (parts[5].startsWith("key/") && isWellFormedKeyId(parts[5].substring(4))
+            || allowAlias && parts[5].startsWith("alias/") && parts[5].length() > "alias/".length());
+  }
+
   /** Whether the caller belongs to the account the keys live in (ListKeys/ListAliases show only its own). */
   public boolean ownAccount(RequestScope scope) {
     return identity.accountId().equals(scope.caller().accountId());
   }
 
   private KmsKey resolveFor(RequestScope scope, String identifier, boolean allowAlias) {
+    if (identifier.startsWith("arn:") && namesAnotherAccount(identifier, allowAlias)) {
+      // Every key lives in identity.accountId, so the key does not exist; AWS does not tell a caller whether
+      // another account's key exists (reference §2.4, "key in another account/Region or not visible").
+      throw new AccessDeniedException("User: " + scope.caller().principalArn() + " is not authorized to perform: "
+          + scope.action() + " on this resource because the resource does not exist in this Region, no "
+          + "resource-based policies allow access, or a resource-based policy explicitly denies access");
+    }
     if (!identifier.startsWith("arn:") && !ownAccount(scope)) {
       // A bare key id or alias name names a key of the caller's own account, which holds none here.
       String account = scope.caller().accountId();

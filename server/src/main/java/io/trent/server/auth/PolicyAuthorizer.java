@@ -39,6 +39,15 @@ public final class PolicyAuthorizer implements Authorizer {
   private final CompiledPolicy defaultKeyPolicy;
   private final Function<KmsKey, CompiledPolicy> keyPolicies;
   private final Map<String, IdentityPolicies> identities = new ConcurrentHashMap<>();
+  /**
+   * What another account may be allowed on a key; a key policy allowing it anything else has no effect
+   * [D kdg:key-policy-modifying-external-accounts; reference §2.5].
+   */
+  private static final java.util.Set<String> CROSS_ACCOUNT_ACTIONS = java.util.Set.of("kms:Encrypt", "kms:Decrypt",
+      "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateMac", "kms:VerifyMac",
+      "kms:Sign", "kms:Verify", "kms:DeriveSharedSecret", "kms:DescribeKey", "kms:GetKeyRotationStatus",
+      "kms:GetPublicKey", "kms:CreateGrant", "kms:ListGrants", "kms:RetireGrant", "kms:RevokeGrant");
 
   /** A principal's identity policy as stored (its text) and compiled. */
   private record IdentityPolicies(String text, List<CompiledPolicy> compiled) {}
@@ -79,6 +88,14 @@ public final class PolicyAuthorizer implements Authorizer {
     Decision decision = key == null
         ? KeyAccessEvaluator.evaluateIdentityOnly(identityPolicies, ctx)
         : KeyAccessEvaluator.evaluate(keyPolicyOf(key), identityPolicies, List.of(), ctx);
+    if (decision.allowed() && key != null && !ctx.principalAccount().equals(ctx.resourceAccount())
+        && !CROSS_ACCOUNT_ACTIONS.contains(scope.action())) {
+      // AWS's text for this case is not recorded [U]: the key policy's permission does not count, so as
+      // AWS words a missing key policy permission.
+      throw new AccessDeniedException("User: " + principal + " is not authorized to perform: " + scope.action()
+          + " on resource: " + ctx.resourceArn() + " because no resource-based policy allows the " + scope.action()
+          + " action");
+    }
     if (!decision.allowed()) {
       log.debug("{} {} on {}: {} ({} {} {})", principal, scope.action(), ctx.resourceArn(), decision.reason(),
           decision.policyName(), decision.statementSid(), decision.statementIndex());

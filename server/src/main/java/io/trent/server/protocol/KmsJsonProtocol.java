@@ -100,7 +100,7 @@ public final class KmsJsonProtocol {
   /** The request scope the table describes: the action and the condition keys the request's members set. */
   @SuppressWarnings("unchecked")
   private RequestScope scope(OperationAuth auth, JsonRequest request, Caller caller, String sourceIp) {
-    Map<String, String> keys = new HashMap<>(4);
+    Map<String, String> keys = new HashMap<>(auth.defaults());
     auth.requestKeys().forEach((conditionKey, member) -> {
       Object value = request.peek(member);
       if (value != null) {

@@ -65,6 +65,8 @@ final class KmsModel {
   // IAM actions and condition keys per operation [D kdg:kms-api-permissions-reference, kdg:conditions-kms;
   // aws-auth-policy-audit.md §2.6]. CreateKey, ListKeys, ListAliases and GenerateRandom are IAM-only (Resource *).
   // ReEncrypt is kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination (the core asks both).
+  private static final String SYMMETRIC = "SYMMETRIC_DEFAULT";
+
   private static Map<String, OperationAuth> authorization() {
     Map<String, OperationAuth> a = new LinkedHashMap<>();
     a.put("CreateKey", OperationAuth.account("kms:CreateKey").sets("kms:KeySpec", "KeySpec")
@@ -84,18 +86,20 @@ final class KmsModel {
     a.put("CreateAlias", OperationAuth.onKey("kms:CreateAlias", "TargetKeyId"));
     a.put("UpdateAlias", OperationAuth.onKey("kms:UpdateAlias", "TargetKeyId"));
     a.put("DeleteAlias", OperationAuth.onKey("kms:DeleteAlias", "AliasName"));
+    // kms:EncryptionAlgorithm is the request's, SYMMETRIC_DEFAULT when it names none (reference §2.6).
     a.put("Encrypt", OperationAuth.onKey("kms:Encrypt", "KeyId").context("EncryptionContext")
-        .sets("kms:EncryptionAlgorithm", "EncryptionAlgorithm"));
+        .sets("kms:EncryptionAlgorithm", "EncryptionAlgorithm").otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
     a.put("Decrypt", OperationAuth.onKey("kms:Decrypt", "KeyId").context("EncryptionContext")
-        .sets("kms:EncryptionAlgorithm", "EncryptionAlgorithm"));
+        .sets("kms:EncryptionAlgorithm", "EncryptionAlgorithm").otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
     a.put("ReEncrypt", OperationAuth.onKey("kms:ReEncryptFrom", "SourceKeyId").context("SourceEncryptionContext")
-        .sets("kms:EncryptionAlgorithm", "SourceEncryptionAlgorithm"));
+        .sets("kms:EncryptionAlgorithm", "SourceEncryptionAlgorithm").otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
     for (String op : new String[] {"GenerateDataKey", "GenerateDataKeyWithoutPlaintext"}) {
-      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").context("EncryptionContext"));
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").context("EncryptionContext")
+          .otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
     }
     for (String op : new String[] {"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"}) {
       a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").context("EncryptionContext")
-          .sets("kms:DataKeyPairSpec", "KeyPairSpec"));
+          .sets("kms:DataKeyPairSpec", "KeyPairSpec").otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
     }
     for (String op : new String[] {"Sign", "Verify"}) {
       a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").sets("kms:SigningAlgorithm", "SigningAlgorithm")

@@ -10,22 +10,33 @@ import java.util.Map;
  * caller's ({@code kms:CallerAccount}, {@code aws:PrincipalArn}, {@code aws:SourceIp}) are set for every
  * operation. See docs/security-guide.md#authorization and aws-auth-policy-audit.md §2.6.
  */
-record OperationAuth(String action, String keyMember, String contextMember, Map<String, String> requestKeys) {
+record OperationAuth(String action, String keyMember, String contextMember, Map<String, String> requestKeys,
+    Map<String, String> defaults) {
   static OperationAuth onKey(String action, String keyMember) {
-    return new OperationAuth(action, keyMember, null, Map.of());
+    return new OperationAuth(action, keyMember, null, Map.of(), Map.of());
   }
 
   static OperationAuth account(String action) {
-    return new OperationAuth(action, null, null, Map.of());
+    return new OperationAuth(action, null, null, Map.of(), Map.of());
   }
 
   OperationAuth context(String member) {
-    return new OperationAuth(action, keyMember, member, requestKeys);
+    return new OperationAuth(action, keyMember, member, requestKeys, defaults);
   }
 
+  /** The condition key takes the member's value, when the request has the member. */
   OperationAuth sets(String conditionKey, String member) {
-    Map<String, String> keys = new java.util.HashMap<>(requestKeys);
-    keys.put(conditionKey, member);
-    return new OperationAuth(action, keyMember, contextMember, Map.copyOf(keys));
+    return new OperationAuth(action, keyMember, contextMember, with(requestKeys, conditionKey, member), defaults);
+  }
+
+  /** The condition key's value when the request does not set it (e.g. kms:EncryptionAlgorithm SYMMETRIC_DEFAULT). */
+  OperationAuth otherwise(String conditionKey, String value) {
+    return new OperationAuth(action, keyMember, contextMember, requestKeys, with(defaults, conditionKey, value));
+  }
+
+  private static Map<String, String> with(Map<String, String> map, String key, String value) {
+    Map<String, String> copy = new java.util.HashMap<>(map);
+    copy.put(key, value);
+    return Map.copyOf(copy);
   }
 }

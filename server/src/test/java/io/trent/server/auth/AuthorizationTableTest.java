@@ -184,6 +184,38 @@ class AuthorizationTableTest {
   }
 
   @Test
+  void anotherAccountMayBeAllowedOnlyTheCrossAccountOperations() {
+    keyPolicies.put(keyId, CompiledPolicy.compile(PolicyParser.parseKeyPolicy("{\"Version\":\"2012-10-17\","
+        + "\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":root\"},"
+        + "\"Action\":\"kms:*\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + OTHER + "\"},"
+        + "\"Action\":\"kms:*\",\"Resource\":\"*\"}]}")));
+    Caller stranger = user(OTHER, "x", allow("kms:*", "*"));
+    assertThat(outcome(stranger, "DescribeKey", "{\"KeyId\":\"" + keyArn + "\"}")).startsWith("{");
+    assertThat(outcome(stranger, "DisableKey", "{\"KeyId\":\"" + keyArn + "\"}")).isEqualTo("AccessDeniedException: "
+        + "User: " + stranger.principalArn() + " is not authorized to perform: kms:DisableKey on resource: " + keyArn
+        + " because no resource-based policy allows the kms:DisableKey action");
+  }
+
+  @Test
+  void anArnOfAnotherAccountsKeyIsAccessDeniedWithoutSayingWhetherItExists() {
+    String elsewhere = "arn:aws:kms:us-east-1:" + OTHER + ":key/" + keyId;
+    assertThat(outcome(root(), "Encrypt", encrypt(elsewhere))).isEqualTo("AccessDeniedException: User: arn:aws:iam::"
+        + ACCOUNT + ":root is not authorized to perform: kms:Encrypt on this resource because the resource does not "
+        + "exist in this Region, no resource-based policies allow access, or a resource-based policy explicitly denies "
+        + "access");
+  }
+
+  @Test
+  void theEncryptionAlgorithmConditionKeyDefaultsToSymmetricDefault() {
+    Caller bob = user(ACCOUNT, "bob", "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+        + "\"Action\":\"kms:Encrypt\",\"Resource\":\"*\","
+        + "\"Condition\":{\"StringEquals\":{\"kms:EncryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}}}}");
+    assertThat(outcome(bob, "Encrypt", encrypt(keyId))).startsWith(ALLOWED);
+    assertThat(outcome(bob, "Encrypt", "{\"KeyId\":\"" + keyId + "\",\"Plaintext\":\"AQID\","
+        + "\"EncryptionAlgorithm\":\"RSAES_OAEP_SHA_256\"}")).startsWith("AccessDeniedException");
+  }
+
+  @Test
   void listAliasesIsIamOnlyEvenWithAKeyIdWhoseKeyPolicyDoesNotDelegate() {
     keyPolicies.put(keyId, CompiledPolicy.compile(PolicyParser.parseKeyPolicy("{\"Version\":\"2012-10-17\","
         + "\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":user/alice\"},"
