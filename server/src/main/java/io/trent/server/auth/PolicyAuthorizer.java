@@ -36,8 +36,9 @@ public final class PolicyAuthorizer implements Authorizer {
 
   private final MetadataStore store;
   private final ServiceIdentity identity;
-  private final CompiledPolicy defaultKeyPolicy;
+  private final String defaultKeyPolicyText;
   private final Function<KmsKey, CompiledPolicy> keyPolicies;
+  private final Map<String, KeyPolicy> compiledKeyPolicies = new ConcurrentHashMap<>();
   private final Map<String, IdentityPolicies> identities = new ConcurrentHashMap<>();
   /**
    * What another account may be allowed on a key; a key policy allowing it anything else has no effect
@@ -48,6 +49,9 @@ public final class PolicyAuthorizer implements Authorizer {
       "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateMac", "kms:VerifyMac",
       "kms:Sign", "kms:Verify", "kms:DeriveSharedSecret", "kms:DescribeKey", "kms:GetKeyRotationStatus",
       "kms:GetPublicKey", "kms:CreateGrant", "kms:ListGrants", "kms:RetireGrant", "kms:RevokeGrant");
+
+  /** A key's policy text and its compilation, redone only when the text changes. */
+  private record KeyPolicy(String text, CompiledPolicy compiled) {}
 
   /** A principal's identity policy as stored (its text) and compiled. */
   private record IdentityPolicies(String text, List<CompiledPolicy> compiled) {}
@@ -60,9 +64,8 @@ public final class PolicyAuthorizer implements Authorizer {
   PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, Function<KmsKey, CompiledPolicy> keyPolicies) {
     this.store = store;
     this.identity = identity;
-    this.defaultKeyPolicy = CompiledPolicy.compile(PolicyParser.parseKeyPolicy(
-        DefaultKeyPolicy.text(identity.partition(), identity.accountId())));
-    this.keyPolicies = keyPolicies;
+    this.defaultKeyPolicyText = DefaultKeyPolicy.text(identity.partition(), identity.accountId());
+    this.keyPolicies = keyPolicies == null ? this::compiledKeyPolicy : keyPolicies;
   }
 
   @Override
@@ -103,12 +106,27 @@ public final class PolicyAuthorizer implements Authorizer {
     }
   }
 
-  /**
-   * The key's policy. Every key has its account's default key policy until keys carry their own
-   * ({@code KmsKey.policy()}, being added in parallel): then this returns that policy, compiled once.
-   */
   private CompiledPolicy keyPolicyOf(KmsKey key) {
-    return keyPolicies == null ? defaultKeyPolicy : keyPolicies.apply(key);
+    return keyPolicies.apply(key);
+  }
+
+  /**
+   * The text of the key's policy. Every key has its account's default key policy until keys carry their
+   * own ({@code KmsKey.policy()}, added in parallel): then this returns {@code key.policy()}.
+   */
+  private String keyPolicyTextOf(KmsKey key) {
+    return defaultKeyPolicyText;
+  }
+
+  /** The key's policy compiled once per version of its text. */
+  private CompiledPolicy compiledKeyPolicy(KmsKey key) {
+    String text = keyPolicyTextOf(key);
+    KeyPolicy cached = compiledKeyPolicies.get(key.keyId());
+    if (cached == null || !cached.text().equals(text)) {
+      cached = new KeyPolicy(text, CompiledPolicy.compile(PolicyParser.parseKeyPolicy(text)));
+      compiledKeyPolicies.put(key.keyId(), cached);
+    }
+    return cached.compiled();
   }
 
   private List<CompiledPolicy> identityPoliciesOf(String principalArn) {
