@@ -82,9 +82,11 @@ public final class BenchmarkMain implements Callable<Integer> {
       description = "Run wrk under nice -n N (default: ${DEFAULT-VALUE}).")
   int wrkNice;
 
-  @Option(names = "--raw-key", defaultValue = "session_copy",
-      description = "Raw rate on a session copy of the key, as Trent's backend does, or on the token object"
-          + " (${COMPLETION-CANDIDATES}; default: ${DEFAULT-VALUE}).")
+  // Trent's keys are locked (unmodifiable, uncopyable) token objects, used without a session copy:
+  // the raw rate is measured on the same kind of object by default.
+  @Option(names = "--raw-key", defaultValue = "token_object",
+      description = "Raw rate on the token object, as Trent's backend uses its keys, or on a session copy, as it"
+          + " used keys made before they were locked (${COMPLETION-CANDIDATES}; default: ${DEFAULT-VALUE}).")
   RawKey rawKey;
 
   @Option(names = "--library", defaultValue = "/usr/lib/softhsm/libsofthsm2.so", paramLabel = "FILE",

@@ -6,6 +6,7 @@ import io.trent.core.service.AliasService;
 import io.trent.core.service.CryptoService;
 import io.trent.core.service.DataKeyService;
 import io.trent.core.service.ImportService;
+import io.trent.core.service.KeyPolicyService;
 import io.trent.core.service.KeyService;
 import io.trent.core.service.KmsServiceFactory;
 import io.trent.core.service.MacService;
@@ -30,6 +31,7 @@ import java.time.Clock;
  * @param rotation key rotation
  * @param imports bring your own key
  * @param maintenance scheduled deletion, expiry and rotation
+ * @param keyPolicies PutKeyPolicy, GetKeyPolicy, ListKeyPolicies
  * @param identity the region and account ARNs are built with
  * @param backend the key backend, for health checks
  */
@@ -44,6 +46,7 @@ public record KmsServices(
     RotationService rotation,
     ImportService imports,
     MaintenanceService maintenance,
+    KeyPolicyService keyPolicies,
     ServiceIdentity identity,
     KeyBackend backend) {
 

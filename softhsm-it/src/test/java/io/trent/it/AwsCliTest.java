@@ -77,11 +77,16 @@ class AwsCliTest {
   }
 
   static Result run(String... kmsArgs) throws Exception {
+    return runWithOutput("json", kmsArgs);
+  }
+
+  /** Runs {@code aws kms <kmsArgs>} with {@code --output <output>} (json, text, table). */
+  static Result runWithOutput(String output, String... kmsArgs) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(aws);
     cmd.add("kms");
     cmd.addAll(Arrays.asList(kmsArgs));
-    cmd.addAll(List.of("--endpoint-url", "http://127.0.0.1:" + Trent.port(), "--output", "json", "--region", Trent.REGION));
+    cmd.addAll(List.of("--endpoint-url", "http://127.0.0.1:" + Trent.port(), "--output", output, "--region", Trent.REGION));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("AWS_"));

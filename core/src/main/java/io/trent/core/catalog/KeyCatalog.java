@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
+import io.trent.policy.DefaultKeyPolicy;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -40,7 +41,7 @@ public final class KeyCatalog {
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<KmsKey> loaded = store.findKey(keyId);
+    Optional<KmsKey> loaded = store.findKey(keyId).map(this::withPolicy);
     loaded.ifPresent(k -> keys.putIfAbsent(keyId, k));
     return loaded;
   }
@@ -72,7 +73,7 @@ public final class KeyCatalog {
    */
   public KmsKey updateKey(String keyId, UnaryOperator<KmsKey> change) {
     synchronized (writeLock) {
-      KmsKey current = store.findKey(keyId).orElseThrow(() -> notFound(keyId));
+      KmsKey current = store.findKey(keyId).map(this::withPolicy).orElseThrow(() -> notFound(keyId));
       KmsKey updated = change.apply(current);
       if (updated != current) {
         if (!store.updateKey(updated)) {
@@ -97,10 +98,18 @@ public final class KeyCatalog {
    */
   public Optional<KmsKey> beginDestruction(String keyId, Instant now) {
     synchronized (writeLock) {
-      Optional<KmsKey> marked = store.beginDestruction(keyId, now);
+      Optional<KmsKey> marked = store.beginDestruction(keyId, now).map(this::withPolicy);
       marked.ifPresentOrElse(k -> keys.put(keyId, k), () -> keys.remove(keyId));
       return marked;
     }
+  }
+
+  /**
+   * The one place a key stored before key policies (policy column null) gets its policy: the default key
+   * policy of its account, which is what AWS gives a key created without one.
+   */
+  private KmsKey withPolicy(KmsKey key) {
+    return key.policy() != null ? key : key.withPolicy(DefaultKeyPolicy.text(identity.partition(), identity.accountId()));
   }
 
   private NotFoundException notFound(String keyId) {
@@ -108,7 +117,8 @@ public final class KeyCatalog {
   }
 
   public Page<KmsKey> listKeys(int limit, String marker) {
-    return store.listKeys(limit, marker);
+    Page<KmsKey> page = store.listKeys(limit, marker);
+    return new Page<>(page.items().stream().map(this::withPolicy).toList(), page.nextMarker());
   }
 
   public boolean insertAlias(Alias alias) {
@@ -162,7 +172,7 @@ public final class KeyCatalog {
   }
 
   public List<KmsKey> findKeysWithMaintenanceDue(Instant now) {
-    return store.findKeysWithMaintenanceDue(now);
+    return store.findKeysWithMaintenanceDue(now).stream().map(this::withPolicy).toList();
   }
 
   public void insertImportToken(ImportToken token) {

@@ -33,6 +33,9 @@ import java.util.Optional;
  *     material the import check names, as they stood when that material was last deleted or expired.
  *     The count belongs to the material, not to its HSM object: a re-import takes back the same
  *     material id and starts from this count, so deleting and re-importing never renews its budget.
+ * @param policy the key policy document, exactly as given to CreateKey or PutKeyPolicy (AWS returns it
+ *     unchanged); null only for a key stored before key policies, which {@code KeyCatalog} reads as its
+ *     account's default key policy, so every key read through the catalog has one
  */
 public record KmsKey(
     String keyId,
@@ -53,7 +56,8 @@ public record KmsKey(
     ExpirationModel expirationModel,
     Instant validTo,
     byte[] importCheck,
-    long importedEncryptionsReserved) {
+    long importedEncryptionsReserved,
+    String policy) {
 
   public KmsKey {
     materials = List.copyOf(materials);
@@ -83,7 +87,7 @@ public record KmsKey(
         && Objects.equals(rotationPeriodDays, k.rotationPeriodDays) && Objects.equals(nextRotationDate, k.nextRotationDate)
         && onDemandRotations == k.onDemandRotations && expirationModel == k.expirationModel
         && Objects.equals(validTo, k.validTo) && Arrays.equals(importCheck, k.importCheck)
-        && importedEncryptionsReserved == k.importedEncryptionsReserved;
+        && importedEncryptionsReserved == k.importedEncryptionsReserved && Objects.equals(policy, k.policy);
   }
 
   @Override
@@ -101,7 +105,7 @@ public record KmsKey(
       KeyUsage keyUsage, Origin origin, KeyState state, List<KeyMaterial> materials, List<Tag> tags,
       byte[] publicKey) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, null, null,
-        materials, tags, publicKey, null, null, 0, null, null, null, 0);
+        materials, tags, publicKey, null, null, 0, null, null, null, 0, null);
   }
 
   /** The material new ciphertexts use. */
@@ -121,55 +125,62 @@ public record KmsKey(
   public KmsKey withDescription(String newDescription) {
     return new KmsKey(keyId, createdAt, newDescription, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
   }
 
   public KmsKey withTags(List<Tag> newTags) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, newTags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
   }
 
   public KmsKey withState(KeyState newState, Instant newDeletionDate, Integer newPendingWindowDays) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, newState, newDeletionDate,
         newPendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
   }
 
   public KmsKey withMaterials(List<KeyMaterial> newMaterials) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, newMaterials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
   }
 
   public KmsKey withRotation(Integer periodDays, Instant next) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, periodDays, next, onDemandRotations,
-        expirationModel, validTo, importCheck, importedEncryptionsReserved);
+        expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
   }
 
   public KmsKey withOnDemandRotations(int count) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate, count,
-        expirationModel, validTo, importCheck, importedEncryptionsReserved);
+        expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
   }
 
   public KmsKey withImport(ExpirationModel model, Instant newValidTo) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, model, newValidTo, importCheck, importedEncryptionsReserved);
+        onDemandRotations, model, newValidTo, importCheck, importedEncryptionsReserved, policy);
   }
 
   public KmsKey withImportCheck(byte[] check) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, check, importedEncryptionsReserved);
+        onDemandRotations, expirationModel, validTo, check, importedEncryptionsReserved, policy);
   }
 
   public KmsKey withImportedEncryptionsReserved(long reserved) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, reserved);
+        onDemandRotations, expirationModel, validTo, importCheck, reserved, policy);
+  }
+
+  /** The key with a new key policy document (CreateKey, PutKeyPolicy, or the default for an old key). */
+  public KmsKey withPolicy(String newPolicy) {
+    return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
+        pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, newPolicy);
   }
 
   /** Adds material and makes it the current one. */

@@ -1,5 +1,7 @@
 package io.trent.core.key;
 
+import io.trent.core.auth.Caller;
+
 /**
  * The partition, region and account this server answers as; used to build ARNs.
  *
@@ -14,5 +16,13 @@ public record ServiceIdentity(String partition, String region, String accountId)
 
   public String aliasArn(String aliasName) {
     return "arn:" + partition + ":kms:" + region + ":" + accountId + ":" + aliasName;
+  }
+
+  /**
+   * The account root {@code arn:<partition>:iam::<account>:root}, as the caller of a request that is not
+   * signed (dev mode, where any credentials are accepted): it has no access key id.
+   */
+  public Caller rootCaller() {
+    return new Caller(accountId, "arn:" + partition + ":iam::" + accountId + ":root", "", region, false);
   }
 }

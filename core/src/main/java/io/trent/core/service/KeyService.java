@@ -61,15 +61,23 @@ public final class KeyService {
   private final KeyBackend backend;
   private final ServiceIdentity identity;
   private final Clock clock;
+  private final KeyPolicyRules policyRules;
 
-  KeyService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock) {
+  KeyService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock,
+      KeyPolicyRules policyRules) {
     this.catalog = catalog;
     this.resolver = resolver;
     this.backend = backend;
     this.identity = identity;
     this.clock = clock;
+    this.policyRules = policyRules;
   }
 
+  /**
+   * CreateKey, authorized as the account-level {@code kms:CreateKey}. A key created without a policy gets
+   * the default key policy; one given is checked (grammar, size, and, unless bypassed, that the scope's
+   * caller could still call PutKeyPolicy) and stored exactly as given.
+   */
   public KmsKey createKey(RequestScope scope, CreateKeyRequest request) {
     ShapeValidator.create()
         .length("policy", request.policy(), 1, 131072)
@@ -114,10 +122,16 @@ public final class KeyService {
     }
 
     String keyId = UUID.randomUUID().toString();
+    String policy = request.policy() == null ? policyRules.defaultPolicy() : request.policy();
+    if (request.policy() != null) {
+      // Only a given policy is checked: the default one lets the account's IAM policies decide.
+      policyRules.check(policy, keyId, scope.caller(), request.bypassPolicyLockoutSafetyCheck());
+    }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String description = request.description() == null ? "" : request.description();
     if (origin == Origin.EXTERNAL) {
-      KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.PendingImport, List.of(), tags, null);
+      KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.PendingImport, List.of(), tags, null)
+          .withPolicy(policy);
       catalog.insertKey(key);
       return key;
     }
@@ -131,7 +145,7 @@ public final class KeyService {
       publicKey = backend.createAsymmetricKey(materialId, keyId, spec, usage);
     }
     KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.Enabled,
-        List.of(KeyMaterial.initial(materialId, now)), tags, publicKey);
+        List.of(KeyMaterial.initial(materialId, now)), tags, publicKey).withPolicy(policy);
     try {
       catalog.insertKey(key);
     } catch (RuntimeException e) {

@@ -29,10 +29,11 @@ public final class KmsServiceFactory {
     RotationService rotation = new RotationService(catalog, resolver, backend, identity, clock, policy);
     budget.onExhausted(rotation::rotateForUsage);
     ImportService imports = new ImportService(catalog, resolver, backend, identity, clock);
+    KeyPolicyRules policyRules = new KeyPolicyRules(store, identity);
     return new KmsServices(
         new DataKeyService(resolver, cipher, backend, identity),
         new CryptoService(resolver, catalog, cipher, backend, identity),
-        new KeyService(catalog, resolver, backend, identity, clock),
+        new KeyService(catalog, resolver, backend, identity, clock, policyRules),
         new AliasService(catalog, resolver, identity, clock),
         new TagService(catalog, resolver, identity),
         new SigningService(resolver, backend, identity),
@@ -40,6 +41,7 @@ public final class KmsServiceFactory {
         rotation,
         imports,
         new MaintenanceService(catalog, backend, rotation, imports, clock),
+        new KeyPolicyService(catalog, resolver, policyRules),
         identity,
         backend);
   }

@@ -141,6 +141,24 @@ class AuthorizationPlacementTest {
   }
 
   @Test
+  void theKeyPolicyOperationsAreAuthorizedOnTheKeyBeforeTheDocumentIsChecked() {
+    KmsKey key = newKey();
+    denyFromNowOn();
+
+    // "not json" would be MalformedPolicyDocumentException: the denial comes first, and nothing is stored.
+    assertThatThrownBy(() -> kms.keyPolicies().putKeyPolicy(scope("kms:PutKeyPolicy"), key.keyId(), null, "not json",
+        false)).isInstanceOf(AccessDeniedException.class);
+    assertThatThrownBy(() -> kms.keyPolicies().getKeyPolicy(scope("kms:GetKeyPolicy"), key.keyId(), null))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThatThrownBy(() -> kms.keyPolicies().listKeyPolicies(scope("kms:ListKeyPolicies"), key.keyId(), null, null))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThat(asked).containsExactly("kms:PutKeyPolicy " + key.keyId(), "kms:GetKeyPolicy " + key.keyId(),
+        "kms:ListKeyPolicies " + key.keyId());
+    deny = false;
+    assertThat(kms.keyPolicies().getKeyPolicy(scope("kms:GetKeyPolicy"), key.keyId(), null)).isEqualTo(key.policy());
+  }
+
+  @Test
   void accountLevelActionsAreAuthorizedWithoutAKeyBeforeAnyWork() {
     denyFromNowOn();
 

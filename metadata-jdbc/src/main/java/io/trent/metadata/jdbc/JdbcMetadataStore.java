@@ -60,15 +60,15 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String KEY_COLUMNS = "k.seq, k.key_id, k.created_at, k.description, k.key_spec,"
       + " k.key_usage, k.origin, k.key_state, k.deletion_date, k.pending_window_days, k.public_key,"
       + " k.rotation_period_days, k.next_rotation_date, k.on_demand_rotations, k.expiration_model, k.valid_to,"
-      + " k.import_check, k.imported_encryptions_reserved";
+      + " k.import_check, k.imported_encryptions_reserved, k.policy";
   private static final String INSERT_KEY = "INSERT INTO keys (key_id, created_at, description, key_spec,"
       + " key_usage, origin, key_state, deletion_date, pending_window_days, public_key, rotation_period_days,"
       + " next_rotation_date, on_demand_rotations, expiration_model, valid_to, import_check,"
-      + " imported_encryptions_reserved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + " imported_encryptions_reserved, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE_KEY = "UPDATE keys SET description = ?, key_state = ?,"
       + " deletion_date = ?, pending_window_days = ?, rotation_period_days = ?, next_rotation_date = ?,"
       + " on_demand_rotations = ?, expiration_model = ?, valid_to = ?, import_check = ?,"
-      + " imported_encryptions_reserved = ? WHERE key_id = ?"
+      + " imported_encryptions_reserved = ?, policy = ? WHERE key_id = ?"
       + " AND destruction_begun_at IS NULL";
   /**
    * Marks a key whose destruction begins; the row lock it takes (or waits for) orders it with any
@@ -219,7 +219,7 @@ public final class JdbcMetadataStore implements MetadataStore {
       update(connection, INSERT_KEY, key.keyId(), key.createdAt(), key.description(), key.keySpec(),
           key.keyUsage(), key.origin(), key.state(), key.deletionDate(), key.pendingWindowDays(),
           key.publicKey(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
-          key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved());
+          key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved(), key.policy());
       insertMaterialsAndTags(connection, key);
       return null;
     });
@@ -241,7 +241,8 @@ public final class JdbcMetadataStore implements MetadataStore {
       // Updating the key row first locks it, so concurrent updates of one key apply one after the other.
       int updated = update(connection, UPDATE_KEY, key.description(), key.state(), key.deletionDate(),
           key.pendingWindowDays(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
-          key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved(), key.keyId());
+          key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved(), key.policy(),
+          key.keyId());
       if (updated == 0) {
         return false;
       }
@@ -713,7 +714,8 @@ public final class JdbcMetadataStore implements MetadataStore {
   private record KeyRow(long seq, String keyId, Instant createdAt, String description, KeySpec keySpec,
       KeyUsage keyUsage, Origin origin, KeyState state, Instant deletionDate, Integer pendingWindowDays,
       byte[] publicKey, Integer rotationPeriodDays, Instant nextRotationDate, int onDemandRotations,
-      ExpirationModel expirationModel, Instant validTo, byte[] importCheck, long importedEncryptionsReserved) {
+      ExpirationModel expirationModel, Instant validTo, byte[] importCheck, long importedEncryptionsReserved,
+      String policy) {
 
     static KeyRow read(ResultSet resultSet) throws SQLException {
       return new KeyRow(
@@ -734,13 +736,14 @@ public final class JdbcMetadataStore implements MetadataStore {
           enumOrNull(resultSet, "expiration_model", ExpirationModel.class),
           instant(resultSet, "valid_to"),
           resultSet.getBytes("import_check"),
-          resultSet.getLong("imported_encryptions_reserved"));
+          resultSet.getLong("imported_encryptions_reserved"),
+          resultSet.getString("policy"));
     }
 
     KmsKey toKey(List<KeyMaterial> materials, List<Tag> tags) {
       return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
           pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate, onDemandRotations,
-          expirationModel, validTo, importCheck, importedEncryptionsReserved);
+          expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
     }
   }
 }

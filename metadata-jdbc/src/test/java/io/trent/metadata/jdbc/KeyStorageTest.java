@@ -51,7 +51,8 @@ class KeyStorageTest {
                 4_294_967_296L)),
         List.of(new Tag("zeta", "last by name"), new Tag("alpha", ""), new Tag("mid", "ünïcødé")),
         publicKey, 365, T0.plus(Duration.ofDays(365)), 3, ExpirationModel.KEY_MATERIAL_EXPIRES,
-        Instant.parse("2031-01-02T03:04:05.678901Z"), SampleKeys.publicKey(120), 4_294_967_295L);
+        Instant.parse("2031-01-02T03:04:05.678901Z"), SampleKeys.publicKey(120), 4_294_967_295L,
+        "{\n  \"Version\" : \"2012-10-17\",  \"Statement\": [ ]\t}\n");
 
     store.insertKey(key);
 
@@ -85,6 +86,21 @@ class KeyStorageTest {
     KmsKey found = store.findKey("imported").orElseThrow();
     assertThat(found).isEqualTo(deleted);
     assertThat(found.importedEncryptionsReserved()).isEqualTo(1L << 31);
+  }
+
+  @Test
+  void keepsTheKeyPolicyTextExactlyAcrossARestart() {
+    // Latin-1 characters, tabs and CRLF are all allowed in a key policy and must come back unchanged.
+    String policy = "{\r\n\t\"Version\": \"2012-10-17\", \"Id\": \"caf\u00e9 \u00ff\",\n\"Statement\": []}  ";
+    KmsKey key = SampleKeys.key("with-policy").withPolicy(policy);
+    store.insertKey(key);
+    String replaced = policy + "\n";
+    store.updateKey(key.withPolicy(replaced));
+
+    store.close();
+    store = JdbcMetadataStore.openEmbedded(dataDir);
+
+    assertThat(store.findKey("with-policy").orElseThrow().policy()).isEqualTo(replaced);
   }
 
   @Test
@@ -157,7 +173,7 @@ class KeyStorageTest {
             original.materials().get(0).withCurrent(false).withEncryptionsReserved(1_000_000),
             new KeyMaterial(SampleKeys.materialId(42), T0.plusSeconds(3600), true, RotationType.ON_DEMAND, 4096)),
         List.of(new Tag("team", "payments"), new Tag("env", "prod")),
-        null, 180, T0.plus(Duration.ofDays(180)), 1, null, null, null, 0);
+        null, 180, T0.plus(Duration.ofDays(180)), 1, null, null, null, 0, "{\"Version\":\"2012-10-17\"}");
 
     store.updateKey(rotated);
     assertThat(store.findKey("rotating")).contains(rotated);

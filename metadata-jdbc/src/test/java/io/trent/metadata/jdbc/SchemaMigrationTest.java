@@ -3,6 +3,7 @@ package io.trent.metadata.jdbc;
 import static io.trent.metadata.jdbc.SampleKeys.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.key.Alias;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeySpec;
@@ -11,7 +12,9 @@ import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
 import io.trent.core.key.RotationType;
+import io.trent.core.key.ServiceIdentity;
 import io.trent.core.key.Tag;
+import io.trent.policy.DefaultKeyPolicy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -52,6 +55,10 @@ class SchemaMigrationTest {
           Origin.AWS_KMS, KeyState.Enabled, List.of(KeyMaterial.initial(SampleKeys.materialId(1), T0)),
           List.of(new Tag("env", "prod")), null);
       assertThat(store.findKey("old")).contains(old);
+      // A key from before key policies has none stored, and reads its account's default key policy.
+      assertThat(old.policy()).isNull();
+      assertThat(new KeyCatalog(store, new ServiceIdentity("aws", "us-east-1", "111122223333")).findKey("old")
+          .orElseThrow().policy()).isEqualTo(DefaultKeyPolicy.text("111122223333"));
       assertThat(store.findAlias("alias/old")).contains(new Alias("alias/old", "old", T0, T0));
 
       KmsKey rotated = old.withNewCurrentMaterial(new KeyMaterial(SampleKeys.materialId(2),
@@ -71,7 +78,7 @@ class SchemaMigrationTest {
       while (resultSet.next()) {
         applied.add(resultSet.getString(1) + ":" + resultSet.getBoolean(2));
       }
-      assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true");
+      assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true");
     }
   }
 }

@@ -9,7 +9,6 @@ import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.MetadataStore;
 import io.trent.policy.CompiledPolicy;
 import io.trent.policy.Decision;
-import io.trent.policy.DefaultKeyPolicy;
 import io.trent.policy.KeyAccessEvaluator;
 import io.trent.policy.MalformedPolicyException;
 import io.trent.policy.PolicyParser;
@@ -36,7 +35,6 @@ public final class PolicyAuthorizer implements Authorizer {
 
   private final MetadataStore store;
   private final ServiceIdentity identity;
-  private final String defaultKeyPolicyText;
   private final Function<KmsKey, CompiledPolicy> keyPolicies;
   private final Map<String, KeyPolicy> compiledKeyPolicies = new ConcurrentHashMap<>();
   private final Map<String, IdentityPolicies> identities = new ConcurrentHashMap<>();
@@ -64,7 +62,6 @@ public final class PolicyAuthorizer implements Authorizer {
   PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, Function<KmsKey, CompiledPolicy> keyPolicies) {
     this.store = store;
     this.identity = identity;
-    this.defaultKeyPolicyText = DefaultKeyPolicy.text(identity.partition(), identity.accountId());
     this.keyPolicies = keyPolicies == null ? this::compiledKeyPolicy : keyPolicies;
   }
 
@@ -110,12 +107,9 @@ public final class PolicyAuthorizer implements Authorizer {
     return keyPolicies.apply(key);
   }
 
-  /**
-   * The text of the key's policy. Every key has its account's default key policy until keys carry their
-   * own ({@code KmsKey.policy()}, added in parallel): then this returns {@code key.policy()}.
-   */
+  /** The text of the key's policy as stored (a key created without one has the default, from KeyCatalog). */
   private String keyPolicyTextOf(KmsKey key) {
-    return defaultKeyPolicyText;
+    return key.policy();
   }
 
   /** The key's policy compiled once per version of its text. */

@@ -18,7 +18,8 @@ final class KeyOperations {
     registry.put("CreateKey", (s, r) -> {
       KmsKey key = service.createKey(s, new CreateKeyRequest(r.string("Policy"), r.string("Description"),
           r.string("KeyUsage"), r.string("CustomerMasterKeySpec"), r.string("KeySpec"), r.string("Origin"),
-          r.string("CustomKeyStoreId"), r.tags("Tags"), r.bool("MultiRegion"), r.string("XksKeyId")));
+          r.string("CustomKeyStoreId"), r.tags("Tags"), r.bool("MultiRegion"), r.string("XksKeyId"),
+          r.bool("BypassPolicyLockoutSafetyCheck")));
       return JsonResponse.create().object("KeyMetadata", KeyMetadataJson.of(key, identity));
     });
     registry.put("DescribeKey", (s, r) -> {

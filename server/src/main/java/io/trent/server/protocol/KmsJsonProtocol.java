@@ -17,8 +17,10 @@ import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.SerializationException;
 import io.trent.core.error.UnknownOperationException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,11 +52,10 @@ public final class KmsJsonProtocol {
     TagOperations.register(registry, services.tags());
     SigningOperations.register(registry, services.signing(), services.macs());
     RotationOperations.register(registry, services.rotation(), services.imports());
+    KeyPolicyOperations.register(registry, services.keyPolicies());
     this.operations = pair(KmsModel.operations(), registry);
     // Dev mode has no signatures: its requests are the account root's, through the same authorization.
-    this.accountRoot = new Caller(services.identity().accountId(),
-        "arn:" + services.identity().partition() + ":iam::" + services.identity().accountId() + ":root", "dev",
-        services.identity().region(), false);
+    this.accountRoot = services.identity().rootCaller();
   }
 
   // Every served operation has a shape and every shape a binding: a gap is a programming error.
@@ -64,8 +65,19 @@ public final class KmsJsonProtocol {
           + handlers.keySet());
     }
     Map<String, Operation> paired = new HashMap<>();
-    handlers.forEach((name, handler) ->
-        paired.put(name, new Operation(shapes.get(name), KmsModel.authorizations().get(name), handler)));
+    handlers.forEach((name, handler) -> {
+      OperationAuth auth = KmsModel.authorizations().get(name);
+      Shape shape = shapes.get(name);
+      List<String> named = new ArrayList<>(auth.requestKeys().values());
+      named.add(auth.keyMember());
+      named.add(auth.contextMember());
+      for (String member : named) {
+        if (member != null && shape.indexOf(member) < 0) {
+          throw new IllegalStateException("The authorization of " + name + " names " + member + ", not in its shape");
+        }
+      }
+      paired.put(name, new Operation(shape, auth, handler));
+    });
     return Map.copyOf(paired);
   }
 

@@ -79,6 +79,10 @@ final class KmsModel {
         "RotateKeyOnDemand", "ListKeyRotations", "DeleteImportedKeyMaterial"}) {
       a.put(op, OperationAuth.onKey("kms:" + op, "KeyId"));
     }
+    // The key policy operations take a key id or key ARN (no alias), authorized on that key.
+    for (String op : new String[] {"PutKeyPolicy", "GetKeyPolicy", "ListKeyPolicies"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId"));
+    }
     a.put("ScheduleKeyDeletion", OperationAuth.onKey("kms:ScheduleKeyDeletion", "KeyId")
         .sets("kms:ScheduleKeyDeletionPendingWindowInDays", "PendingWindowInDays"));
     a.put("EnableKeyRotation", OperationAuth.onKey("kms:EnableKeyRotation", "KeyId")
@@ -120,10 +124,7 @@ final class KmsModel {
     // Keys
     add(ops, "CreateKey", Member.of("Policy", STRING), Member.of("Description", STRING), Member.of("KeyUsage", STRING),
         Member.of("CustomerMasterKeySpec", STRING), Member.of("KeySpec", STRING), Member.of("Origin", STRING),
-        Member.of("CustomKeyStoreId", STRING),
-        Member.of("BypassPolicyLockoutSafetyCheck", BOOLEAN).withoutEffect(
-            "key policies are validated for shape but not evaluated yet, so there is no lockout check to bypass"),
-        TAGS, Member.of("MultiRegion", BOOLEAN), Member.of("XksKeyId", STRING));
+        Member.of("CustomKeyStoreId", STRING), Member.of("BypassPolicyLockoutSafetyCheck", BOOLEAN), TAGS, Member.of("MultiRegion", BOOLEAN), Member.of("XksKeyId", STRING));
     add(ops, "DescribeKey", KEY_ID, GRANT_TOKENS);
     add(ops, "ListKeys", LIMIT, MARKER);
     add(ops, "EnableKey", KEY_ID);
@@ -131,6 +132,11 @@ final class KmsModel {
     add(ops, "ScheduleKeyDeletion", KEY_ID, Member.of("PendingWindowInDays", INTEGER));
     add(ops, "CancelKeyDeletion", KEY_ID);
     add(ops, "UpdateKeyDescription", KEY_ID, Member.of("Description", STRING));
+    // Key policies
+    add(ops, "PutKeyPolicy", KEY_ID, Member.of("PolicyName", STRING),
+        Member.of("Policy", STRING), Member.of("BypassPolicyLockoutSafetyCheck", BOOLEAN));
+    add(ops, "GetKeyPolicy", KEY_ID, Member.of("PolicyName", STRING));
+    add(ops, "ListKeyPolicies", KEY_ID, LIMIT, MARKER);
     // Aliases and tags
     add(ops, "CreateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));
     add(ops, "UpdateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));

@@ -3,6 +3,7 @@ package io.trent.server.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trent.core.KmsServices;
+import io.trent.core.auth.Caller;
 import io.trent.core.error.KmsException;
 import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.KeyBackend;
@@ -77,8 +78,17 @@ final class ProtocolHarness implements AutoCloseable {
   }
 
   Outcome call(String operation, byte[] body) {
+    return call(operation, body, null);
+  }
+
+  /** A call by a SigV4-verified caller (null: unsigned, as in dev mode). */
+  Outcome call(String operation, String body, Caller caller) {
+    return call(operation, body.getBytes(StandardCharsets.UTF_8), caller);
+  }
+
+  private Outcome call(String operation, byte[] body, Caller caller) {
     try {
-      return new Outcome(200, new String(protocol.handle(operation, body, null, null), StandardCharsets.UTF_8));
+      return new Outcome(200, new String(protocol.handle(operation, body, caller, null), StandardCharsets.UTF_8));
     } catch (KmsException e) {
       return new Outcome(e.httpStatus(), new String(KmsJsonProtocol.errorBody(e), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
