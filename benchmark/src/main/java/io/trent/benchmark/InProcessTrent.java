@@ -15,11 +15,15 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Trent's core and backend without HTTP: {@code KmsServices.dataKeys().generateDataKey(...)} called
+ * Trent's core and backend without HTTP: {@code KmsServices.dataKeys().generateDataKey(ROOT, ...)} called
  * directly by T threads, on a backend whose session pool has T sessions. The difference from the
  * raw rate is the Java cost of validation, key resolution, blob assembly and the session pool.
  */
 final class InProcessTrent implements AutoCloseable {
+  // In process there is no HTTP edge: requests are the account root's, allowed without a policy check.
+  private static final io.trent.core.auth.RequestScope ROOT = new io.trent.core.auth.RequestScope(
+      new io.trent.core.auth.Caller("111122223333", "arn:aws:iam::111122223333:root", "benchmark", "us-east-1", false),
+      "kms:GenerateDataKey", null, null);
 
   private final Pkcs11KeyBackend backend;
   private final JdbcMetadataStore store;
@@ -41,7 +45,7 @@ final class InProcessTrent implements AutoCloseable {
       store = JdbcMetadataStore.openEmbedded(dataDir);
       KmsServices services = KmsServices.create(backend, store,
           new ServiceIdentity("aws", "us-east-1", "111122223333"), Clock.systemUTC());
-      String keyId = services.keys().createKey(
+      String keyId = services.keys().createKey(ROOT, 
           new CreateKeyRequest(null, "benchmark", null, null, null, null, null, null, false, null)).keyId();
       return new InProcessTrent(backend, store, services, keyId);
     } catch (RuntimeException | Error e) {
@@ -56,7 +60,7 @@ final class InProcessTrent implements AutoCloseable {
   Rate measure(int threads, Duration warmup, Duration duration) throws Exception {
     GenerateDataKeyRequest request = new GenerateDataKeyRequest(keyId, "AES_256", null, null, null, false);
     return RateMeter.measure("inprocess", threads, warmup, duration, index -> () -> {
-      DataKeyResult result = services.dataKeys().generateDataKey(request);
+      DataKeyResult result = services.dataKeys().generateDataKey(ROOT, request);
       Arrays.fill(result.plaintext(), (byte) 0); // as the protocol layer does
     });
   }

@@ -1,5 +1,6 @@
 package io.trent.core;
 
+import io.trent.core.auth.Authorizer;
 import io.trent.core.key.ServiceIdentity;
 import io.trent.core.service.AliasService;
 import io.trent.core.service.CryptoService;
@@ -56,5 +57,11 @@ public record KmsServices(
   public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
       KmsPolicy policy) {
     return KmsServiceFactory.create(backend, store, identity, clock, policy);
+  }
+
+  /** As above, with every request authorized by {@code authorizer} after its key is resolved. */
+  public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
+      KmsPolicy policy, Authorizer authorizer) {
+    return KmsServiceFactory.create(backend, store, identity, clock, policy, authorizer);
   }
 }

@@ -129,7 +129,7 @@ final class PrincipalCommand implements Runnable {
       });
     }
 
-    /** The policy as given, checked to be a JSON object (the policy engine validates its grammar). */
+    /** The policy as given, checked to be a JSON object and a valid IAM identity policy. */
     private String readPolicy(Path file) {
       String text;
       try {
@@ -144,6 +144,13 @@ final class PrincipalCommand implements Runnable {
       } catch (IOException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), "The policy " + file + " is not JSON: "
             + e.getMessage());
+      }
+      try {
+        // Refused here, as IAM refuses it, rather than stored and silently allowing nothing.
+        io.trent.policy.PolicyParser.parseIdentityPolicy(text);
+      } catch (io.trent.policy.MalformedPolicyException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "The policy " + file
+            + " is not a valid IAM identity policy: " + (e.getMessage().isEmpty() ? e.detail() : e.getMessage()));
       }
       return text;
     }

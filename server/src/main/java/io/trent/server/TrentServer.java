@@ -14,6 +14,7 @@ import io.trent.server.auth.CredentialCache;
 import io.trent.server.auth.CredentialIssuer;
 import io.trent.server.auth.CredentialsFile;
 import io.trent.server.auth.IssuedCredentials;
+import io.trent.server.auth.PolicyAuthorizer;
 import io.trent.server.config.AuthMode;
 import io.trent.server.config.ConfigException;
 import io.trent.server.config.MetadataConfig;
@@ -69,12 +70,14 @@ public final class TrentServer implements AutoCloseable {
   private final ScheduledExecutorService maintenance;
   private volatile OrphanSweep.Report startupSweep;
   private final CredentialCache credentials;
+  private final PolicyAuthorizer authorizer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
-      KmsHttpServer http, ServerTls tls, CredentialCache credentials) {
+      KmsHttpServer http, ServerTls tls, CredentialCache credentials, PolicyAuthorizer authorizer) {
     this.config = config;
     this.credentials = credentials;
+    this.authorizer = authorizer;
     this.store = store;
     this.backend = backend;
     this.services = services;
@@ -99,6 +102,8 @@ public final class TrentServer implements AutoCloseable {
   private void refreshCredentialsQuietly() {
     try {
       credentials.refresh();
+      // Identity policies changed by trent principal add are honoured with the keys (issue 8: within 5 s).
+      authorizer.refresh();
     } catch (RuntimeException e) {
       log.warn("Refreshing the access keys failed; the previous ones stay in use: {}", e.toString());
     }
@@ -124,7 +129,9 @@ public final class TrentServer implements AutoCloseable {
     KeyBackend backend = null;
     try {
       backend = openBackend(config);
-      KmsServices services = KmsServices.create(backend, store, config.identity(), clock, policy);
+      // One authorization path in both modes: dev mode's requests are the account root's.
+      PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity());
+      KmsServices services = KmsServices.create(backend, store, config.identity(), clock, policy, authorizer);
       // Catch up on deletions, expiries and rotations that came due while the server was down.
       logReport(services.maintenance().runDue());
       OrphanSweep.Report swept = sweepOrphans(backend, store, clock);
@@ -140,7 +147,7 @@ public final class TrentServer implements AutoCloseable {
       }
       KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(), protocol::handle,
           () -> new HealthStatus(hsm.isHealthy(), hsm.describe()), verifier);
-      TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials);
+      TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer);
       server.startupSweep = swept;
       return server;
     } catch (RuntimeException | Error e) {

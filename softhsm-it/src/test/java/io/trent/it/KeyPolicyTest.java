@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.GetKeyPolicyResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KmsException;
 import software.amazon.awssdk.services.kms.model.LimitExceededException;
 import software.amazon.awssdk.services.kms.model.ListKeyPoliciesResponse;
 import software.amazon.awssdk.services.kms.model.MalformedPolicyDocumentException;
@@ -62,7 +63,10 @@ class KeyPolicyTest {
     assertThat(kms.getKeyPolicy(b -> b.keyId(key.keyId())).policy()).isEqualTo(POLICY);
 
     kms.putKeyPolicy(b -> b.keyId(key.keyId()).policy(ALICE_ONLY).bypassPolicyLockoutSafetyCheck(true));
-    assertThat(kms.getKeyPolicy(b -> b.keyId(key.keyId())).policy()).isEqualTo(ALICE_ONLY);
+    // The stored policy is enforced: it no longer lets the account root (the dev-mode caller) in.
+    expectError(() -> kms.getKeyPolicy(b -> b.keyId(key.keyId())), KmsException.class, "AccessDeniedException");
+    expectError(() -> kms.putKeyPolicy(b -> b.keyId(key.keyId()).policy(POLICY)), KmsException.class,
+        "AccessDeniedException");
   }
 
   @Test
@@ -74,7 +78,8 @@ class KeyPolicyTest {
     expectError(() -> kms.createKey(b -> b.policy(ALICE_ONLY)), MalformedPolicyDocumentException.class,
         "MalformedPolicyDocumentException");
     KeyMetadata bypassed = kms.createKey(b -> b.policy(ALICE_ONLY).bypassPolicyLockoutSafetyCheck(true)).keyMetadata();
-    assertThat(kms.getKeyPolicy(b -> b.keyId(bypassed.keyId())).policy()).isEqualTo(ALICE_ONLY);
+    expectError(() -> kms.getKeyPolicy(b -> b.keyId(bypassed.keyId())), KmsException.class,
+        "AccessDeniedException");
   }
 
   @Test

@@ -34,6 +34,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.signer.Aws4Signer;
 import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -199,6 +200,75 @@ class SigV4AuthTest {
   }
 
   @Test
+  void anIdentityPolicyAllowsOnlyItsActionsOnItsKeyAndAChangeIsHonouredWithinFiveSeconds() throws Exception {
+    String keyA;
+    String keyB;
+    try (KmsClient root = client(StaticCredentialsProvider.create(rootCredentials()))) {
+      keyA = root.createKey(b -> b.description("carol's")).keyMetadata().arn();
+      keyB = root.createKey(b -> b.description("not carol's")).keyMetadata().arn();
+    }
+    String carol = "arn:aws:iam::" + Trent.ACCOUNT + ":user/carol";
+    java.nio.file.Path policy = trent.dataDir().resolveSibling("carol-policy.json");
+    Files.writeString(policy, allow(keyA, "kms:Encrypt", "kms:GenerateDataKey"));
+    JsonNode issued = trent.principal("add", "--arn", carol, "--policy", policy.toString());
+    AwsBasicCredentials credentials = AwsBasicCredentials.create(issued.get("AccessKeyId").asText(),
+        issued.get("SecretAccessKey").asText());
+
+    try (KmsClient kms = client(StaticCredentialsProvider.create(credentials))) {
+      assertThat(SigV4Process.within(HONOURED_WITHIN, () -> encrypts(kms, keyA))).as("honoured within 5 s").isTrue();
+      SdkBytes blob = kms.encrypt(b -> b.keyId(keyA).plaintext(SdkBytes.fromUtf8String("secret"))).ciphertextBlob();
+      assertThat(kms.generateDataKey(b -> b.keyId(keyA).keySpec("AES_256")).plaintext().asByteArray()).hasSize(32);
+
+      assertError(catchThrowableOfType(KmsException.class, () -> kms.decrypt(b -> b.ciphertextBlob(blob))),
+          "AccessDeniedException", "User: " + carol + " is not authorized to perform: kms:Decrypt on resource: " + keyA
+              + " because no identity-based policy allows the kms:Decrypt action");
+      assertError(catchThrowableOfType(KmsException.class,
+          () -> kms.encrypt(b -> b.keyId(keyB).plaintext(SdkBytes.fromUtf8String("x")))),
+          "AccessDeniedException", "User: " + carol + " is not authorized to perform: kms:Encrypt on resource: " + keyB
+              + " because no identity-based policy allows the kms:Encrypt action");
+
+      // A changed policy (principal add replaces it) is honoured without a restart.
+      Files.writeString(policy, allow(keyA, "kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"));
+      trent.principal("add", "--arn", carol, "--policy", policy.toString());
+      assertThat(SigV4Process.within(HONOURED_WITHIN, () -> {
+        try {
+          return kms.decrypt(b -> b.ciphertextBlob(blob)).plaintext().asUtf8String().equals("secret");
+        } catch (KmsException e) {
+          return false;
+        }
+      })).as("policy change honoured within 5 s").isTrue();
+    }
+  }
+
+  @Test
+  void anotherAccountsPrincipalReachesAKeyOnlyByArnAndIsDeniedByTheDefaultKeyPolicy() throws Exception {
+    String keyArn;
+    try (KmsClient root = client(StaticCredentialsProvider.create(rootCredentials()))) {
+      keyArn = root.createKey(b -> b.description("own account only")).keyMetadata().arn();
+    }
+    String stranger = "arn:aws:iam::444455556666:user/x";
+    java.nio.file.Path policy = trent.dataDir().resolveSibling("stranger-policy.json");
+    Files.writeString(policy, allow("*", "kms:*"));
+    JsonNode issued = trent.principal("add", "--arn", stranger, "--policy", policy.toString());
+    AwsBasicCredentials credentials = AwsBasicCredentials.create(issued.get("AccessKeyId").asText(),
+        issued.get("SecretAccessKey").asText());
+    String keyId = keyArn.substring(keyArn.indexOf("key/") + 4);
+
+    try (KmsClient kms = client(StaticCredentialsProvider.create(credentials))) {
+      assertThat(SigV4Process.within(HONOURED_WITHIN, () -> works(kms))).as("honoured within 5 s").isTrue();
+      assertThat(kms.listKeys().keys()).as("its own account has no keys").isEmpty();
+      // The default key policy trusts only the key's account [D kdg:key-policy-default].
+      assertError(catchThrowableOfType(KmsException.class,
+          () -> kms.encrypt(b -> b.keyId(keyArn).plaintext(SdkBytes.fromUtf8String("x")))),
+          "AccessDeniedException", "User: " + stranger + " is not authorized to perform: kms:Encrypt on resource: "
+              + keyArn + " because no resource-based policy allows the kms:Encrypt action");
+      assertError(catchThrowableOfType(KmsException.class,
+          () -> kms.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("x")))),
+          "NotFoundException", "Key 'arn:aws:kms:" + Trent.REGION + ":444455556666:key/" + keyId + "' does not exist");
+    }
+  }
+
+  @Test
   void theSecretIsNeverStoredInPlainText() throws Exception {
     JsonNode issued = trent.principal("add", "--arn", "arn:aws:iam::" + Trent.ACCOUNT + ":user/bob");
     byte[] secret = issued.get("SecretAccessKey").asText().getBytes(StandardCharsets.US_ASCII);
@@ -249,13 +319,28 @@ class SigV4AuthTest {
     assertThat(output.trim()).isEqualTo("hello");
   }
 
+  /** Whether the credentials are accepted: ListKeys answers, or is AccessDenied (authenticated, not allowed). */
   private static boolean works(KmsClient kms) {
     try {
       kms.listKeys();
       return true;
     } catch (KmsException e) {
+      return "AccessDeniedException".equals(e.awsErrorDetails().errorCode());
+    }
+  }
+
+  private static boolean encrypts(KmsClient kms, String keyId) {
+    try {
+      kms.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("x")));
+      return true;
+    } catch (KmsException e) {
       return false;
     }
+  }
+
+  private static String allow(String resource, String... actions) {
+    return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\""
+        + String.join("\",\"", actions) + "\"],\"Resource\":\"" + resource + "\"}]}";
   }
 
   private static KmsException refusal(AwsCredentials credentials) {

@@ -1,5 +1,6 @@
 package io.trent.core.service;
 
+import io.trent.core.auth.RequestScope;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
 import io.trent.core.error.AccessDeniedException;
@@ -36,20 +37,24 @@ public final class AliasService {
     this.clock = clock;
   }
 
-  public void createAlias(String aliasName, String targetKeyId) {
+  public void createAlias(RequestScope scope, String aliasName, String targetKeyId) {
     validate(aliasName, targetKeyId, true);
-    KmsKey target = targetOf(targetKeyId);
+    KmsKey target = targetOf(scope, targetKeyId);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     if (!catalog.insertAlias(new Alias(aliasName, target.keyId(), now, now))) {
       throw new AlreadyExistsException("An alias with the name " + identity.aliasArn(aliasName) + " already exists");
     }
   }
 
-  public void updateAlias(String aliasName, String targetKeyId) {
+  public void updateAlias(RequestScope scope, String aliasName, String targetKeyId) {
     validate(aliasName, targetKeyId, true);
     Alias alias = resolver.alias(aliasName);
-    KmsKey target = targetOf(targetKeyId);
     KmsKey current = catalog.findKey(alias.targetKeyId()).orElse(null);
+    // UpdateAlias needs the permission on the key it leaves too [D kdg:alias-access].
+    if (current != null) {
+      resolver.authorize(scope, current, null);
+    }
+    KmsKey target = targetOf(scope, targetKeyId);
     if (current != null && (current.keySpec() != target.keySpec() || current.keyUsage() != target.keyUsage())) {
       throw new ValidationException("Alias " + identity.aliasArn(aliasName) + " cannot be changed to a key of a different "
           + "type or key usage: " + identity.keyArn(target.keyId()));
@@ -60,21 +65,29 @@ public final class AliasService {
     }
   }
 
-  public void deleteAlias(String aliasName) {
+  public void deleteAlias(RequestScope scope, String aliasName) {
     validate(aliasName, null, false);
+    // DeleteAlias is authorized on the key the alias names [D kdg:alias-access].
+    Alias alias = resolver.alias(aliasName);
+    catalog.findKey(alias.targetKeyId()).ifPresent(key -> resolver.authorize(scope, key, null));
     if (!catalog.deleteAlias(aliasName)) {
       throw new NotFoundException("Alias " + identity.aliasArn(aliasName) + " is not found.");
     }
   }
 
   /** Aliases in name order; with a KeyId, only that key's. */
-  public Page<Alias> listAliases(String keyId, Integer limit, String marker) {
+  public Page<Alias> listAliases(RequestScope scope, String keyId, Integer limit, String marker) {
     ShapeValidator.create()
         .keyId("keyId", keyId, false)
         .range("limit", limit, 1, 100)
         .marker("marker", marker)
         .validate();
-    String targetKeyId = keyId == null ? null : resolver.resolve(keyId, false).keyId();
+    // Account-level: IAM policies alone decide [D kdg:key-policy-default]; an account sees only its aliases.
+    resolver.authorizeAccount(scope);
+    if (keyId == null && !resolver.ownAccount(scope)) {
+      return new Page<>(java.util.List.of(), null);
+    }
+    String targetKeyId = keyId == null ? null : resolver.locate(scope, keyId, false).keyId();
     return catalog.listAliases(targetKeyId, limit == null ? 50 : limit, marker);
   }
 
@@ -95,8 +108,8 @@ public final class AliasService {
     }
   }
 
-  private KmsKey targetOf(String targetKeyId) {
-    KmsKey target = resolver.resolve(targetKeyId, false);
+  private KmsKey targetOf(RequestScope scope, String targetKeyId) {
+    KmsKey target = resolver.resolve(scope, targetKeyId, false);
     if (target.state() == KeyState.PendingDeletion) {
       throw new KmsInvalidStateException(identity.keyArn(target.keyId()) + " is pending deletion.");
     }

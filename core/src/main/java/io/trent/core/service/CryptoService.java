@@ -1,5 +1,6 @@
 package io.trent.core.service;
 
+import io.trent.core.auth.RequestScope;
 import io.trent.core.api.DecryptRequest;
 import io.trent.core.api.DecryptResult;
 import io.trent.core.api.EncryptRequest;
@@ -48,7 +49,7 @@ public final class CryptoService {
     this.identity = identity;
   }
 
-  public EncryptResult encrypt(EncryptRequest request) {
+  public EncryptResult encrypt(RequestScope scope, EncryptRequest request) {
     ShapeValidator v = ShapeValidator.create()
         .keyId("keyId", request.keyId(), true)
         .sensitiveBlob("plaintext", request.plaintext(), 1, 4096, true)
@@ -56,7 +57,7 @@ public final class CryptoService {
         .enumValue("encryptionAlgorithm", request.encryptionAlgorithm(), EncryptionAlgorithm.class, EncryptionAlgorithm.AWS_ENUM_SET);
     RequestChecks.grantTokens(v, request.grantTokens()).validate();
 
-    KmsKey key = resolver.resolve(request.keyId());
+    KmsKey key = resolver.resolve(scope, request.keyId());
     String arn = identity.keyArn(key.keyId());
     Sealer sealer = sealer(key, arn, request.encryptionAlgorithm(), request.encryptionContext(), request.plaintext().length, "Encrypt");
     RequestChecks.dryRun(request.dryRun());
@@ -64,7 +65,7 @@ public final class CryptoService {
     return new EncryptResult(sealed.blob(), arn, sealed.algorithm());
   }
 
-  public DecryptResult decrypt(DecryptRequest request) {
+  public DecryptResult decrypt(RequestScope scope, DecryptRequest request) {
     ShapeValidator v = ShapeValidator.create()
         .blob("ciphertextBlob", request.ciphertextBlob(), 1, 6144, true)
         .stringMap("encryptionContext", request.encryptionContext())
@@ -72,14 +73,14 @@ public final class CryptoService {
         .enumValue("encryptionAlgorithm", request.encryptionAlgorithm(), EncryptionAlgorithm.class, EncryptionAlgorithm.AWS_ENUM_SET);
     RequestChecks.grantTokens(v, request.grantTokens()).validate();
 
-    Opener opener = opener(request.ciphertextBlob(), request.keyId(), request.encryptionAlgorithm(),
+    Opener opener = opener(scope, request.ciphertextBlob(), request.keyId(), request.encryptionAlgorithm(),
         request.encryptionContext(), "Decrypt");
     RequestChecks.dryRun(request.dryRun());
     Opened opened = opener.open();
     return new DecryptResult(opened.arn(), opened.plaintext(), opened.algorithm(), opened.materialId());
   }
 
-  public ReEncryptResult reEncrypt(ReEncryptRequest request) {
+  public ReEncryptResult reEncrypt(RequestScope scope, ReEncryptRequest request) {
     ShapeValidator v = ShapeValidator.create()
         .blob("ciphertextBlob", request.ciphertextBlob(), 1, 6144, true)
         .stringMap("sourceEncryptionContext", request.sourceEncryptionContext())
@@ -90,9 +91,12 @@ public final class CryptoService {
         .enumValue("destinationEncryptionAlgorithm", request.destinationEncryptionAlgorithm(), EncryptionAlgorithm.class, EncryptionAlgorithm.AWS_ENUM_SET);
     RequestChecks.grantTokens(v, request.grantTokens()).validate();
 
-    Opener opener = opener(request.ciphertextBlob(), request.sourceKeyId(), request.sourceEncryptionAlgorithm(),
+    // ReEncrypt is two permissions: kms:ReEncryptFrom on the source key, kms:ReEncryptTo on the destination.
+    Opener opener = opener(scope.withAction("kms:ReEncryptFrom", request.sourceEncryptionContext()),
+        request.ciphertextBlob(), request.sourceKeyId(), request.sourceEncryptionAlgorithm(),
         request.sourceEncryptionContext(), "ReEncryptFrom");
-    KmsKey destination = resolver.resolve(request.destinationKeyId());
+    KmsKey destination = resolver.resolve(scope.withAction("kms:ReEncryptTo", request.destinationEncryptionContext()),
+        request.destinationKeyId());
     String destinationArn = identity.keyArn(destination.keyId());
     // The plaintext length is unknown before decryption: RSA limits are checked again when sealing.
     Sealer sealer = sealer(destination, destinationArn, request.destinationEncryptionAlgorithm(),
@@ -168,8 +172,8 @@ public final class CryptoService {
   }
 
   /** Identifies and checks the key of a ciphertext, in AWS's order; no decryption yet. */
-  private Opener opener(byte[] ciphertext, String requestedKeyId, String algorithm, Map<String, String> context, String operation) {
-    KmsKey requested = requestedKeyId == null ? null : resolver.resolve(requestedKeyId);
+  private Opener opener(RequestScope scope, byte[] ciphertext, String requestedKeyId, String algorithm, Map<String, String> context, String operation) {
+    KmsKey requested = requestedKeyId == null ? null : resolver.resolve(scope, requestedKeyId);
     if (requested != null && requested.keySpec().isRsa() && requested.keyUsage() == KeyUsage.ENCRYPT_DECRYPT) {
       String arn = identity.keyArn(requested.keyId());
       KeyUsePolicy.requireEnabled(requested, arn);
@@ -180,7 +184,8 @@ public final class CryptoService {
           rsa.name(), null);
     }
     CiphertextBlob blob = CiphertextBlob.parse(ciphertext);
-    KmsKey key = catalog.findKey(blob.keyId()).orElseThrow(InvalidCiphertextException::new);
+    KmsKey key = resolver.authorize(scope, catalog.findKey(blob.keyId()).orElseThrow(InvalidCiphertextException::new),
+        requestedKeyId);
     if (requested != null && !requested.keyId().equals(key.keyId())) {
       throw new IncorrectKeyException(INCORRECT_KEY);
     }
@@ -209,11 +214,12 @@ public final class CryptoService {
     return key.currentMaterial().orElseThrow(() -> new KmsInvalidStateException(arn + " is pending import.")).id();
   }
 
-  public byte[] generateRandom(GenerateRandomRequest request) {
+  public byte[] generateRandom(RequestScope scope, GenerateRandomRequest request) {
     if (request.numberOfBytes() == null) {
       throw new ValidationException("NumberOfBytes is required.");
     }
     ShapeValidator.create().range("numberOfBytes", request.numberOfBytes(), 1, 1024).validate();
+    resolver.authorizeAccount(scope);
     if (request.customKeyStoreId() != null) {
       throw new KmsUnsupportedOperationException("Custom key stores are not supported by this server.");
     }

@@ -1,5 +1,6 @@
 package io.trent.core.service;
 
+import io.trent.core.auth.RequestScope;
 import io.trent.core.api.DataKeyPairResult;
 import io.trent.core.api.DataKeyResult;
 import io.trent.core.api.GenerateDataKeyPairRequest;
@@ -36,24 +37,24 @@ public final class DataKeyService {
   }
 
   /** GenerateDataKey: the result's plaintext belongs to the caller, who zeroes it. */
-  public DataKeyResult generateDataKey(GenerateDataKeyRequest request) {
-    return generate(request, "GenerateDataKey", true);
+  public DataKeyResult generateDataKey(RequestScope scope, GenerateDataKeyRequest request) {
+    return generate(scope, request, "GenerateDataKey", true);
   }
 
   /** GenerateDataKeyWithoutPlaintext: the plaintext is zeroed here and never returned. */
-  public DataKeyResult generateDataKeyWithoutPlaintext(GenerateDataKeyRequest request) {
-    return generate(request, "GenerateDataKeyWithoutPlaintext", false);
+  public DataKeyResult generateDataKeyWithoutPlaintext(RequestScope scope, GenerateDataKeyRequest request) {
+    return generate(scope, request, "GenerateDataKeyWithoutPlaintext", false);
   }
 
-  public DataKeyPairResult generateDataKeyPair(GenerateDataKeyPairRequest request) {
-    return generatePair(request, "GenerateDataKeyPair", true);
+  public DataKeyPairResult generateDataKeyPair(RequestScope scope, GenerateDataKeyPairRequest request) {
+    return generatePair(scope, request, "GenerateDataKeyPair", true);
   }
 
-  public DataKeyPairResult generateDataKeyPairWithoutPlaintext(GenerateDataKeyPairRequest request) {
-    return generatePair(request, "GenerateDataKeyPairWithoutPlaintext", false);
+  public DataKeyPairResult generateDataKeyPairWithoutPlaintext(RequestScope scope, GenerateDataKeyPairRequest request) {
+    return generatePair(scope, request, "GenerateDataKeyPairWithoutPlaintext", false);
   }
 
-  private DataKeyResult generate(GenerateDataKeyRequest request, String operation, boolean withPlaintext) {
+  private DataKeyResult generate(RequestScope scope, GenerateDataKeyRequest request, String operation, boolean withPlaintext) {
     ShapeValidator v = ShapeValidator.create()
         .keyId("keyId", request.keyId(), true)
         .enumValue("keySpec", request.keySpec(), DataKeySpec.class, KeySpec.AWS_ENUM_SET)
@@ -67,7 +68,7 @@ public final class DataKeyService {
         ? request.numberOfBytes()
         : DataKeySpec.valueOf(request.keySpec()).bytes();
 
-    KmsKey key = resolver.resolve(request.keyId());
+    KmsKey key = resolver.resolve(scope, request.keyId());
     String arn = identity.keyArn(key.keyId());
     KeyUsePolicy.requireUsableForSymmetric(key, arn, operation);
     RequestChecks.dryRun(request.dryRun());
@@ -81,7 +82,7 @@ public final class DataKeyService {
     return new DataKeyResult(dataKey.blob(), plaintext, arn, dataKey.materialId().toHex());
   }
 
-  private DataKeyPairResult generatePair(GenerateDataKeyPairRequest request, String operation, boolean withPlaintext) {
+  private DataKeyPairResult generatePair(RequestScope scope, GenerateDataKeyPairRequest request, String operation, boolean withPlaintext) {
     ShapeValidator v = ShapeValidator.create()
         .keyId("keyId", request.keyId(), true)
         .required("keyPairSpec", request.keyPairSpec())
@@ -90,7 +91,7 @@ public final class DataKeyService {
     RequestChecks.grantTokens(v, request.grantTokens()).validate();
     DataKeyPairSpec spec = DataKeyPairSpec.valueOf(request.keyPairSpec());
 
-    KmsKey key = resolver.resolve(request.keyId());
+    KmsKey key = resolver.resolve(scope, request.keyId());
     String arn = identity.keyArn(key.keyId());
     KeyUsePolicy.requireUsableForSymmetric(key, arn, operation);
     if (!backend.supportedKeyPairSpecs().contains(spec)) {

@@ -1,5 +1,6 @@
 package io.trent.core.service;
 
+import io.trent.core.auth.RequestScope;
 import io.trent.core.api.ImportKeyMaterialRequest;
 import io.trent.core.api.ImportedMaterialResult;
 import io.trent.core.api.ImportParameters;
@@ -54,7 +55,7 @@ public final class ImportService {
     this.clock = clock;
   }
 
-  public ImportParameters getParametersForImport(String keyId, String wrappingAlgorithm, String wrappingKeySpec) {
+  public ImportParameters getParametersForImport(RequestScope scope, String keyId, String wrappingAlgorithm, String wrappingKeySpec) {
     ShapeValidator.create()
         .keyId("keyId", keyId, true)
         .required("wrappingAlgorithm", wrappingAlgorithm)
@@ -62,7 +63,7 @@ public final class ImportService {
         .required("wrappingKeySpec", wrappingKeySpec)
         .enumValue("wrappingKeySpec", wrappingKeySpec, WrappingKeySpec.class, WrappingKeySpec.AWS_ENUM_SET)
         .validate();
-    KmsKey key = externalKey(keyId);
+    KmsKey key = externalKey(scope, keyId);
     WrappingAlgorithm algorithm = WrappingAlgorithm.valueOf(wrappingAlgorithm);
     WrappingKeySpec spec = WrappingKeySpec.valueOf(wrappingKeySpec);
     if (!backend.supportedWrappingAlgorithms().contains(algorithm)) {
@@ -80,7 +81,7 @@ public final class ImportService {
   }
 
   /** ImportKeyMaterial into a key that is PendingImport. */
-  public ImportedMaterialResult importKeyMaterial(ImportKeyMaterialRequest request) {
+  public ImportedMaterialResult importKeyMaterial(RequestScope scope, ImportKeyMaterialRequest request) {
     ShapeValidator.create()
         .keyId("keyId", request.keyId(), true)
         .blob("importToken", request.importToken(), 1, 6144, true)
@@ -99,7 +100,7 @@ public final class ImportService {
     if (request.validTo() != null && !request.validTo().isAfter(now())) {
       throw new ValidationException("The validTo date must be in the future.");
     }
-    KmsKey key = externalKey(request.keyId());
+    KmsKey key = externalKey(scope, request.keyId());
     String arn = identity.keyArn(key.keyId());
     if (key.state() != KeyState.PendingImport) {
       throw new KmsInvalidStateException(arn + " is not pending import.");
@@ -163,10 +164,10 @@ public final class ImportService {
   }
 
   /** DeleteImportedKeyMaterial: destroys the material now; the key returns to PendingImport. */
-  public ImportedMaterialResult deleteImportedKeyMaterial(String keyId) {
+  public ImportedMaterialResult deleteImportedKeyMaterial(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     // Allowed while PendingDeletion too, as in AWS: the key stays PendingDeletion.
-    KmsKey key = externalKey(keyId, true);
+    KmsKey key = externalKey(scope, keyId, true);
     KeyMaterialId deleted = key.currentMaterial().map(KeyMaterial::id).orElse(null);
     removeMaterial(key, "IMPORTED_MATERIAL_DELETED");
     return new ImportedMaterialResult(identity.keyArn(key.keyId()), deleted);
@@ -215,12 +216,12 @@ public final class ImportService {
     });
   }
 
-  private KmsKey externalKey(String keyId) {
-    return externalKey(keyId, false);
+  private KmsKey externalKey(RequestScope scope, String keyId) {
+    return externalKey(scope, keyId, false);
   }
 
-  private KmsKey externalKey(String keyId, boolean allowPendingDeletion) {
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+  private KmsKey externalKey(RequestScope scope, String keyId, boolean allowPendingDeletion) {
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     String arn = identity.keyArn(key.keyId());
     if (key.origin() != Origin.EXTERNAL) {
       throw new KmsUnsupportedOperationException(arn + " origin is " + key.origin() + " which is not valid for this operation.");

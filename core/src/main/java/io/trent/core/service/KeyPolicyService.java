@@ -1,6 +1,6 @@
 package io.trent.core.service;
 
-import io.trent.core.auth.Caller;
+import io.trent.core.auth.RequestScope;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
 import io.trent.core.error.NotFoundException;
@@ -34,11 +34,12 @@ public final class KeyPolicyService {
   /**
    * PutKeyPolicy: replaces the key's policy with {@code policy}, stored exactly as given.
    *
+   * @param scope who calls, authorized as {@code kms:PutKeyPolicy}; the lockout safety check asks whether
+   *     this caller could call PutKeyPolicy again under the new policy
    * @param policyName null or {@code default}
-   * @param caller who calls: the lockout safety check asks whether this principal could call PutKeyPolicy
-   *     again under the new policy
    */
-  public void putKeyPolicy(String keyId, String policyName, String policy, boolean bypassLockoutCheck, Caller caller) {
+  public void putKeyPolicy(RequestScope scope, String keyId, String policyName, String policy,
+      boolean bypassLockoutCheck) {
     ShapeValidator.create()
         .keyId("keyId", keyId, true)
         .length("policyName", policyName, 1, 128)
@@ -46,32 +47,32 @@ public final class KeyPolicyService {
         .required("policy", policy)
         .length("policy", policy, 1, 131072)
         .validate();
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     requireDefault(policyName);
-    rules.check(policy, key.keyId(), caller, bypassLockoutCheck);
+    rules.check(policy, key.keyId(), scope.caller(), bypassLockoutCheck);
     catalog.updateKey(key.keyId(), current -> current.withPolicy(policy));
   }
 
   /** GetKeyPolicy: the policy document exactly as it was stored (a key created without one: the default). */
-  public String getKeyPolicy(String keyId, String policyName) {
+  public String getKeyPolicy(RequestScope scope, String keyId, String policyName) {
     ShapeValidator.create()
         .keyId("keyId", keyId, true)
         .length("policyName", policyName, 1, 128)
         .pattern("policyName", policyName, POLICY_NAME)
         .validate();
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     requireDefault(policyName);
     return key.policy();
   }
 
   /** ListKeyPolicies: always the one name {@code default}, never truncated. */
-  public Page<String> listKeyPolicies(String keyId, Integer limit, String marker) {
+  public Page<String> listKeyPolicies(RequestScope scope, String keyId, Integer limit, String marker) {
     ShapeValidator.create()
         .keyId("keyId", keyId, true)
         .range("limit", limit, 1, 1000)
         .marker("marker", marker)
         .validate();
-    resolver.resolveKeyOnly(keyId);
+    resolver.resolveKeyOnly(scope, keyId);
     return new Page<>(List.of(DEFAULT_POLICY_NAME), null);
   }
 

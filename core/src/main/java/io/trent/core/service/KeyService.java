@@ -1,7 +1,7 @@
 package io.trent.core.service;
 
+import io.trent.core.auth.RequestScope;
 import io.trent.core.api.CreateKeyRequest;
-import io.trent.core.auth.Caller;
 import io.trent.core.api.ScheduleKeyDeletionResult;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
@@ -73,17 +73,12 @@ public final class KeyService {
     this.policyRules = policyRules;
   }
 
-  /** CreateKey called by the account root (the caller in dev mode, where requests are not signed). */
-  public KmsKey createKey(CreateKeyRequest request) {
-    return createKey(request, identity.rootCaller());
-  }
-
   /**
-   * CreateKey. A key created without a policy gets the default key policy; one given is checked
-   * (grammar, size, and, unless bypassed, that {@code caller} could still call PutKeyPolicy) and stored
-   * exactly as given.
+   * CreateKey, authorized as the account-level {@code kms:CreateKey}. A key created without a policy gets
+   * the default key policy; one given is checked (grammar, size, and, unless bypassed, that the scope's
+   * caller could still call PutKeyPolicy) and stored exactly as given.
    */
-  public KmsKey createKey(CreateKeyRequest request, Caller caller) {
+  public KmsKey createKey(RequestScope scope, CreateKeyRequest request) {
     ShapeValidator.create()
         .length("policy", request.policy(), 1, 131072)
         .length("description", request.description(), 0, 8192)
@@ -93,6 +88,7 @@ public final class KeyService {
         .enumValue("origin", request.origin(), Origin.class, Origin.AWS_ENUM_SET)
         .length("customKeyStoreId", request.customKeyStoreId(), 1, 64)
         .validate();
+    resolver.authorizeAccount(scope);
     if (request.keySpec() != null && request.customerMasterKeySpec() != null) {
       throw new ValidationException("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
           + "CustomerMasterKeySpec parameter is deprecated. Use KeySpec.");
@@ -129,7 +125,7 @@ public final class KeyService {
     String policy = request.policy() == null ? policyRules.defaultPolicy() : request.policy();
     if (request.policy() != null) {
       // Only a given policy is checked: the default one lets the account's IAM policies decide.
-      policyRules.check(policy, keyId, caller, request.bypassPolicyLockoutSafetyCheck());
+      policyRules.check(policy, keyId, scope.caller(), request.bypassPolicyLockoutSafetyCheck());
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String description = request.description() == null ? "" : request.description();
@@ -164,9 +160,9 @@ public final class KeyService {
    * DescribeKey. A key whose current material has no HSM object is reported Unavailable: the
    * metadata says it exists, but the HSM cannot use it.
    */
-  public KmsKey describeKey(String keyId) {
+  public KmsKey describeKey(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolve(scope, keyId);
     if ((key.state() == KeyState.Enabled || key.state() == KeyState.Disabled)
         && key.currentMaterial().map(m -> !backend.keyExists(m.id())).orElse(false)) {
       return key.withState(KeyState.Unavailable, key.deletionDate(), key.pendingWindowDays());
@@ -174,11 +170,16 @@ public final class KeyService {
     return key;
   }
 
-  public Page<KmsKey> listKeys(Integer limit, String marker) {
+  public Page<KmsKey> listKeys(RequestScope scope, Integer limit, String marker) {
     ShapeValidator.create()
         .range("limit", limit, 1, 1000)
         .marker("marker", marker)
         .validate();
+    resolver.authorizeAccount(scope);
+    if (!resolver.ownAccount(scope)) {
+      // Every key lives in the configured account; another account lists its own, of which it has none.
+      return new Page<>(List.of(), null);
+    }
     return catalog.listKeys(limit == null ? 100 : limit, marker);
   }
 
@@ -188,15 +189,15 @@ public final class KeyService {
     return catalog.listDestructions(keyId);
   }
 
-  public void enableKey(String keyId) {
-    changeState(keyId, KeyState.Enabled);
+  public void enableKey(RequestScope scope, String keyId) {
+    changeState(scope, keyId, KeyState.Enabled);
   }
 
-  public void disableKey(String keyId) {
-    changeState(keyId, KeyState.Disabled);
+  public void disableKey(RequestScope scope, String keyId) {
+    changeState(scope, keyId, KeyState.Disabled);
   }
 
-  public ScheduleKeyDeletionResult scheduleKeyDeletion(String keyId, Integer pendingWindowInDays) {
+  public ScheduleKeyDeletionResult scheduleKeyDeletion(RequestScope scope, String keyId, Integer pendingWindowInDays) {
     ShapeValidator.create()
         .keyId("keyId", keyId, true)
         .range("pendingWindowInDays", pendingWindowInDays, 1, 365)
@@ -206,7 +207,7 @@ public final class KeyService {
     if (days < 7 || days > 30) {
       throw new ValidationException("PendingWindowInDays must be between 7 and 30");
     }
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     String arn = identity.keyArn(key.keyId());
     KmsKey updated = catalog.updateKey(key.keyId(), current -> {
       if (current.state() == KeyState.PendingDeletion) {
@@ -224,9 +225,9 @@ public final class KeyService {
    * is refused with what AWS says of a key it is deleting ({@code <ARN> is pending deletion.}).
    * A destruction that began first makes the update fail the same way (see {@link KeyCatalog#updateKey}).
    */
-  public String cancelKeyDeletion(String keyId) {
+  public String cancelKeyDeletion(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     String arn = identity.keyArn(key.keyId());
     catalog.updateKey(key.keyId(), current -> {
       if (current.state() != KeyState.PendingDeletion) {
@@ -242,9 +243,9 @@ public final class KeyService {
     return arn;
   }
 
-  private void changeState(String keyId, KeyState target) {
+  private void changeState(RequestScope scope, String keyId, KeyState target) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     String arn = identity.keyArn(key.keyId());
     catalog.updateKey(key.keyId(), current -> switch (current.state()) {
       case Enabled, Disabled -> current.state() == target ? current : current.withState(target, null, null);

@@ -2,6 +2,7 @@ package io.trent.core.service;
 
 import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
+import io.trent.core.auth.Authorizer;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
 import io.trent.core.key.ServiceIdentity;
@@ -15,8 +16,14 @@ public final class KmsServiceFactory {
 
   public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
       KmsPolicy policy) {
+    return create(backend, store, identity, clock, policy, Authorizer.ALLOW_ALL);
+  }
+
+  /** @param authorizer decides every request after its key is resolved (the server's policy evaluation) */
+  public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
+      KmsPolicy policy, Authorizer authorizer) {
     KeyCatalog catalog = new KeyCatalog(store, identity);
-    KeyResolver resolver = new KeyResolver(catalog, identity);
+    KeyResolver resolver = new KeyResolver(catalog, identity, authorizer);
     EncryptionBudget budget = new EncryptionBudget(catalog, identity, clock, policy);
     SymmetricCipher cipher = new SymmetricCipher(backend, budget, identity);
     RotationService rotation = new RotationService(catalog, resolver, backend, identity, clock, policy);

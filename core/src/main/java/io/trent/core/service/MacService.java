@@ -1,5 +1,6 @@
 package io.trent.core.service;
 
+import io.trent.core.auth.RequestScope;
 import io.trent.core.api.MacRequest;
 import io.trent.core.api.MacResult;
 import io.trent.core.catalog.KeyResolver;
@@ -28,15 +29,15 @@ public final class MacService {
     this.identity = identity;
   }
 
-  public MacResult generateMac(MacRequest request) {
-    Checked c = check(request, "GenerateMac");
+  public MacResult generateMac(RequestScope scope, MacRequest request) {
+    Checked c = check(scope, request, "GenerateMac");
     byte[] mac = KeyUsePolicy.inHsm(c.arn(), () -> backend.mac(c.material(), c.algorithm(), request.message()));
     return new MacResult(c.arn(), mac, c.algorithm().name());
   }
 
   /** VerifyMac: a MAC that does not match is KMSInvalidMacException, compared in constant time. */
-  public MacResult verifyMac(MacRequest request) {
-    Checked c = check(request, "VerifyMac");
+  public MacResult verifyMac(RequestScope scope, MacRequest request) {
+    Checked c = check(scope, request, "VerifyMac");
     byte[] expected = KeyUsePolicy.inHsm(c.arn(), () -> backend.mac(c.material(), c.algorithm(), request.message()));
     if (!MessageDigest.isEqual(expected, request.mac())) {
       throw new KmsInvalidMacException();
@@ -46,7 +47,7 @@ public final class MacService {
 
   private record Checked(String arn, KeyMaterialId material, MacAlgorithm algorithm) {}
 
-  private Checked check(MacRequest request, String operation) {
+  private Checked check(RequestScope scope, MacRequest request, String operation) {
     ShapeValidator v = ShapeValidator.create()
         .keyId("keyId", request.keyId(), true)
         .sensitiveBlob("message", request.message(), 1, 4096, true)
@@ -58,7 +59,7 @@ public final class MacService {
     RequestChecks.grantTokens(v, request.grantTokens()).validate();
     MacAlgorithm algorithm = MacAlgorithm.valueOf(request.macAlgorithm());
 
-    KmsKey key = resolver.resolve(request.keyId());
+    KmsKey key = resolver.resolve(scope, request.keyId());
     String arn = identity.keyArn(key.keyId());
     KeyUsePolicy.requireEnabled(key, arn);
     KeyUsePolicy.requireUsage(key, arn, KeyUsage.GENERATE_VERIFY_MAC, operation);

@@ -1,5 +1,6 @@
 package io.trent.core.service;
 
+import io.trent.core.auth.RequestScope;
 import io.trent.core.KmsPolicy;
 import io.trent.core.api.KeyRotations;
 import io.trent.core.api.RotationStatus;
@@ -50,16 +51,16 @@ public final class RotationService {
     this.policy = policy;
   }
 
-  public void enableKeyRotation(String keyId, Integer rotationPeriodInDays) {
+  public void enableKeyRotation(RequestScope scope, String keyId, Integer rotationPeriodInDays) {
     ShapeValidator.create().keyId("keyId", keyId, true).range("rotationPeriodInDays", rotationPeriodInDays, 90, 2560).validate();
-    KmsKey key = rotatableKey(keyId);
+    KmsKey key = rotatableKey(scope, keyId);
     int days = rotationPeriodInDays == null ? DEFAULT_PERIOD_DAYS : rotationPeriodInDays;
     catalog.updateKey(key.keyId(), k -> k.withRotation(days, now().plus(Duration.ofDays(days))));
   }
 
-  public void disableKeyRotation(String keyId) {
+  public void disableKeyRotation(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = rotatableKey(keyId);
+    KmsKey key = rotatableKey(scope, keyId);
     catalog.updateKey(key.keyId(), k -> k.withRotation(null, null));
   }
 
@@ -67,9 +68,9 @@ public final class RotationService {
    * GetKeyRotationStatus: as in AWS, an imported key is refused, while asymmetric and HMAC keys,
    * which cannot rotate, and keys pending deletion read as not rotating.
    */
-  public RotationStatus getKeyRotationStatus(String keyId) {
+  public RotationStatus getKeyRotationStatus(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     String arn = identity.keyArn(key.keyId());
     requireKmsOrigin(key, arn);
     if (key.state() == KeyState.PendingDeletion || key.rotationPeriodDays() == null
@@ -80,9 +81,9 @@ public final class RotationService {
   }
 
   /** RotateKeyOnDemand: checks in AWS's order, then a new material now. */
-  public String rotateKeyOnDemand(String keyId) {
+  public String rotateKeyOnDemand(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = rotatableKey(keyId);
+    KmsKey key = rotatableKey(scope, keyId);
     String arn = identity.keyArn(key.keyId());
     requireOnDemandRotationLeft(key, arn);
     rotate(key.keyId(), RotationType.ON_DEMAND);
@@ -98,9 +99,9 @@ public final class RotationService {
   }
 
   /** ListKeyRotations: every rotation (not the key's first material), oldest first. */
-  public KeyRotations listKeyRotations(String keyId, Integer limit, String marker) {
+  public KeyRotations listKeyRotations(RequestScope scope, String keyId, Integer limit, String marker) {
     ShapeValidator.create().keyId("keyId", keyId, true).range("limit", limit, 1, 1000).marker("marker", marker).validate();
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     String arn = identity.keyArn(key.keyId());
     requireSymmetricSpec(key, arn);
     List<KeyMaterial> rotations = key.materials().stream().filter(m -> m.rotationType() != null).toList();
@@ -171,8 +172,8 @@ public final class RotationService {
     }
   }
 
-  private KmsKey rotatableKey(String keyId) {
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+  private KmsKey rotatableKey(RequestScope scope, String keyId) {
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     String arn = identity.keyArn(key.keyId());
     KeyUsePolicy.requireEnabled(key, arn);
     if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {

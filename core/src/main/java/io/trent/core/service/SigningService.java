@@ -1,5 +1,6 @@
 package io.trent.core.service;
 
+import io.trent.core.auth.RequestScope;
 import io.trent.core.api.PublicKeyResult;
 import io.trent.core.api.SignRequest;
 import io.trent.core.api.SignResult;
@@ -37,9 +38,9 @@ public final class SigningService {
   }
 
   /** GetPublicKey: allowed on disabled keys, as real AWS does, but not on deleted or pending ones. */
-  public PublicKeyResult getPublicKey(String keyId) {
+  public PublicKeyResult getPublicKey(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
-    KmsKey key = resolver.resolve(keyId);
+    KmsKey key = resolver.resolve(scope, keyId);
     String arn = identity.keyArn(key.keyId());
     if (key.state() != KeyState.Disabled) {
       KeyUsePolicy.requireEnabled(key, arn);
@@ -51,15 +52,15 @@ public final class SigningService {
     return new PublicKeyResult(arn, key, key.publicKey().clone());
   }
 
-  public SignResult sign(SignRequest request) {
-    Checked c = check(request, "Sign");
+  public SignResult sign(RequestScope scope, SignRequest request) {
+    Checked c = check(scope, request, "Sign");
     byte[] signature = KeyUsePolicy.inHsm(c.arn(), () -> backend.sign(c.material(), c.algorithm(), c.digest()));
     return new SignResult(c.arn(), signature, c.algorithm().name());
   }
 
   /** Verify: a signature that does not verify is KMSInvalidSignatureException, never SignatureValid=false. */
-  public SignResult verify(SignRequest request) {
-    Checked c = check(request, "Verify");
+  public SignResult verify(RequestScope scope, SignRequest request) {
+    Checked c = check(scope, request, "Verify");
     if (!KeyUsePolicy.inHsm(c.arn(), () -> backend.verify(c.material(), c.algorithm(), c.digest(), request.signature()))) {
       throw new KmsInvalidSignatureException();
     }
@@ -68,7 +69,7 @@ public final class SigningService {
 
   private record Checked(String arn, KeyMaterialId material, SigningAlgorithm algorithm, byte[] digest) {}
 
-  private Checked check(SignRequest request, String operation) {
+  private Checked check(RequestScope scope, SignRequest request, String operation) {
     boolean verify = "Verify".equals(operation);
     ShapeValidator v = ShapeValidator.create()
         .keyId("keyId", request.keyId(), true)
@@ -83,7 +84,7 @@ public final class SigningService {
     SigningAlgorithm algorithm = SigningAlgorithm.valueOf(request.signingAlgorithm());
     MessageType type = request.messageType() == null ? MessageType.RAW : MessageType.valueOf(request.messageType());
 
-    KmsKey key = resolver.resolve(request.keyId());
+    KmsKey key = resolver.resolve(scope, request.keyId());
     String arn = identity.keyArn(key.keyId());
     KeyUsePolicy.requireEnabled(key, arn);
     KeyUsePolicy.requireUsage(key, arn, KeyUsage.SIGN_VERIFY, operation);

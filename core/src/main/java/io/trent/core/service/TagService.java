@@ -1,5 +1,6 @@
 package io.trent.core.service;
 
+import io.trent.core.auth.RequestScope;
 import io.trent.core.api.TagInput;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
@@ -35,10 +36,10 @@ public final class TagService {
   }
 
   /** Adds tags, replacing the value of keys that exist. */
-  public void tagResource(String keyId, List<TagInput> tags) {
+  public void tagResource(RequestScope scope, String keyId, List<TagInput> tags) {
     ShapeValidator.create().keyId("keyId", keyId, true).required("tags", tags).validate();
     List<Tag> added = TagRules.validate(tags);
-    KmsKey key = writableKey(keyId);
+    KmsKey key = writableKey(scope, keyId);
     catalog.updateKey(key.keyId(), current -> {
       Map<String, Tag> merged = new LinkedHashMap<>();
       current.tags().forEach(t -> merged.put(t.key(), t));
@@ -50,35 +51,35 @@ public final class TagService {
     });
   }
 
-  public void untagResource(String keyId, List<String> tagKeys) {
+  public void untagResource(RequestScope scope, String keyId, List<String> tagKeys) {
     ShapeValidator.create().keyId("keyId", keyId, true).required("tagKeys", tagKeys)
         .stringList("tagKeys", tagKeys, Integer.MAX_VALUE, 1, 128).validate();
-    KmsKey key = writableKey(keyId);
+    KmsKey key = writableKey(scope, keyId);
     Set<String> removed = Set.copyOf(tagKeys);
     catalog.updateKey(key.keyId(), current ->
         current.withTags(current.tags().stream().filter(t -> !removed.contains(t.key())).toList()));
   }
 
   /** Tags sorted by key, as AWS lists them. */
-  public Page<Tag> listResourceTags(String keyId, Integer limit, String marker) {
+  public Page<Tag> listResourceTags(RequestScope scope, String keyId, Integer limit, String marker) {
     ShapeValidator.create().keyId("keyId", keyId, true).range("limit", limit, 1, 50)
         .marker("marker", marker).validate();
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     List<Tag> sorted = key.tags().stream().sorted(Comparator.comparing(Tag::key)).toList();
     int start = marker == null ? 0 : decode(marker, sorted.size());
     int end = Math.min(sorted.size(), start + (limit == null ? 50 : limit));
     return new Page<>(sorted.subList(start, end), end < sorted.size() ? encode(end) : null);
   }
 
-  public void updateKeyDescription(String keyId, String description) {
+  public void updateKeyDescription(RequestScope scope, String keyId, String description) {
     ShapeValidator.create().keyId("keyId", keyId, true).required("description", description)
         .length("description", description, 0, 8192).validate();
-    KmsKey key = writableKey(keyId);
+    KmsKey key = writableKey(scope, keyId);
     catalog.updateKey(key.keyId(), current -> current.withDescription(description));
   }
 
-  private KmsKey writableKey(String keyId) {
-    KmsKey key = resolver.resolveKeyOnly(keyId);
+  private KmsKey writableKey(RequestScope scope, String keyId) {
+    KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     if (key.state() == KeyState.PendingDeletion) {
       throw new KmsInvalidStateException(identity.keyArn(key.keyId()) + " is pending deletion.");
     }

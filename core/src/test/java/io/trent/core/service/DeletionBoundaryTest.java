@@ -1,5 +1,7 @@
 package io.trent.core.service;
 
+import static io.trent.core.testing.Scopes.ROOT;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,12 +38,12 @@ class DeletionBoundaryTest {
 
   private KmsKey keyPendingDeletion() {
     KmsKey key = newKey();
-    kms.keys().scheduleKeyDeletion(key.keyId(), 7);
+    kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
     return key;
   }
 
   private KmsKey newKey() {
-    return kms.keys().createKey(new CreateKeyRequest(null, null, null, null, null, null, null, null, false, null));
+    return kms.keys().createKey(ROOT, new CreateKeyRequest(null, null, null, null, null, null, null, null, false, null));
   }
 
   private KeyMaterialId material(KmsKey key) {
@@ -56,7 +58,7 @@ class DeletionBoundaryTest {
   private String cancelFromASlowClock(KmsKey key) {
     clock.advance(SKEW.negated());
     try {
-      return kms.keys().cancelKeyDeletion(key.keyId());
+      return kms.keys().cancelKeyDeletion(ROOT, key.keyId());
     } finally {
       clock.advance(SKEW);
     }
@@ -67,14 +69,14 @@ class DeletionBoundaryTest {
     KmsKey early = keyPendingDeletion();
     KmsKey late = keyPendingDeletion();
     clock.advance(Duration.ofDays(7).minusMillis(1));
-    assertThat(kms.keys().cancelKeyDeletion(early.keyId())).isEqualTo(IDENTITY.keyArn(early.keyId()));
-    assertThat(kms.keys().describeKey(early.keyId()).state()).isEqualTo(KeyState.Disabled);
+    assertThat(kms.keys().cancelKeyDeletion(ROOT, early.keyId())).isEqualTo(IDENTITY.keyArn(early.keyId()));
+    assertThat(kms.keys().describeKey(ROOT, early.keyId()).state()).isEqualTo(KeyState.Disabled);
 
     clock.advance(Duration.ofMillis(1));
-    assertThatThrownBy(() -> kms.keys().cancelKeyDeletion(late.keyId()))
+    assertThatThrownBy(() -> kms.keys().cancelKeyDeletion(ROOT, late.keyId()))
         .isInstanceOf(KmsInvalidStateException.class).hasMessage(pendingDeletion(late));
-    assertThat(kms.keys().describeKey(late.keyId()).state()).isEqualTo(KeyState.PendingDeletion);
-    assertThatThrownBy(() -> kms.crypto().encrypt(new EncryptRequest(late.keyId(), new byte[] {1}, null, null, null, false)))
+    assertThat(kms.keys().describeKey(ROOT, late.keyId()).state()).isEqualTo(KeyState.PendingDeletion);
+    assertThatThrownBy(() -> kms.crypto().encrypt(ROOT, new EncryptRequest(late.keyId(), new byte[] {1}, null, null, null, false)))
         .isInstanceOf(KmsInvalidStateException.class).hasMessage(pendingDeletion(late));
 
     assertThat(kms.maintenance().runDue().keysDestroyed()).isEqualTo(1);
@@ -91,15 +93,15 @@ class DeletionBoundaryTest {
         .isInstanceOf(KmsInvalidStateException.class).hasMessage(pendingDeletion(key)));
     assertThat(kms.maintenance().runDue().keysDestroyed()).isEqualTo(1);
     assertThat(backend.keyExists(material(key))).isFalse();
-    assertThatThrownBy(() -> kms.keys().describeKey(key.keyId())).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> kms.keys().describeKey(ROOT, key.keyId())).isInstanceOf(NotFoundException.class);
   }
 
   @Test
   void aCancelThatWinsBeforeDestructionBeginsKeepsTheKeyAndItsMaterial() {
     KmsKey key = newKey();
-    byte[] blob = kms.crypto().encrypt(new EncryptRequest(key.keyId(), new byte[] {7}, null, null, null, false))
+    byte[] blob = kms.crypto().encrypt(ROOT, new EncryptRequest(key.keyId(), new byte[] {7}, null, null, null, false))
         .ciphertextBlob();
-    kms.keys().scheduleKeyDeletion(key.keyId(), 7);
+    kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
     clock.advance(Duration.ofDays(8));
     // Maintenance has read the key as due; the cancel commits before maintenance acts on it.
     store.afterNextMaintenanceQuery(() -> cancelFromASlowClock(key));
@@ -107,9 +109,9 @@ class DeletionBoundaryTest {
     assertThat(report.keysDestroyed()).isZero();
     assertThat(report.failures()).isZero();
     assertThat(backend.keyExists(material(key))).isTrue();
-    assertThat(kms.keys().describeKey(key.keyId()).state()).isEqualTo(KeyState.Disabled);
-    kms.keys().enableKey(key.keyId());
-    assertThat(kms.crypto().decrypt(new DecryptRequest(blob, null, null, null, null, false)).plaintext())
+    assertThat(kms.keys().describeKey(ROOT, key.keyId()).state()).isEqualTo(KeyState.Disabled);
+    kms.keys().enableKey(ROOT, key.keyId());
+    assertThat(kms.crypto().decrypt(ROOT, new DecryptRequest(blob, null, null, null, null, false)).plaintext())
         .containsExactly(7);
   }
 
@@ -122,7 +124,7 @@ class DeletionBoundaryTest {
     });
     assertThat(kms.maintenance().runDue().failures()).isEqualTo(1);
     assertThat(backend.keyExists(material(key))).isTrue();
-    assertThat(kms.keys().describeKey(key.keyId()).state()).isEqualTo(KeyState.PendingDeletion);
+    assertThat(kms.keys().describeKey(ROOT, key.keyId()).state()).isEqualTo(KeyState.PendingDeletion);
     assertThatThrownBy(() -> cancelFromASlowClock(key))
         .isInstanceOf(KmsInvalidStateException.class).hasMessage(pendingDeletion(key));
 

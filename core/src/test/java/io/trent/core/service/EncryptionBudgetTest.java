@@ -1,5 +1,7 @@
 package io.trent.core.service;
 
+import static io.trent.core.testing.Scopes.ROOT;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,16 +60,16 @@ class EncryptionBudgetTest {
   }
 
   private KmsKey generatedKey() {
-    return kms.keys().createKey(new CreateKeyRequest(null, null, null, null, null, null, null, null, false, null));
+    return kms.keys().createKey(ROOT, new CreateKeyRequest(null, null, null, null, null, null, null, null, false, null));
   }
 
   private byte[] encrypt(KmsKey key, int b) {
-    return kms.crypto().encrypt(new EncryptRequest(key.keyId(), new byte[] {(byte) b}, null, null, null, false))
+    return kms.crypto().encrypt(ROOT, new EncryptRequest(key.keyId(), new byte[] {(byte) b}, null, null, null, false))
         .ciphertextBlob();
   }
 
   private byte[] decrypt(byte[] blob) {
-    return kms.crypto().decrypt(new DecryptRequest(blob, null, null, null, null, false)).plaintext();
+    return kms.crypto().decrypt(ROOT, new DecryptRequest(blob, null, null, null, null, false)).plaintext();
   }
 
   private List<KeyMaterial> materials(KmsKey key) {
@@ -79,10 +81,10 @@ class EncryptionBudgetTest {
     String id = key.keyId();
     return List.of(
         () -> encrypt(key, 1),
-        () -> kms.dataKeys().generateDataKey(new GenerateDataKeyRequest(id, "AES_256", null, null, null, false)),
-        () -> kms.dataKeys().generateDataKeyWithoutPlaintext(new GenerateDataKeyRequest(id, null, 16, null, null, false)),
-        () -> kms.dataKeys().generateDataKeyPair(new GenerateDataKeyPairRequest(id, "ECC_NIST_P256", null, null, false)),
-        () -> kms.crypto().reEncrypt(new ReEncryptRequest(otherKeysBlob, null, null, id, null, null, null, null, false)));
+        () -> kms.dataKeys().generateDataKey(ROOT, new GenerateDataKeyRequest(id, "AES_256", null, null, null, false)),
+        () -> kms.dataKeys().generateDataKeyWithoutPlaintext(ROOT, new GenerateDataKeyRequest(id, null, 16, null, null, false)),
+        () -> kms.dataKeys().generateDataKeyPair(ROOT, new GenerateDataKeyPairRequest(id, "ECC_NIST_P256", null, null, false)),
+        () -> kms.crypto().reEncrypt(ROOT, new ReEncryptRequest(otherKeysBlob, null, null, id, null, null, null, null, false)));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.trent.core.service;
 
+import static io.trent.core.testing.Scopes.ROOT;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,13 +53,13 @@ class ImportedMaterialBudgetTest {
   }
 
   private String externalKey() {
-    return kms.keys().createKey(new CreateKeyRequest(null, null, null, null, null, "EXTERNAL", null, null, false,
+    return kms.keys().createKey(ROOT, new CreateKeyRequest(null, null, null, null, null, "EXTERNAL", null, null, false,
         null)).keyId();
   }
 
   private KeyMaterialId importMaterial(String keyId, Instant validTo) {
-    ImportParameters parameters = kms.imports().getParametersForImport(keyId, "RSAES_OAEP_SHA_256", "RSA_2048");
-    return kms.imports().importKeyMaterial(new ImportKeyMaterialRequest(keyId, parameters.importToken(),
+    ImportParameters parameters = kms.imports().getParametersForImport(ROOT, keyId, "RSAES_OAEP_SHA_256", "RSA_2048");
+    return kms.imports().importKeyMaterial(ROOT, new ImportKeyMaterialRequest(keyId, parameters.importToken(),
         wrap(parameters.publicKey()), validTo, validTo == null ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : null)).materialId();
   }
 
@@ -74,7 +76,7 @@ class ImportedMaterialBudgetTest {
   }
 
   private void encrypt(String keyId) {
-    kms.crypto().encrypt(new EncryptRequest(keyId, new byte[] {1}, null, null, null, false));
+    kms.crypto().encrypt(ROOT, new EncryptRequest(keyId, new byte[] {1}, null, null, null, false));
   }
 
   private long reserved(String keyId) {
@@ -100,7 +102,7 @@ class ImportedMaterialBudgetTest {
     KeyMaterialId first = importMaterial(keyId, null);
     encrypt(keyId);
     encrypt(keyId); // 3 used (with the import check), 3 reserved
-    kms.imports().deleteImportedKeyMaterial(keyId);
+    kms.imports().deleteImportedKeyMaterial(ROOT, keyId);
     kms = start();
 
     assertThat(importMaterial(keyId, null)).as("the same material id").isEqualTo(first);
@@ -134,7 +136,7 @@ class ImportedMaterialBudgetTest {
     KmsKey resolved = store.findKey(keyId).orElseThrow(); // as a request resolved it
     budget.consume(resolved, material);
     budget.consume(resolved, material); // 3 used and reserved, with the import check's
-    kms.imports().deleteImportedKeyMaterial(keyId);
+    kms.imports().deleteImportedKeyMaterial(ROOT, keyId);
 
     // The 4th needs a reservation, and its material is no longer stored to take it.
     assertThatThrownBy(() -> budget.consume(resolved, material)).isInstanceOf(KmsInvalidStateException.class)
@@ -154,7 +156,7 @@ class ImportedMaterialBudgetTest {
     }
     assertThatThrownBy(() -> encrypt(keyId)).isInstanceOf(LimitExceededException.class);
 
-    kms.imports().deleteImportedKeyMaterial(keyId);
+    kms.imports().deleteImportedKeyMaterial(ROOT, keyId);
     importMaterial(keyId, null);
     assertThatThrownBy(() -> encrypt(keyId)).as("same process").isInstanceOf(LimitExceededException.class);
     kms = start();

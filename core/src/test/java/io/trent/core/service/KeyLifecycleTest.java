@@ -1,5 +1,7 @@
 package io.trent.core.service;
 
+import static io.trent.core.testing.Scopes.ROOT;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,19 +39,19 @@ class KeyLifecycleTest {
   private final KmsServices kms = KmsServices.create(backend, store, IDENTITY, clock, new KmsPolicy(5, 2, 3));
 
   private KmsKey newKey(String spec, String usage) {
-    return kms.keys().createKey(new CreateKeyRequest(null, null, usage, null, spec, null, null, null, false, null));
+    return kms.keys().createKey(ROOT, new CreateKeyRequest(null, null, usage, null, spec, null, null, null, false, null));
   }
 
   private byte[] encrypt(KmsKey key, int b) {
-    return kms.crypto().encrypt(new EncryptRequest(key.keyId(), new byte[] {(byte) b}, null, null, null, false)).ciphertextBlob();
+    return kms.crypto().encrypt(ROOT, new EncryptRequest(key.keyId(), new byte[] {(byte) b}, null, null, null, false)).ciphertextBlob();
   }
 
   private byte[] decrypt(byte[] blob) {
-    return kms.crypto().decrypt(new DecryptRequest(blob, null, null, null, null, false)).plaintext();
+    return kms.crypto().decrypt(ROOT, new DecryptRequest(blob, null, null, null, null, false)).plaintext();
   }
 
   private KeyMaterialId current(KmsKey key) {
-    return kms.keys().describeKey(key.keyId()).currentMaterial().orElseThrow().id();
+    return kms.keys().describeKey(ROOT, key.keyId()).currentMaterial().orElseThrow().id();
   }
 
   @Test
@@ -57,13 +59,13 @@ class KeyLifecycleTest {
     KmsKey key = newKey(null, null);
     byte[] before = encrypt(key, 1);
     KeyMaterialId first = current(key);
-    kms.rotation().rotateKeyOnDemand(key.keyId());
+    kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
     KeyMaterialId second = current(key);
     assertThat(second).isNotEqualTo(first);
     byte[] after = encrypt(key, 2);
     assertThat(decrypt(before)).containsExactly(1);
     assertThat(decrypt(after)).containsExactly(2);
-    var rotations = kms.rotation().listKeyRotations(key.keyId(), null, null).rotations().items();
+    var rotations = kms.rotation().listKeyRotations(ROOT, key.keyId(), null, null).rotations().items();
     assertThat(rotations).extracting(m -> m.rotationType()).containsExactly(RotationType.ON_DEMAND);
     assertThat(rotations.get(0).id()).isEqualTo(second);
   }
@@ -72,9 +74,9 @@ class KeyLifecycleTest {
   void onDemandRotationsAreLimitedPerKey() {
     KmsKey key = newKey(null, null);
     for (int i = 0; i < 3; i++) {
-      kms.rotation().rotateKeyOnDemand(key.keyId());
+      kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
     }
-    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(key.keyId()))
+    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()))
         .isInstanceOf(LimitExceededException.class)
         .hasMessage("The on-demand rotations limit has been reached for the given keyId. No more on-demand "
             + "rotations can be performed for this key: " + IDENTITY.keyArn(key.keyId()));
@@ -83,19 +85,19 @@ class KeyLifecycleTest {
   @Test
   void rotationOfDisabledOrNonSymmetricKeysIsRefused() {
     KmsKey hmac = newKey("HMAC_256", "GENERATE_VERIFY_MAC");
-    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(hmac.keyId()))
+    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(ROOT, hmac.keyId()))
         .isInstanceOf(KmsUnsupportedOperationException.class)
         .satisfies(e -> assertThat(((KmsUnsupportedOperationException) e).awsMessage()).isNull());
     KmsKey key = newKey(null, null);
-    kms.keys().disableKey(key.keyId());
-    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(key.keyId())).isInstanceOf(DisabledException.class);
+    kms.keys().disableKey(ROOT, key.keyId());
+    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId())).isInstanceOf(DisabledException.class);
   }
 
   @Test
   void automaticRotationRunsWhenItsDateComes() {
     KmsKey key = newKey(null, null);
-    kms.rotation().enableKeyRotation(key.keyId(), 90);
-    var status = kms.rotation().getKeyRotationStatus(key.keyId());
+    kms.rotation().enableKeyRotation(ROOT, key.keyId(), 90);
+    var status = kms.rotation().getKeyRotationStatus(ROOT, key.keyId());
     assertThat(status.enabled()).isTrue();
     assertThat(status.nextRotationDate()).isEqualTo(clock.instant().plus(Duration.ofDays(90)));
     byte[] old = encrypt(key, 7);
@@ -106,10 +108,10 @@ class KeyLifecycleTest {
     clock.advance(Duration.ofDays(1));
     assertThat(kms.maintenance().runDue().keysRotated()).isEqualTo(1);
     assertThat(current(key)).isNotEqualTo(first);
-    assertThat(kms.rotation().getKeyRotationStatus(key.keyId()).nextRotationDate())
+    assertThat(kms.rotation().getKeyRotationStatus(ROOT, key.keyId()).nextRotationDate())
         .isEqualTo(clock.instant().plus(Duration.ofDays(90)));
     assertThat(decrypt(old)).containsExactly(7);
-    assertThat(kms.rotation().listKeyRotations(key.keyId(), null, null).rotations().items())
+    assertThat(kms.rotation().listKeyRotations(ROOT, key.keyId(), null, null).rotations().items())
         .extracting(m -> m.rotationType()).containsExactly(RotationType.AUTOMATIC);
   }
 
@@ -133,18 +135,18 @@ class KeyLifecycleTest {
   @Test
   void aScheduledDeletionDestroysTheHsmObjectsWhenItsWindowPasses() {
     KmsKey key = newKey(null, null);
-    kms.aliases().createAlias("alias/doomed", key.keyId());
+    kms.aliases().createAlias(ROOT, "alias/doomed", key.keyId());
     KeyMaterialId material = current(key);
-    kms.keys().scheduleKeyDeletion(key.keyId(), 7);
+    kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
     clock.advance(Duration.ofDays(7).minusSeconds(1));
     assertThat(kms.maintenance().runDue().keysDestroyed()).isZero();
     assertThat(backend.keyExists(material)).isTrue();
     clock.advance(Duration.ofSeconds(1));
     assertThat(kms.maintenance().runDue().keysDestroyed()).isEqualTo(1);
     assertThat(backend.keyExists(material)).isFalse();
-    assertThatThrownBy(() -> kms.keys().describeKey(key.keyId())).isInstanceOf(NotFoundException.class)
+    assertThatThrownBy(() -> kms.keys().describeKey(ROOT, key.keyId())).isInstanceOf(NotFoundException.class)
         .hasMessage("Key '" + IDENTITY.keyArn(key.keyId()) + "' does not exist");
-    assertThatThrownBy(() -> kms.keys().describeKey("alias/doomed")).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> kms.keys().describeKey(ROOT, "alias/doomed")).isInstanceOf(NotFoundException.class);
     assertThat(kms.keys().destructions(key.keyId())).singleElement()
         .satisfies(d -> {
           assertThat(d.materialId()).isEqualTo(material);
@@ -157,7 +159,7 @@ class KeyLifecycleTest {
   void aKeyWhoseHsmObjectIsGoneIsUnavailable() {
     KmsKey key = newKey(null, null);
     backend.destroyKey(current(key));
-    assertThat(kms.keys().describeKey(key.keyId()).state()).isEqualTo(KeyState.Unavailable);
+    assertThat(kms.keys().describeKey(ROOT, key.keyId()).state()).isEqualTo(KeyState.Unavailable);
     assertThatThrownBy(() -> encrypt(key, 1)).isInstanceOf(KeyUnavailableException.class)
         .hasMessage(IDENTITY.keyArn(key.keyId()) + " is unavailable.");
   }
@@ -165,15 +167,15 @@ class KeyLifecycleTest {
   @Test
   void macsVerifyAndMismatchesAreInvalidMac() {
     KmsKey key = newKey("HMAC_256", "GENERATE_VERIFY_MAC");
-    byte[] mac = kms.macs().generateMac(new MacRequest(key.keyId(), new byte[] {1, 2}, "HMAC_SHA_256", null, null, false)).mac();
-    kms.macs().verifyMac(new MacRequest(key.keyId(), new byte[] {1, 2}, "HMAC_SHA_256", mac, null, false));
+    byte[] mac = kms.macs().generateMac(ROOT, new MacRequest(key.keyId(), new byte[] {1, 2}, "HMAC_SHA_256", null, null, false)).mac();
+    kms.macs().verifyMac(ROOT, new MacRequest(key.keyId(), new byte[] {1, 2}, "HMAC_SHA_256", mac, null, false));
     mac[0] ^= 1;
-    assertThatThrownBy(() -> kms.macs().verifyMac(new MacRequest(key.keyId(), new byte[] {1, 2}, "HMAC_SHA_256", mac, null, false)))
+    assertThatThrownBy(() -> kms.macs().verifyMac(ROOT, new MacRequest(key.keyId(), new byte[] {1, 2}, "HMAC_SHA_256", mac, null, false)))
         .isInstanceOf(KmsInvalidMacException.class);
-    assertThatThrownBy(() -> kms.macs().generateMac(new MacRequest(key.keyId(), new byte[] {1}, "HMAC_SHA_512", null, null, false)))
+    assertThatThrownBy(() -> kms.macs().generateMac(ROOT, new MacRequest(key.keyId(), new byte[] {1}, "HMAC_SHA_512", null, null, false)))
         .isInstanceOf(InvalidKeyUsageException.class).hasMessage("Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256.");
     KmsKey symmetric = newKey(null, null);
-    assertThatThrownBy(() -> kms.macs().generateMac(new MacRequest(symmetric.keyId(), new byte[] {1}, "HMAC_SHA_256", null, null, false)))
+    assertThatThrownBy(() -> kms.macs().generateMac(ROOT, new MacRequest(symmetric.keyId(), new byte[] {1}, "HMAC_SHA_256", null, null, false)))
         .isInstanceOf(InvalidKeyUsageException.class)
         .hasMessage(IDENTITY.keyArn(symmetric.keyId()) + " key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac.");
     assertThatThrownBy(() -> encrypt(key, 1)).isInstanceOf(InvalidKeyUsageException.class)

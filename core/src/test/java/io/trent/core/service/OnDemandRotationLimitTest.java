@@ -1,5 +1,7 @@
 package io.trent.core.service;
 
+import static io.trent.core.testing.Scopes.ROOT;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,29 +43,29 @@ class OnDemandRotationLimitTest {
   @Test
   void theConfiguredLimitHoldsAcrossARestart() {
     KmsServices kms = kms(10);
-    KmsKey key = kms.keys().createKey(new CreateKeyRequest(null, null, null, null, null, null, null, null, false, null));
+    KmsKey key = kms.keys().createKey(ROOT, new CreateKeyRequest(null, null, null, null, null, null, null, null, false, null));
     for (int i = 0; i < 10; i++) {
-      kms.rotation().rotateKeyOnDemand(key.keyId());
+      kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
     }
-    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(key.keyId()))
+    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()))
         .isInstanceOf(LimitExceededException.class).hasMessage(limitMessage(key));
 
     // A new server over the same metadata counts on.
     KmsServices restarted = kms(10);
-    assertThatThrownBy(() -> restarted.rotation().rotateKeyOnDemand(key.keyId()))
+    assertThatThrownBy(() -> restarted.rotation().rotateKeyOnDemand(ROOT, key.keyId()))
         .isInstanceOf(LimitExceededException.class).hasMessage(limitMessage(key));
-    assertThat(restarted.rotation().listKeyRotations(key.keyId(), null, null).rotations().items())
+    assertThat(restarted.rotation().listKeyRotations(ROOT, key.keyId(), null, null).rotations().items())
         .hasSize(10).allSatisfy(m -> assertThat(m.rotationType()).isEqualTo(RotationType.ON_DEMAND));
   }
 
   @Test
   void twoConcurrentRotationsCannotBothTakeTheLastOne() {
     KmsServices kms = kms(1);
-    KmsKey key = kms.keys().createKey(new CreateKeyRequest(null, null, null, null, null, null, null, null, false, null));
+    KmsKey key = kms.keys().createKey(ROOT, new CreateKeyRequest(null, null, null, null, null, null, null, null, false, null));
     AtomicReference<String> inner = new AtomicReference<>();
     // The first request has passed the limit check and is generating its material when the second arrives.
-    backend.beforeNextKeyGeneration(() -> inner.set(kms.rotation().rotateKeyOnDemand(key.keyId())));
-    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(key.keyId()))
+    backend.beforeNextKeyGeneration(() -> inner.set(kms.rotation().rotateKeyOnDemand(ROOT, key.keyId())));
+    assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()))
         .isInstanceOf(LimitExceededException.class).hasMessage(limitMessage(key));
     assertThat(inner.get()).isEqualTo(IDENTITY.keyArn(key.keyId()));
     KmsKey stored = store.findKey(key.keyId()).orElseThrow();

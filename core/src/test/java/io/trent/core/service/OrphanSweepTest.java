@@ -1,5 +1,7 @@
 package io.trent.core.service;
 
+import static io.trent.core.testing.Scopes.ROOT;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.KmsPolicy;
@@ -30,7 +32,7 @@ class OrphanSweepTest {
   private final OrphanSweep sweep = new OrphanSweep(backend, store, clock);
 
   private KmsKey newKey(String origin) {
-    return kms.keys().createKey(new CreateKeyRequest(null, null, null, null, null, origin, null, null, false, null));
+    return kms.keys().createKey(ROOT, new CreateKeyRequest(null, null, null, null, null, origin, null, null, false, null));
   }
 
   /** An import token for the key whose wrapping key is in the backend, valid for a day. */
@@ -106,7 +108,7 @@ class OrphanSweepTest {
     ImportToken first = importToken(external, Duration.ofDays(30));
     ImportToken second = importToken(external, Duration.ofDays(30));
     ImportToken othersToken = importToken(other, Duration.ofDays(30));
-    kms.keys().scheduleKeyDeletion(external.keyId(), 7);
+    kms.keys().scheduleKeyDeletion(ROOT, external.keyId(), 7);
     clock.advance(Duration.ofDays(7));
 
     assertThat(kms.maintenance().runDue().keysDestroyed()).isEqualTo(1);

@@ -12,11 +12,11 @@ public interface KmsRequestDispatcher {
   /**
    * @param operation the part of {@code X-Amz-Target} after {@code TrentService.}, non-empty
    * @param body the request body, possibly empty; the transport zeroes it when this returns
-   * @param caller who signed the request ({@code auth.mode: sigv4}), or null when requests are not
-   *     verified (dev mode)
+   * @param caller who signed the request (auth.mode sigv4), or null in dev mode
+   * @param sourceIp the client's IP address, or null
    * @return the JSON response body sent with HTTP 200: a fresh array, which the transport zeroes
    *     once it is written, since it may hold plaintext
    * @throws io.trent.core.error.KmsException for every error the caller should see
    */
-  byte[] dispatch(String operation, byte[] body, Caller caller);
+  byte[] dispatch(String operation, byte[] body, Caller caller, String sourceIp);
 }

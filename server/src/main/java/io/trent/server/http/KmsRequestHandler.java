@@ -159,7 +159,9 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         refuse(ctx, request, unsigned);
       } else {
         Caller by = caller;
-        offload(ctx, request, () -> invoke(request, operation, by), request.body().length, THROTTLED);
+        String sourceIp = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+            ? a.getAddress().getHostAddress() : null;
+        offload(ctx, request, () -> invoke(request, operation, by, sourceIp), request.body().length, THROTTLED);
       }
     }
   }
@@ -219,10 +221,10 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   /** @param caller who signed the request, or null in dev mode */
-  private Reply invoke(Inbound request, String operation, Caller caller) {
+  private Reply invoke(Inbound request, String operation, Caller caller, String sourceIp) {
     log.debug("Request {} ({}) by {}", request.requestId(), operation, caller == null ? "an unverified caller" : caller);
     try {
-      return Reply.kms(dispatcher.dispatch(operation, request.body(), caller));
+      return Reply.kms(dispatcher.dispatch(operation, request.body(), caller, sourceIp));
     } catch (KmsException e) {
       if (e.httpStatus() >= 500) {
         // The detail (return codes, labels, material ids) is for the operator, under the request id.

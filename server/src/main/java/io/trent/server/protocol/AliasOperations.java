@@ -14,20 +14,20 @@ final class AliasOperations {
   private AliasOperations() {}
 
   static void register(Map<String, OperationHandler> registry, AliasService service, ServiceIdentity identity) {
-    registry.put("CreateAlias", r -> {
-      service.createAlias(r.string("AliasName"), r.string("TargetKeyId"));
+    registry.put("CreateAlias", (s, r) -> {
+      service.createAlias(s, r.string("AliasName"), r.string("TargetKeyId"));
       return JsonResponse.create();
     });
-    registry.put("UpdateAlias", r -> {
-      service.updateAlias(r.string("AliasName"), r.string("TargetKeyId"));
+    registry.put("UpdateAlias", (s, r) -> {
+      service.updateAlias(s, r.string("AliasName"), r.string("TargetKeyId"));
       return JsonResponse.create();
     });
-    registry.put("DeleteAlias", r -> {
-      service.deleteAlias(r.string("AliasName"));
+    registry.put("DeleteAlias", (s, r) -> {
+      service.deleteAlias(s, r.string("AliasName"));
       return JsonResponse.create();
     });
-    registry.put("ListAliases", r -> {
-      Page<Alias> page = service.listAliases(r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
+    registry.put("ListAliases", (s, r) -> {
+      Page<Alias> page = service.listAliases(s, r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
       ArrayNode aliases = JsonNodeFactory.instance.arrayNode();
       for (Alias alias : page.items()) {
         ObjectNode a = aliases.addObject();

@@ -15,16 +15,16 @@ final class CryptoOperations {
   private CryptoOperations() {}
 
   static void register(Map<String, OperationHandler> registry, CryptoService service) {
-    registry.put("Encrypt", r -> {
-      EncryptResult result = service.encrypt(new EncryptRequest(r.string("KeyId"), r.blob("Plaintext"),
+    registry.put("Encrypt", (s, r) -> {
+      EncryptResult result = service.encrypt(s, new EncryptRequest(r.string("KeyId"), r.blob("Plaintext"),
           r.stringMap("EncryptionContext"), r.stringList("GrantTokens"), r.string("EncryptionAlgorithm"), r.bool("DryRun")));
       return JsonResponse.create()
           .blob("CiphertextBlob", result.ciphertextBlob())
           .put("KeyId", result.keyArn())
           .put("EncryptionAlgorithm", result.encryptionAlgorithm());
     });
-    registry.put("Decrypt", r -> {
-      DecryptResult result = service.decrypt(new DecryptRequest(r.blob("CiphertextBlob"), r.stringMap("EncryptionContext"),
+    registry.put("Decrypt", (s, r) -> {
+      DecryptResult result = service.decrypt(s, new DecryptRequest(r.blob("CiphertextBlob"), r.stringMap("EncryptionContext"),
           r.stringList("GrantTokens"), r.string("KeyId"), r.string("EncryptionAlgorithm"), r.bool("DryRun")));
       return JsonResponse.create()
           .put("KeyId", result.keyArn())
@@ -32,8 +32,8 @@ final class CryptoOperations {
           .put("EncryptionAlgorithm", result.encryptionAlgorithm())
           .put("KeyMaterialId", result.keyMaterialId());
     });
-    registry.put("ReEncrypt", r -> {
-      ReEncryptResult result = service.reEncrypt(new ReEncryptRequest(r.blob("CiphertextBlob"),
+    registry.put("ReEncrypt", (s, r) -> {
+      ReEncryptResult result = service.reEncrypt(s, new ReEncryptRequest(r.blob("CiphertextBlob"),
           r.stringMap("SourceEncryptionContext"), r.string("SourceKeyId"), r.string("DestinationKeyId"),
           r.stringMap("DestinationEncryptionContext"), r.string("SourceEncryptionAlgorithm"),
           r.string("DestinationEncryptionAlgorithm"), r.stringList("GrantTokens"), r.bool("DryRun")));
@@ -46,7 +46,7 @@ final class CryptoOperations {
           .put("SourceKeyMaterialId", result.sourceKeyMaterialId())
           .put("DestinationKeyMaterialId", result.destinationKeyMaterialId());
     });
-    registry.put("GenerateRandom", r -> JsonResponse.create().secret("Plaintext",
-        service.generateRandom(new GenerateRandomRequest(r.integer("NumberOfBytes"), r.string("CustomKeyStoreId")))));
+    registry.put("GenerateRandom", (s, r) -> JsonResponse.create().secret("Plaintext",
+        service.generateRandom(s, new GenerateRandomRequest(r.integer("NumberOfBytes"), r.string("CustomKeyStoreId")))));
   }
 }

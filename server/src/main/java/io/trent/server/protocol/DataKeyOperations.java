@@ -12,11 +12,11 @@ final class DataKeyOperations {
   private DataKeyOperations() {}
 
   static void register(Map<String, OperationHandler> registry, DataKeyService service) {
-    registry.put("GenerateDataKey", r -> dataKey(service.generateDataKey(dataKeyRequest(r))));
-    registry.put("GenerateDataKeyWithoutPlaintext", r -> dataKey(service.generateDataKeyWithoutPlaintext(dataKeyRequest(r))));
-    registry.put("GenerateDataKeyPair", r -> keyPair(service.generateDataKeyPair(keyPairRequest(r))));
+    registry.put("GenerateDataKey", (s, r) -> dataKey(service.generateDataKey(s, dataKeyRequest(r))));
+    registry.put("GenerateDataKeyWithoutPlaintext", (s, r) -> dataKey(service.generateDataKeyWithoutPlaintext(s, dataKeyRequest(r))));
+    registry.put("GenerateDataKeyPair", (s, r) -> keyPair(service.generateDataKeyPair(s, keyPairRequest(r))));
     registry.put("GenerateDataKeyPairWithoutPlaintext",
-        r -> keyPair(service.generateDataKeyPairWithoutPlaintext(keyPairRequest(r))));
+        (s, r) -> keyPair(service.generateDataKeyPairWithoutPlaintext(s, keyPairRequest(r))));
   }
 
   private static GenerateDataKeyRequest dataKeyRequest(JsonRequest r) {

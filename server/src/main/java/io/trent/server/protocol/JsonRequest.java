@@ -1,7 +1,6 @@
 package io.trent.server.protocol;
 
 import io.trent.core.api.TagInput;
-import io.trent.core.auth.Caller;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,6 @@ final class JsonRequest {
   private final Shape shape;
   private final Object[] values;
   private long read;
-  private Caller caller;
 
   JsonRequest(Shape shape, Object[] values) {
     this.shape = shape;
@@ -37,15 +35,10 @@ final class JsonRequest {
     return values[i];
   }
 
-  /** Sets who made the request (the protocol does, before the binding runs). */
-  JsonRequest calledBy(Caller who) {
-    this.caller = who;
-    return this;
-  }
-
-  /** Who made the request: the SigV4-verified caller, or in dev mode the account root. */
-  Caller caller() {
-    return caller;
+  /** A member's value for authorization (condition keys), without counting it as bound; null if absent. */
+  Object peek(String name) {
+    int i = shape.indexOf(name);
+    return i < 0 ? null : values[i];
   }
 
   String string(String name) {

@@ -15,42 +15,42 @@ final class KeyOperations {
   private KeyOperations() {}
 
   static void register(Map<String, OperationHandler> registry, KeyService service, ServiceIdentity identity) {
-    registry.put("CreateKey", r -> {
-      KmsKey key = service.createKey(new CreateKeyRequest(r.string("Policy"), r.string("Description"),
+    registry.put("CreateKey", (s, r) -> {
+      KmsKey key = service.createKey(s, new CreateKeyRequest(r.string("Policy"), r.string("Description"),
           r.string("KeyUsage"), r.string("CustomerMasterKeySpec"), r.string("KeySpec"), r.string("Origin"),
           r.string("CustomKeyStoreId"), r.tags("Tags"), r.bool("MultiRegion"), r.string("XksKeyId"),
-          r.bool("BypassPolicyLockoutSafetyCheck")), r.caller());
+          r.bool("BypassPolicyLockoutSafetyCheck")));
       return JsonResponse.create().object("KeyMetadata", KeyMetadataJson.of(key, identity));
     });
-    registry.put("DescribeKey", r -> {
+    registry.put("DescribeKey", (s, r) -> {
       String keyId = r.string("KeyId");
       GrantTokens.check(r.stringList("GrantTokens"));
-      return JsonResponse.create().object("KeyMetadata", KeyMetadataJson.of(service.describeKey(keyId), identity));
+      return JsonResponse.create().object("KeyMetadata", KeyMetadataJson.of(service.describeKey(s, keyId), identity));
     });
-    registry.put("ListKeys", r -> {
-      Page<KmsKey> page = service.listKeys(r.integer("Limit"), r.string("Marker"));
+    registry.put("ListKeys", (s, r) -> {
+      Page<KmsKey> page = service.listKeys(s, r.integer("Limit"), r.string("Marker"));
       ArrayNode keys = JsonNodeFactory.instance.arrayNode();
       for (KmsKey key : page.items()) {
         keys.addObject().put("KeyArn", identity.keyArn(key.keyId())).put("KeyId", key.keyId());
       }
       return JsonResponse.create().array("Keys", keys).put("NextMarker", page.nextMarker()).put("Truncated", page.truncated());
     });
-    registry.put("EnableKey", r -> {
-      service.enableKey(r.string("KeyId"));
+    registry.put("EnableKey", (s, r) -> {
+      service.enableKey(s, r.string("KeyId"));
       return JsonResponse.create();
     });
-    registry.put("DisableKey", r -> {
-      service.disableKey(r.string("KeyId"));
+    registry.put("DisableKey", (s, r) -> {
+      service.disableKey(s, r.string("KeyId"));
       return JsonResponse.create();
     });
-    registry.put("ScheduleKeyDeletion", r -> {
-      ScheduleKeyDeletionResult result = service.scheduleKeyDeletion(r.string("KeyId"), r.integer("PendingWindowInDays"));
+    registry.put("ScheduleKeyDeletion", (s, r) -> {
+      ScheduleKeyDeletionResult result = service.scheduleKeyDeletion(s, r.string("KeyId"), r.integer("PendingWindowInDays"));
       return JsonResponse.create()
           .put("KeyId", result.keyArn())
           .time("DeletionDate", result.deletionDate())
           .put("KeyState", result.keyState())
           .put("PendingWindowInDays", result.pendingWindowInDays());
     });
-    registry.put("CancelKeyDeletion", r -> JsonResponse.create().put("KeyId", service.cancelKeyDeletion(r.string("KeyId"))));
+    registry.put("CancelKeyDeletion", (s, r) -> JsonResponse.create().put("KeyId", service.cancelKeyDeletion(s, r.string("KeyId"))));
   }
 }

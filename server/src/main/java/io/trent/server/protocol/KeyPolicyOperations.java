@@ -11,19 +11,19 @@ final class KeyPolicyOperations {
   private KeyPolicyOperations() {}
 
   static void register(Map<String, OperationHandler> registry, KeyPolicyService service) {
-    registry.put("PutKeyPolicy", r -> {
-      service.putKeyPolicy(r.string("KeyId"), r.string("PolicyName"), r.string("Policy"),
-          r.bool("BypassPolicyLockoutSafetyCheck"), r.caller());
+    registry.put("PutKeyPolicy", (s, r) -> {
+      service.putKeyPolicy(s, r.string("KeyId"), r.string("PolicyName"), r.string("Policy"),
+          r.bool("BypassPolicyLockoutSafetyCheck"));
       return JsonResponse.create();
     });
-    registry.put("GetKeyPolicy", r -> {
+    registry.put("GetKeyPolicy", (s, r) -> {
       String name = r.string("PolicyName");
-      String policy = service.getKeyPolicy(r.string("KeyId"), name);
+      String policy = service.getKeyPolicy(s, r.string("KeyId"), name);
       return JsonResponse.create().put("Policy", policy)
           .put("PolicyName", name == null ? KeyPolicyService.DEFAULT_POLICY_NAME : name);
     });
-    registry.put("ListKeyPolicies", r -> {
-      Page<String> page = service.listKeyPolicies(r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
+    registry.put("ListKeyPolicies", (s, r) -> {
+      Page<String> page = service.listKeyPolicies(s, r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
       ArrayNode names = JsonNodeFactory.instance.arrayNode();
       page.items().forEach(names::add);
       return JsonResponse.create().array("PolicyNames", names).put("NextMarker", page.nextMarker())

@@ -11,13 +11,16 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.KmsServices;
 import io.trent.core.auth.Caller;
+import io.trent.core.auth.RequestScope;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.SerializationException;
 import io.trent.core.error.UnknownOperationException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,10 +38,10 @@ public final class KmsJsonProtocol {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
   private final Map<String, Operation> operations;
-  private final Caller devCaller;
+  private final Caller accountRoot;
 
-  /** An operation's request shape and its binding to the core service. */
-  private record Operation(Shape shape, OperationHandler handler) {}
+  /** An operation's request shape, how it is authorized and its binding to the core service. */
+  private record Operation(Shape shape, OperationAuth auth, OperationHandler handler) {}
 
   public KmsJsonProtocol(KmsServices services) {
     Map<String, OperationHandler> registry = new HashMap<>();
@@ -51,17 +54,30 @@ public final class KmsJsonProtocol {
     RotationOperations.register(registry, services.rotation(), services.imports());
     KeyPolicyOperations.register(registry, services.keyPolicies());
     this.operations = pair(KmsModel.operations(), registry);
-    this.devCaller = services.identity().rootCaller();
+    // Dev mode has no signatures: its requests are the account root's, through the same authorization.
+    this.accountRoot = services.identity().rootCaller();
   }
 
   // Every served operation has a shape and every shape a binding: a gap is a programming error.
   private static Map<String, Operation> pair(Map<String, Shape> shapes, Map<String, OperationHandler> handlers) {
-    if (!shapes.keySet().equals(handlers.keySet())) {
+    if (!shapes.keySet().equals(handlers.keySet()) || !shapes.keySet().equals(KmsModel.authorizations().keySet())) {
       throw new IllegalStateException("KmsModel and the operation bindings disagree: " + shapes.keySet() + " vs "
           + handlers.keySet());
     }
     Map<String, Operation> paired = new HashMap<>();
-    handlers.forEach((name, handler) -> paired.put(name, new Operation(shapes.get(name), handler)));
+    handlers.forEach((name, handler) -> {
+      OperationAuth auth = KmsModel.authorizations().get(name);
+      Shape shape = shapes.get(name);
+      List<String> named = new ArrayList<>(auth.requestKeys().values());
+      named.add(auth.keyMember());
+      named.add(auth.contextMember());
+      for (String member : named) {
+        if (member != null && shape.indexOf(member) < 0) {
+          throw new IllegalStateException("The authorization of " + name + " names " + member + ", not in its shape");
+        }
+      }
+      paired.put(name, new Operation(shape, auth, handler));
+    });
     return Map.copyOf(paired);
   }
 
@@ -70,27 +86,18 @@ public final class KmsJsonProtocol {
    *
    * @param operation the part of X-Amz-Target after "TrentService."
    * @param body the request body (may be empty)
+   * @param caller who signed the request, or null in dev mode (then the account root)
+   * @param sourceIp the client's address ({@code aws:SourceIp}), or null
    * @return the JSON response body (HTTP 200)
    * @throws KmsException for every error, to be rendered with {@link #errorBody(KmsException)}
    */
-  public byte[] handle(String operation, byte[] body) {
-    return handle(operation, body, null);
-  }
-
-  /**
-   * Runs one operation for a caller.
-   *
-   * @param caller who signed the request, or null when requests are not signed (dev mode): then the
-   *     account root {@code arn:aws:iam::<identity.accountId>:root} is the caller
-   * @see #handle(String, byte[])
-   */
-  public byte[] handle(String operation, byte[] body, Caller caller) {
+  public byte[] handle(String operation, byte[] body, Caller caller, String sourceIp) {
     Operation op = operations.get(operation);
     if (op == null) {
       throw new UnknownOperationException();
     }
-    JsonRequest request = op.shape().check(parse(body), null).calledBy(caller == null ? devCaller : caller);
-    JsonResponse response = op.handler().handle(request);
+    JsonRequest request = op.shape().check(parse(body), null);
+    JsonResponse response = op.handler().handle(scope(op.auth(), request, caller, sourceIp), request);
     try {
       return MAPPER.writeValueAsBytes(response.node());
     } catch (JsonProcessingException e) {
@@ -100,6 +107,24 @@ public final class KmsJsonProtocol {
         Arrays.fill(secret, (byte) 0);
       }
     }
+  }
+
+  /** The request scope the table describes: the action and the condition keys the request's members set. */
+  @SuppressWarnings("unchecked")
+  private RequestScope scope(OperationAuth auth, JsonRequest request, Caller caller, String sourceIp) {
+    Map<String, String> keys = new HashMap<>(auth.defaults());
+    auth.requestKeys().forEach((conditionKey, member) -> {
+      Object value = request.peek(member);
+      if (value != null) {
+        keys.put(conditionKey, String.valueOf(value));
+      }
+    });
+    if (sourceIp != null) {
+      keys.put("aws:SourceIp", sourceIp);
+    }
+    Map<String, String> context = auth.contextMember() == null ? null
+        : (Map<String, String>) request.peek(auth.contextMember());
+    return new RequestScope(caller == null ? accountRoot : caller, auth.action(), context, keys);
   }
 
   /** The binding of an operation (for the test that every bound member is read). */

@@ -48,20 +48,75 @@ final class KmsModel {
   private static final Member MARKER = Member.of("Marker", STRING);
   private static final Member TAGS = Member.structureList("Tags", TAG);
 
-  private static final Map<String, IamAction> IAM_ACTIONS = new LinkedHashMap<>();
   private static final Map<String, Shape> OPERATIONS = build();
+
+  private static final Map<String, OperationAuth> AUTHORIZATION = authorization();
 
   /** Operation name (the X-Amz-Target suffix) to its request shape. */
   static Map<String, Shape> operations() {
     return OPERATIONS;
   }
 
-  /**
-   * Operation name to its IAM action and key member, for the operations described so far (the key policy
-   * operations; the authorization wiring adds the rest).
-   */
-  static Map<String, IamAction> iamActions() {
-    return Map.copyOf(IAM_ACTIONS);
+  /** Operation name to how it is authorized. */
+  static Map<String, OperationAuth> authorizations() {
+    return AUTHORIZATION;
+  }
+
+  // IAM actions and condition keys per operation [D kdg:kms-api-permissions-reference, kdg:conditions-kms;
+  // aws-auth-policy-audit.md §2.6]. CreateKey, ListKeys, ListAliases and GenerateRandom are IAM-only (Resource *).
+  // ReEncrypt is kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination (the core asks both).
+  private static final String SYMMETRIC = "SYMMETRIC_DEFAULT";
+
+  private static Map<String, OperationAuth> authorization() {
+    Map<String, OperationAuth> a = new LinkedHashMap<>();
+    a.put("CreateKey", OperationAuth.account("kms:CreateKey").sets("kms:KeySpec", "KeySpec")
+        .sets("kms:KeyUsage", "KeyUsage").sets("kms:KeyOrigin", "Origin").sets("kms:MultiRegion", "MultiRegion"));
+    a.put("ListKeys", OperationAuth.account("kms:ListKeys"));
+    a.put("ListAliases", OperationAuth.account("kms:ListAliases"));
+    a.put("GenerateRandom", OperationAuth.account("kms:GenerateRandom"));
+    for (String op : new String[] {"DescribeKey", "EnableKey", "DisableKey", "CancelKeyDeletion", "UpdateKeyDescription",
+        "TagResource", "UntagResource", "ListResourceTags", "GetPublicKey", "DisableKeyRotation", "GetKeyRotationStatus",
+        "RotateKeyOnDemand", "ListKeyRotations", "DeleteImportedKeyMaterial"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId"));
+    }
+    // The key policy operations take a key id or key ARN (no alias), authorized on that key.
+    for (String op : new String[] {"PutKeyPolicy", "GetKeyPolicy", "ListKeyPolicies"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId"));
+    }
+    a.put("ScheduleKeyDeletion", OperationAuth.onKey("kms:ScheduleKeyDeletion", "KeyId")
+        .sets("kms:ScheduleKeyDeletionPendingWindowInDays", "PendingWindowInDays"));
+    a.put("EnableKeyRotation", OperationAuth.onKey("kms:EnableKeyRotation", "KeyId")
+        .sets("kms:RotationPeriodInDays", "RotationPeriodInDays"));
+    a.put("CreateAlias", OperationAuth.onKey("kms:CreateAlias", "TargetKeyId"));
+    a.put("UpdateAlias", OperationAuth.onKey("kms:UpdateAlias", "TargetKeyId"));
+    a.put("DeleteAlias", OperationAuth.onKey("kms:DeleteAlias", "AliasName"));
+    // kms:EncryptionAlgorithm is the request's, SYMMETRIC_DEFAULT when it names none (reference §2.6).
+    a.put("Encrypt", OperationAuth.onKey("kms:Encrypt", "KeyId").context("EncryptionContext")
+        .sets("kms:EncryptionAlgorithm", "EncryptionAlgorithm").otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
+    a.put("Decrypt", OperationAuth.onKey("kms:Decrypt", "KeyId").context("EncryptionContext")
+        .sets("kms:EncryptionAlgorithm", "EncryptionAlgorithm").otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
+    a.put("ReEncrypt", OperationAuth.onKey("kms:ReEncryptFrom", "SourceKeyId").context("SourceEncryptionContext")
+        .sets("kms:EncryptionAlgorithm", "SourceEncryptionAlgorithm").otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
+    for (String op : new String[] {"GenerateDataKey", "GenerateDataKeyWithoutPlaintext"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").context("EncryptionContext")
+          .otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
+    }
+    for (String op : new String[] {"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").context("EncryptionContext")
+          .sets("kms:DataKeyPairSpec", "KeyPairSpec").otherwise("kms:EncryptionAlgorithm", SYMMETRIC));
+    }
+    for (String op : new String[] {"Sign", "Verify"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").sets("kms:SigningAlgorithm", "SigningAlgorithm")
+          .sets("kms:MessageType", "MessageType"));
+    }
+    for (String op : new String[] {"GenerateMac", "VerifyMac"}) {
+      a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").sets("kms:MacAlgorithm", "MacAlgorithm"));
+    }
+    a.put("GetParametersForImport", OperationAuth.onKey("kms:GetParametersForImport", "KeyId")
+        .sets("kms:WrappingAlgorithm", "WrappingAlgorithm").sets("kms:WrappingKeySpec", "WrappingKeySpec"));
+    a.put("ImportKeyMaterial", OperationAuth.onKey("kms:ImportKeyMaterial", "KeyId")
+        .sets("kms:ExpirationModel", "ExpirationModel").sets("kms:ValidTo", "ValidTo"));
+    return Map.copyOf(a);
   }
 
   private static Map<String, Shape> build() {
@@ -78,10 +133,10 @@ final class KmsModel {
     add(ops, "CancelKeyDeletion", KEY_ID);
     add(ops, "UpdateKeyDescription", KEY_ID, Member.of("Description", STRING));
     // Key policies
-    add(ops, "PutKeyPolicy", new IamAction("kms:PutKeyPolicy", "KeyId"), KEY_ID, Member.of("PolicyName", STRING),
+    add(ops, "PutKeyPolicy", KEY_ID, Member.of("PolicyName", STRING),
         Member.of("Policy", STRING), Member.of("BypassPolicyLockoutSafetyCheck", BOOLEAN));
-    add(ops, "GetKeyPolicy", new IamAction("kms:GetKeyPolicy", "KeyId"), KEY_ID, Member.of("PolicyName", STRING));
-    add(ops, "ListKeyPolicies", new IamAction("kms:ListKeyPolicies", "KeyId"), KEY_ID, LIMIT, MARKER);
+    add(ops, "GetKeyPolicy", KEY_ID, Member.of("PolicyName", STRING));
+    add(ops, "ListKeyPolicies", KEY_ID, LIMIT, MARKER);
     // Aliases and tags
     add(ops, "CreateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));
     add(ops, "UpdateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));
@@ -141,10 +196,5 @@ final class KmsModel {
 
   private static void add(Map<String, Shape> ops, String operation, Member... members) {
     ops.put(operation, Shape.of(operation + "Request", members));
-  }
-
-  private static void add(Map<String, Shape> ops, String operation, IamAction iam, Member... members) {
-    add(ops, operation, members);
-    IAM_ACTIONS.put(operation, iam);
   }
 }

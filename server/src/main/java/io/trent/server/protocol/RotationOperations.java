@@ -19,16 +19,16 @@ final class RotationOperations {
   private RotationOperations() {}
 
   static void register(Map<String, OperationHandler> registry, RotationService rotation, ImportService imports) {
-    registry.put("EnableKeyRotation", r -> {
-      rotation.enableKeyRotation(r.string("KeyId"), r.integer("RotationPeriodInDays"));
+    registry.put("EnableKeyRotation", (s, r) -> {
+      rotation.enableKeyRotation(s, r.string("KeyId"), r.integer("RotationPeriodInDays"));
       return JsonResponse.create();
     });
-    registry.put("DisableKeyRotation", r -> {
-      rotation.disableKeyRotation(r.string("KeyId"));
+    registry.put("DisableKeyRotation", (s, r) -> {
+      rotation.disableKeyRotation(s, r.string("KeyId"));
       return JsonResponse.create();
     });
-    registry.put("GetKeyRotationStatus", r -> {
-      RotationStatus status = rotation.getKeyRotationStatus(r.string("KeyId"));
+    registry.put("GetKeyRotationStatus", (s, r) -> {
+      RotationStatus status = rotation.getKeyRotationStatus(s, r.string("KeyId"));
       JsonResponse response = JsonResponse.create().put("KeyId", status.keyId()).put("KeyRotationEnabled", status.enabled())
           .time("NextRotationDate", status.nextRotationDate());
       if (status.rotationPeriodInDays() != null) {
@@ -36,9 +36,9 @@ final class RotationOperations {
       }
       return response;
     });
-    registry.put("RotateKeyOnDemand", r -> JsonResponse.create().put("KeyId", rotation.rotateKeyOnDemand(r.string("KeyId"))));
-    registry.put("ListKeyRotations", r -> {
-      KeyRotations result = rotation.listKeyRotations(r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
+    registry.put("RotateKeyOnDemand", (s, r) -> JsonResponse.create().put("KeyId", rotation.rotateKeyOnDemand(s, r.string("KeyId"))));
+    registry.put("ListKeyRotations", (s, r) -> {
+      KeyRotations result = rotation.listKeyRotations(s, r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
       Page<KeyMaterial> page = result.rotations();
       String arn = result.keyArn();
       ArrayNode rotations = JsonNodeFactory.instance.arrayNode();
@@ -52,19 +52,19 @@ final class RotationOperations {
       return JsonResponse.create().array("Rotations", rotations).put("NextMarker", page.nextMarker())
           .put("Truncated", page.truncated());
     });
-    registry.put("GetParametersForImport", r -> {
-      ImportParameters p = imports.getParametersForImport(r.string("KeyId"), r.string("WrappingAlgorithm"),
+    registry.put("GetParametersForImport", (s, r) -> {
+      ImportParameters p = imports.getParametersForImport(s, r.string("KeyId"), r.string("WrappingAlgorithm"),
           r.string("WrappingKeySpec"));
       return JsonResponse.create().put("KeyId", p.keyArn()).blob("ImportToken", p.importToken())
           .blob("PublicKey", p.publicKey()).time("ParametersValidTo", p.parametersValidTo());
     });
-    registry.put("ImportKeyMaterial", r -> {
-      ImportedMaterialResult imported = imports.importKeyMaterial(new ImportKeyMaterialRequest(r.string("KeyId"),
+    registry.put("ImportKeyMaterial", (s, r) -> {
+      ImportedMaterialResult imported = imports.importKeyMaterial(s, new ImportKeyMaterialRequest(r.string("KeyId"),
           r.blob("ImportToken"), r.blob("EncryptedKeyMaterial"), r.timestamp("ValidTo"), r.string("ExpirationModel")));
       return JsonResponse.create().put("KeyId", imported.keyArn()).put("KeyMaterialId", imported.materialId().toHex());
     });
-    registry.put("DeleteImportedKeyMaterial", r -> {
-      ImportedMaterialResult deleted = imports.deleteImportedKeyMaterial(r.string("KeyId"));
+    registry.put("DeleteImportedKeyMaterial", (s, r) -> {
+      ImportedMaterialResult deleted = imports.deleteImportedKeyMaterial(s, r.string("KeyId"));
       JsonResponse response = JsonResponse.create().put("KeyId", deleted.keyArn());
       return deleted.materialId() == null ? response : response.put("KeyMaterialId", deleted.materialId().toHex());
     });

@@ -15,10 +15,10 @@ final class SigningOperations {
   private SigningOperations() {}
 
   static void register(Map<String, OperationHandler> registry, SigningService signing, MacService macs) {
-    registry.put("GetPublicKey", r -> {
+    registry.put("GetPublicKey", (s, r) -> {
       String keyId = r.string("KeyId");
       GrantTokens.check(r.stringList("GrantTokens"));
-      PublicKeyResult result = signing.getPublicKey(keyId);
+      PublicKeyResult result = signing.getPublicKey(s, keyId);
       JsonResponse response = JsonResponse.create()
           .put("KeyId", result.keyArn())
           .blob("PublicKey", result.publicKey())
@@ -31,23 +31,23 @@ final class SigningOperations {
           KeyAlgorithms.signingAlgorithms(result.key().keySpec(), result.key().keyUsage()).stream().map(Enum::name).toList());
       return response;
     });
-    registry.put("Sign", r -> {
-      SignResult result = signing.sign(signRequest(r, false));
+    registry.put("Sign", (s, r) -> {
+      SignResult result = signing.sign(s, signRequest(r, false));
       return JsonResponse.create().put("KeyId", result.keyArn()).blob("Signature", result.signature())
           .put("SigningAlgorithm", result.signingAlgorithm());
     });
-    registry.put("Verify", r -> {
-      SignResult result = signing.verify(signRequest(r, true));
+    registry.put("Verify", (s, r) -> {
+      SignResult result = signing.verify(s, signRequest(r, true));
       return JsonResponse.create().put("KeyId", result.keyArn()).put("SignatureValid", true)
           .put("SigningAlgorithm", result.signingAlgorithm());
     });
-    registry.put("GenerateMac", r -> {
-      MacResult result = macs.generateMac(macRequest(r, false));
+    registry.put("GenerateMac", (s, r) -> {
+      MacResult result = macs.generateMac(s, macRequest(r, false));
       return JsonResponse.create().blob("Mac", result.mac()).put("MacAlgorithm", result.macAlgorithm())
           .put("KeyId", result.keyArn());
     });
-    registry.put("VerifyMac", r -> {
-      MacResult result = macs.verifyMac(macRequest(r, true));
+    registry.put("VerifyMac", (s, r) -> {
+      MacResult result = macs.verifyMac(s, macRequest(r, true));
       return JsonResponse.create().put("KeyId", result.keyArn()).put("MacValid", true)
           .put("MacAlgorithm", result.macAlgorithm());
     });

@@ -12,22 +12,22 @@ final class TagOperations {
   private TagOperations() {}
 
   static void register(Map<String, OperationHandler> registry, TagService service) {
-    registry.put("TagResource", r -> {
-      service.tagResource(r.string("KeyId"), r.tags("Tags"));
+    registry.put("TagResource", (s, r) -> {
+      service.tagResource(s, r.string("KeyId"), r.tags("Tags"));
       return JsonResponse.create();
     });
-    registry.put("UntagResource", r -> {
-      service.untagResource(r.string("KeyId"), r.stringList("TagKeys"));
+    registry.put("UntagResource", (s, r) -> {
+      service.untagResource(s, r.string("KeyId"), r.stringList("TagKeys"));
       return JsonResponse.create();
     });
-    registry.put("ListResourceTags", r -> {
-      Page<Tag> page = service.listResourceTags(r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
+    registry.put("ListResourceTags", (s, r) -> {
+      Page<Tag> page = service.listResourceTags(s, r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
       ArrayNode tags = JsonNodeFactory.instance.arrayNode();
       page.items().forEach(t -> tags.addObject().put("TagKey", t.key()).put("TagValue", t.value()));
       return JsonResponse.create().array("Tags", tags).put("NextMarker", page.nextMarker()).put("Truncated", page.truncated());
     });
-    registry.put("UpdateKeyDescription", r -> {
-      service.updateKeyDescription(r.string("KeyId"), r.string("Description"));
+    registry.put("UpdateKeyDescription", (s, r) -> {
+      service.updateKeyDescription(s, r.string("KeyId"), r.string("Description"));
       return JsonResponse.create();
     });
   }

@@ -43,7 +43,7 @@ class HttpEdgeTest {
   private void start(List<String> hosts, List<String> origins) {
     server = KmsHttpServer.start(
         new ServerConfig("127.0.0.1", 0, 1024, 1, 16, 1 << 20, 1, hosts, origins),
-        (op, body, caller) -> {
+        (op, body, by, ip) -> {
           dispatched.incrementAndGet();
           return "{}".getBytes(StandardCharsets.UTF_8);
         },

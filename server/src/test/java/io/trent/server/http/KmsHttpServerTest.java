@@ -41,7 +41,7 @@ class KmsHttpServerTest {
   static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/kms/aws4_request, "
       + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000";
   private static final KmsRequestDispatcher ECHO =
-      (op, body, caller) -> ("{\"op\":\"" + op + "\",\"bytes\":" + body.length + "}").getBytes(StandardCharsets.UTF_8);
+      (op, body, by, ip) -> ("{\"op\":\"" + op + "\",\"bytes\":" + body.length + "}").getBytes(StandardCharsets.UTF_8);
 
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
@@ -134,7 +134,7 @@ class KmsHttpServerTest {
 
   @Test
   void kmsErrorsKeepTheirTypeStatusAndMessage() throws Exception {
-    start((op, body, caller) -> {
+    start((op, body, by, ip) -> {
       throw new NotFoundException("Alias arn:aws:kms:us-east-1:111122223333:alias/x is not found.");
     });
 
@@ -149,7 +149,7 @@ class KmsHttpServerTest {
 
   @Test
   void unexpectedFailureIsAnInternalErrorWithoutDetails() throws Exception {
-    start((op, body, caller) -> {
+    start((op, body, by, ip) -> {
       throw new IllegalStateException("secret detail");
     });
 
@@ -181,7 +181,7 @@ class KmsHttpServerTest {
   @MethodSource("serverFaults")
   void serverFaultsAnswerAwsGenericTextNotTheirDetail(KmsException fault, int status, String type, String message)
       throws Exception {
-    start((op, body, caller) -> {
+    start((op, body, by, ip) -> {
       throw fault;
     });
 
@@ -195,7 +195,7 @@ class KmsHttpServerTest {
   @Test
   void theAwsStyleUnavailableKeyMessageIsKept() throws Exception {
     String message = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab is unavailable.";
-    start((op, body, caller) -> {
+    start((op, body, by, ip) -> {
       throw new KeyUnavailableException(message, new KeyUnavailableException("Key material 0b7f does not exist."));
     });
 
@@ -207,7 +207,7 @@ class KmsHttpServerTest {
 
   @Test
   void operationWithoutOutputAnswersAnEmptyBody() throws Exception {
-    start((op, body, caller) -> null);
+    start((op, body, by, ip) -> null);
 
     HttpResponse<String> response = send(post("TrentService.EnableKey", "{}"));
 
@@ -218,7 +218,7 @@ class KmsHttpServerTest {
 
   @Test
   void anErrorFromTheDispatcherStillGetsAResponse() throws Exception {
-    start((op, body, caller) -> {
+    start((op, body, by, ip) -> {
       throw new AssertionError("bug");
     });
 
@@ -328,7 +328,7 @@ class KmsHttpServerTest {
   void fullWorkerQueueThrottles() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    start(config(1, 1), (op, body, caller) -> {
+    start(config(1, 1), (op, body, by, ip) -> {
       running.countDown();
       try {
         release.await();
@@ -367,7 +367,7 @@ class KmsHttpServerTest {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     // One worker, room for 16 requests but only 150 bytes of bodies (queued and running).
-    start(new ServerConfig("127.0.0.1", 0, 100, 1, 16, 150, 1, LOOPBACK, List.of()), (op, body, caller) -> {
+    start(new ServerConfig("127.0.0.1", 0, 100, 1, 16, 150, 1, LOOPBACK, List.of()), (op, body, by, ip) -> {
       running.countDown();
       try {
         release.await();
@@ -417,7 +417,7 @@ class KmsHttpServerTest {
 
   @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-    start(config(4, 16), (op, body, caller) -> {
+    start(config(4, 16), (op, body, by, ip) -> {
       if (op.equals("Slow")) {
         try {
           Thread.sleep(200); // only to give a wrong implementation the chance to reorder
@@ -443,7 +443,7 @@ class KmsHttpServerTest {
   void requestAndResponseBodiesAreZeroedOnceUsed() throws Exception {
     List<byte[]> requests = Collections.synchronizedList(new ArrayList<>());
     List<byte[]> responses = Collections.synchronizedList(new ArrayList<>());
-    start((op, body, caller) -> {
+    start((op, body, by, ip) -> {
       requests.add(body);
       byte[] response = "{\"Plaintext\":\"c2VjcmV0\"}".getBytes(StandardCharsets.UTF_8);
       responses.add(response);
@@ -514,7 +514,7 @@ class KmsHttpServerTest {
   void closeLetsRunningOperationsFinish() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    start((op, body, caller) -> {
+    start((op, body, by, ip) -> {
       running.countDown();
       try {
         release.await();

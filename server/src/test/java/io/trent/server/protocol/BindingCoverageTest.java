@@ -56,7 +56,7 @@ class BindingCoverageTest {
     JsonRequest request = shape.check(body, null);
 
     try {
-      harness.protocol.handler(operation).handle(request);
+      harness.protocol.handler(operation).handle(ProtocolHarness.ROOT, request);
     } catch (KmsException | ProtocolHarness.HsmCallRefused expected) {
       // Validation, lookup or the absent HSM stops the operation; the binding has run by then.
     }

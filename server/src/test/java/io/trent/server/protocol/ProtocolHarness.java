@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ProtocolHarness implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The test account's root, as dev mode calls. */
+  static final io.trent.core.auth.RequestScope ROOT = new io.trent.core.auth.RequestScope(new io.trent.core.auth.Caller(
+      "111122223333", "arn:aws:iam::111122223333:root", "dev", "us-east-1", false), "kms:*", null, null);
   private final JdbcMetadataStore store;
   private final AtomicInteger hsmCalls = new AtomicInteger();
   final KmsJsonProtocol protocol;
@@ -85,7 +88,7 @@ final class ProtocolHarness implements AutoCloseable {
 
   private Outcome call(String operation, byte[] body, Caller caller) {
     try {
-      return new Outcome(200, new String(protocol.handle(operation, body, caller), StandardCharsets.UTF_8));
+      return new Outcome(200, new String(protocol.handle(operation, body, caller, null), StandardCharsets.UTF_8));
     } catch (KmsException e) {
       return new Outcome(e.httpStatus(), new String(KmsJsonProtocol.errorBody(e), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {

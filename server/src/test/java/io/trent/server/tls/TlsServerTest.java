@@ -49,7 +49,7 @@ class TlsServerTest {
   }
 
   static KmsHttpServer startServer(ServerTls tls, AtomicInteger dispatched) {
-    KmsRequestDispatcher echo = (op, body, caller) -> {
+    KmsRequestDispatcher echo = (op, body, by, ip) -> {
       dispatched.incrementAndGet();
       return ("{\"op\":\"" + op + "\"}").getBytes(StandardCharsets.UTF_8);
     };

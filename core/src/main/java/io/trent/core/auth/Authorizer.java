@@ -1,0 +1,24 @@
+package io.trent.core.auth;
+
+import io.trent.core.key.KmsKey;
+
+/**
+ * Decides whether a request may act on a key (or, without a key, on the account), after the key is
+ * resolved and before its state, its usage or the HSM are looked at, as AWS orders it. The server
+ * implements it with the {@code policy} module; core knows only this interface.
+ */
+@FunctionalInterface
+public interface Authorizer {
+  /** Allows everything; only for tests and in-process harnesses. */
+  Authorizer ALLOW_ALL = (scope, key, requestedKeyId) -> { };
+
+  /**
+   * Authorizes {@link RequestScope#action()} by {@link RequestScope#caller()}.
+   *
+   * @param key the resolved key, or null for an account-level action (CreateKey, ListKeys, ListAliases,
+   *     GenerateRandom), which identity policies alone decide
+   * @param requestedKeyId the key identifier as the request gave it (an alias sets {@code kms:RequestAlias}), or null
+   * @throws io.trent.core.error.AccessDeniedException with AWS's message when denied
+   */
+  void authorize(RequestScope scope, KmsKey key, String requestedKeyId);
+}

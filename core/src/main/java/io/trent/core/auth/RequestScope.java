@@ -1,0 +1,30 @@
+package io.trent.core.auth;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one request brings to authorization besides its key: who calls, the IAM action its operation
+ * is authorized as, and the condition keys its members set (from the operation table), passed from the
+ * protocol to the operation as a parameter.
+ *
+ * @param caller who signed the request; in dev mode the account root
+ * @param action the IAM action, e.g. {@code kms:Encrypt}
+ * @param encryptionContext the request's encryption context (for {@code kms:EncryptionContext:*}), empty if none
+ * @param conditionKeys other single-valued condition keys the request sets, e.g. {@code kms:EncryptionAlgorithm},
+ *     {@code aws:SourceIp}
+ */
+public record RequestScope(Caller caller, String action, Map<String, String> encryptionContext,
+    Map<String, String> conditionKeys) {
+  public RequestScope {
+    Objects.requireNonNull(caller, "caller");
+    Objects.requireNonNull(action, "action");
+    encryptionContext = encryptionContext == null ? Map.of() : encryptionContext;
+    conditionKeys = conditionKeys == null ? Map.of() : conditionKeys;
+  }
+
+  /** The same caller for another action with another encryption context (ReEncrypt's two sides). */
+  public RequestScope withAction(String newAction, Map<String, String> newEncryptionContext) {
+    return new RequestScope(caller, newAction, newEncryptionContext, conditionKeys);
+  }
+}
