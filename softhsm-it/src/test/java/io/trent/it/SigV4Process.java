@@ -113,14 +113,17 @@ final class SigV4Process implements AutoCloseable {
   }
 
   private static int awaitPort(Process server) {
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+    // Not closed here once the port is found: the drain thread owns the reader from then on (closing it
+    // would wait for the drain's blocked read, until the server next writes).
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    try {
       for (String line; (line = out.readLine()) != null; ) {
         Matcher matcher = LISTENING.matcher(line);
         if (matcher.find()) {
           int port = Integer.parseInt(matcher.group(1));
           // Keep draining stdout so the server never blocks on a full pipe.
           Thread drain = new Thread(() -> {
-            try {
+            try (out) {
               out.transferTo(java.io.Writer.nullWriter());
             } catch (IOException ignored) {
               // the server exited
@@ -131,6 +134,7 @@ final class SigV4Process implements AutoCloseable {
           return port;
         }
       }
+      out.close();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
