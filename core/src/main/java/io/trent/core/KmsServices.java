@@ -32,7 +32,7 @@ import java.time.Clock;
  * @param imports bring your own key
  * @param maintenance scheduled deletion, expiry and rotation
  * @param keyPolicies PutKeyPolicy, GetKeyPolicy, ListKeyPolicies
- * @param identity the region and account ARNs are built with
+ * @param identity the default account and region: dev mode's root caller, and the home of keys stored before keys had their own
  * @param backend the key backend, for health checks
  */
 public record KmsServices(

@@ -146,7 +146,7 @@ public final class TrentServer implements AutoCloseable {
         verifier = new SigV4Verifier(credentials, Set.copyOf(config.auth().regions()), clock);
       }
       KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(), protocol::handle,
-          () -> new HealthStatus(hsm.isHealthy(), hsm.describe()), verifier);
+          () -> new HealthStatus(hsm.isHealthy(), hsm.describe()), verifier, services.identity().rootCaller());
       TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer);
       server.startupSweep = swept;
       return server;
@@ -260,9 +260,10 @@ public final class TrentServer implements AutoCloseable {
   }
 
   static MetadataStore openStore(MetadataConfig metadata, TrentConfig config) {
+    // Keys and aliases stored before they had an account and region belong to the configured identity's.
     return metadata.embedded()
-        ? JdbcMetadataStore.openEmbedded(config.dataDir())
-        : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.password());
+        ? JdbcMetadataStore.openEmbedded(config.dataDir(), config.identity().home())
+        : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.password(), config.identity().home());
   }
 
   static KeyBackend openBackend(TrentConfig config) {

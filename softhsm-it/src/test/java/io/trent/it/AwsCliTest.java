@@ -189,4 +189,21 @@ class AwsCliTest {
     assertThat(v.exitCode()).isNotZero();
     assertThat(v.stderr()).contains("An error occurred (ValidationException) when calling the GenerateDataKey operation: 1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024");
   }
+
+  @Test
+  void inDevModeACliOfAnotherRegionGetsThatRegionsKeys() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(aws, "kms", "create-key", "--description", "dev west",
+        "--endpoint-url", "http://127.0.0.1:" + Trent.port(), "--output", "json", "--region", "us-west-2"));
+    Result created = runProcess(cmd, "aws kms create-key --region us-west-2", Map.of());
+    assertThat(created.exitCode()).as(created.stderr()).isZero();
+    JsonNode metadata = created.json().get("KeyMetadata");
+    assertThat(metadata.get("Arn").asText()).isEqualTo("arn:aws:kms:us-west-2:" + Trent.ACCOUNT + ":key/"
+        + metadata.get("KeyId").asText());
+
+    // The default region's client does not see it by id.
+    Result fromEast = run("describe-key", "--key-id", metadata.get("KeyId").asText());
+    assertThat(fromEast.exitCode()).isNotZero();
+    assertThat(fromEast.stderr()).contains("(NotFoundException) when calling the DescribeKey operation: Key '"
+        + Trent.KEY_ARN_PREFIX + metadata.get("KeyId").asText() + "' does not exist");
+  }
 }

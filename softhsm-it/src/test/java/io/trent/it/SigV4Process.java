@@ -43,7 +43,15 @@ final class SigV4Process implements AutoCloseable {
 
   /** Starts the server on a fresh token and data directory and waits until it listens. */
   static SigV4Process start() throws IOException, InterruptedException {
-    Path base = Trent.buildDir().resolve("sigv4-it");
+    return start("sigv4-it", List.of(Trent.REGION));
+  }
+
+  /**
+   * As {@link #start()}, under {@code <build>/<name>} with a token of its own, serving {@code regions}
+   * ({@code auth.regions}).
+   */
+  static SigV4Process start(String name, List<String> regions) throws IOException, InterruptedException {
+    Path base = Trent.buildDir().resolve(name);
     deleteRecursively(base);
     Path tokens = Files.createDirectories(base.resolve("tokens"));
     Path dataDir = base.resolve("data");
@@ -52,9 +60,9 @@ final class SigV4Process implements AutoCloseable {
         + "log.level = ERROR\nslots.removable = false\n");
     Path config = base.resolve("trent.yaml");
     Files.writeString(config, "server: {host: 127.0.0.1, port: 0}\n"
-        + "auth: {mode: sigv4, regions: [" + Trent.REGION + "]}\n"
+        + "auth: {mode: sigv4, regions: [" + String.join(", ", regions) + "]}\n"
         + "dataDir: " + dataDir + "\n"
-        + "pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so, tokenLabel: trent-sigv4-it, autoProvision: true}\n");
+        + "pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so, tokenLabel: trent-" + name + ", autoProvision: true}\n");
     Process server = java(softhsmConf, base.resolve("server.log"), "serve", "--config", config.toString());
     // A thread of its own: the common pool has one thread on a 2-core machine, which other tests may hold.
     java.util.concurrent.FutureTask<Integer> port = new java.util.concurrent.FutureTask<>(() -> awaitPort(server));

@@ -1,5 +1,6 @@
 package io.trent.core.auth;
 
+import io.trent.core.key.Arn;
 import io.trent.core.key.KmsKey;
 
 /**
@@ -21,4 +22,17 @@ public interface Authorizer {
    * @throws io.trent.core.error.AccessDeniedException with AWS's message when denied
    */
   void authorize(RequestScope scope, KmsKey key, String requestedKeyId);
+
+  /**
+   * Authorizes {@link RequestScope#action()} on a resource that is not a key: an alias, which CreateAlias,
+   * UpdateAlias and DeleteAlias need permission on besides the key [D kdg:alias-access]. Aliases have no
+   * resource policy, so identity policies alone decide (the account root is always allowed). By default,
+   * as an account-level action.
+   *
+   * @param resource the resource's ARN, e.g. {@code arn:aws:kms:us-east-1:111122223333:alias/app}
+   * @throws io.trent.core.error.AccessDeniedException with AWS's message when denied
+   */
+  default void authorizeResource(RequestScope scope, Arn resource) {
+    authorize(scope, null, null);
+  }
 }

@@ -2,6 +2,7 @@ package io.trent.core.catalog;
 
 import io.trent.core.error.KmsInvalidStateException;
 import io.trent.core.error.NotFoundException;
+import io.trent.core.key.AccountRegion;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ImportToken;
 import io.trent.core.key.KeyDestruction;
@@ -27,6 +28,7 @@ public final class KeyCatalog {
   private final MetadataStore store;
   private final ServiceIdentity identity;
   private final ConcurrentHashMap<String, KmsKey> keys = new ConcurrentHashMap<>();
+  /** By alias ARN: names are unique only within an account and region. */
   private final ConcurrentHashMap<String, Alias> aliases = new ConcurrentHashMap<>();
   private final Object writeLock = new Object();
 
@@ -46,13 +48,15 @@ public final class KeyCatalog {
     return loaded;
   }
 
-  public Optional<Alias> findAlias(String aliasName) {
-    Alias cached = aliases.get(aliasName);
+  /** The alias of that name in an account and region. */
+  public Optional<Alias> findAlias(AccountRegion home, String aliasName) {
+    String arn = home.aliasArn(aliasName).value();
+    Alias cached = aliases.get(arn);
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<Alias> loaded = store.findAlias(aliasName);
-    loaded.ifPresent(a -> aliases.putIfAbsent(aliasName, a));
+    Optional<Alias> loaded = store.findAlias(home, aliasName);
+    loaded.ifPresent(a -> aliases.putIfAbsent(arn, a));
     return loaded;
   }
 
@@ -80,9 +84,9 @@ public final class KeyCatalog {
           // Another node (or clock) began destroying the key, or finished: as AWS says of a key it is deleting.
           keys.remove(keyId);
           if (store.findKey(keyId).isEmpty()) {
-            throw notFound(keyId);
+            throw new NotFoundException("Key '" + current.arn() + "' does not exist");
           }
-          throw new KmsInvalidStateException(identity.keyArn(keyId) + " is pending deletion.");
+          throw new KmsInvalidStateException(current.arn() + " is pending deletion.");
         }
         keys.put(keyId, updated);
       }
@@ -109,15 +113,20 @@ public final class KeyCatalog {
    * policy of its account, which is what AWS gives a key created without one.
    */
   private KmsKey withPolicy(KmsKey key) {
-    return key.policy() != null ? key : key.withPolicy(DefaultKeyPolicy.text(identity.partition(), identity.accountId()));
+    return key.policy() != null ? key
+        : key.withPolicy(DefaultKeyPolicy.text(key.arn().partition(), key.accountId()));
   }
 
+  /** A key that vanished before it was read: its ARN is the last one cached, else the server's account's. */
   private NotFoundException notFound(String keyId) {
-    return new NotFoundException("Key '" + identity.keyArn(keyId) + "' does not exist");
+    KmsKey cached = keys.get(keyId);
+    String arn = cached != null ? cached.arn().value() : identity.home().keyArn(keyId).value();
+    return new NotFoundException("Key '" + arn + "' does not exist");
   }
 
-  public Page<KmsKey> listKeys(int limit, String marker) {
-    Page<KmsKey> page = store.listKeys(limit, marker);
+  /** The keys of one account and region, in creation order. */
+  public Page<KmsKey> listKeys(AccountRegion home, int limit, String marker) {
+    Page<KmsKey> page = store.listKeys(home, limit, marker);
     return new Page<>(page.items().stream().map(this::withPolicy).toList(), page.nextMarker());
   }
 
@@ -125,7 +134,7 @@ public final class KeyCatalog {
     synchronized (writeLock) {
       boolean inserted = store.insertAlias(alias);
       if (inserted) {
-        aliases.put(alias.name(), alias);
+        aliases.put(alias.arn().value(), alias);
       }
       return inserted;
     }
@@ -134,24 +143,26 @@ public final class KeyCatalog {
   public boolean updateAlias(Alias alias) {
     synchronized (writeLock) {
       boolean updated = store.updateAlias(alias);
-      aliases.remove(alias.name());
+      String arn = alias.arn().value();
+      aliases.remove(arn);
       if (updated) {
-        aliases.put(alias.name(), alias);
+        aliases.put(arn, alias);
       }
       return updated;
     }
   }
 
-  public boolean deleteAlias(String aliasName) {
+  public boolean deleteAlias(AccountRegion home, String aliasName) {
     synchronized (writeLock) {
-      boolean deleted = store.deleteAlias(aliasName);
-      aliases.remove(aliasName);
+      boolean deleted = store.deleteAlias(home, aliasName);
+      aliases.remove(home.aliasArn(aliasName).value());
       return deleted;
     }
   }
 
-  public Page<Alias> listAliases(String targetKeyId, int limit, String marker) {
-    return store.listAliases(targetKeyId, limit, marker);
+  /** The aliases of one account and region in name order, all or only {@code targetKeyId}'s. */
+  public Page<Alias> listAliases(AccountRegion home, String targetKeyId, int limit, String marker) {
+    return store.listAliases(home, targetKeyId, limit, marker);
   }
 
   /** Deletes a key for good (its HSM objects are already destroyed) and evicts it and its aliases. */

@@ -36,6 +36,8 @@ import java.util.Optional;
  * @param policy the key policy document, exactly as given to CreateKey or PutKeyPolicy (AWS returns it
  *     unchanged); null only for a key stored before key policies, which {@code KeyCatalog} reads as its
  *     account's default key policy, so every key read through the catalog has one
+ * @param arn the key's ARN, {@code arn:<partition>:kms:<region>:<account>:key/<key-id>}: the key belongs to
+ *     that account and region (those of the request that created it) and is found only from them
  */
 public record KmsKey(
     String keyId,
@@ -57,9 +59,11 @@ public record KmsKey(
     Instant validTo,
     byte[] importCheck,
     long importedEncryptionsReserved,
-    String policy) {
+    String policy,
+    Arn arn) {
 
   public KmsKey {
+    Objects.requireNonNull(arn, "arn");
     materials = List.copyOf(materials);
     tags = List.copyOf(tags);
     publicKey = publicKey == null ? null : publicKey.clone();
@@ -87,7 +91,8 @@ public record KmsKey(
         && Objects.equals(rotationPeriodDays, k.rotationPeriodDays) && Objects.equals(nextRotationDate, k.nextRotationDate)
         && onDemandRotations == k.onDemandRotations && expirationModel == k.expirationModel
         && Objects.equals(validTo, k.validTo) && Arrays.equals(importCheck, k.importCheck)
-        && importedEncryptionsReserved == k.importedEncryptionsReserved && Objects.equals(policy, k.policy);
+        && importedEncryptionsReserved == k.importedEncryptionsReserved && Objects.equals(policy, k.policy)
+        && arn.equals(k.arn);
   }
 
   @Override
@@ -100,12 +105,22 @@ public record KmsKey(
     return "KmsKey[" + keyId + ", " + keySpec + ", " + keyUsage + ", " + origin + ", " + state + "]";
   }
 
-  /** A new key with no rotation, import or deletion state. */
-  public static KmsKey create(String keyId, Instant createdAt, String description, KeySpec keySpec,
+  /** A new key of {@code home} with no rotation, import or deletion state. */
+  public static KmsKey create(AccountRegion home, String keyId, Instant createdAt, String description, KeySpec keySpec,
       KeyUsage keyUsage, Origin origin, KeyState state, List<KeyMaterial> materials, List<Tag> tags,
       byte[] publicKey) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, null, null,
-        materials, tags, publicKey, null, null, 0, null, null, null, 0, null);
+        materials, tags, publicKey, null, null, 0, null, null, null, 0, null, home.keyArn(keyId));
+  }
+
+  /** The account and region the key belongs to. */
+  public AccountRegion home() {
+    return arn.home();
+  }
+
+  /** The account the key belongs to: its ARN's. */
+  public String accountId() {
+    return arn.accountId();
   }
 
   /** The material new ciphertexts use. */
@@ -125,62 +140,62 @@ public record KmsKey(
   public KmsKey withDescription(String newDescription) {
     return new KmsKey(keyId, createdAt, newDescription, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy, arn);
   }
 
   public KmsKey withTags(List<Tag> newTags) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, newTags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy, arn);
   }
 
   public KmsKey withState(KeyState newState, Instant newDeletionDate, Integer newPendingWindowDays) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, newState, newDeletionDate,
         newPendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy, arn);
   }
 
   public KmsKey withMaterials(List<KeyMaterial> newMaterials) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, newMaterials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, policy, arn);
   }
 
   public KmsKey withRotation(Integer periodDays, Instant next) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, periodDays, next, onDemandRotations,
-        expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
+        expirationModel, validTo, importCheck, importedEncryptionsReserved, policy, arn);
   }
 
   public KmsKey withOnDemandRotations(int count) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate, count,
-        expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
+        expirationModel, validTo, importCheck, importedEncryptionsReserved, policy, arn);
   }
 
   public KmsKey withImport(ExpirationModel model, Instant newValidTo) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, model, newValidTo, importCheck, importedEncryptionsReserved, policy);
+        onDemandRotations, model, newValidTo, importCheck, importedEncryptionsReserved, policy, arn);
   }
 
   public KmsKey withImportCheck(byte[] check) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, check, importedEncryptionsReserved, policy);
+        onDemandRotations, expirationModel, validTo, check, importedEncryptionsReserved, policy, arn);
   }
 
   public KmsKey withImportedEncryptionsReserved(long reserved) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, reserved, policy);
+        onDemandRotations, expirationModel, validTo, importCheck, reserved, policy, arn);
   }
 
   /** The key with a new key policy document (CreateKey, PutKeyPolicy, or the default for an old key). */
   public KmsKey withPolicy(String newPolicy) {
     return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
         pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate,
-        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, newPolicy);
+        onDemandRotations, expirationModel, validTo, importCheck, importedEncryptionsReserved, newPolicy, arn);
   }
 
   /** Adds material and makes it the current one. */

@@ -11,7 +11,6 @@ import io.trent.core.error.ValidationException;
 import io.trent.core.key.Alias;
 import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.Page;
 import io.trent.core.validation.ShapeValidator;
 import java.time.Clock;
@@ -27,55 +26,61 @@ public final class AliasService {
 
   private final KeyCatalog catalog;
   private final KeyResolver resolver;
-  private final ServiceIdentity identity;
   private final Clock clock;
 
-  AliasService(KeyCatalog catalog, KeyResolver resolver, ServiceIdentity identity, Clock clock) {
+  AliasService(KeyCatalog catalog, KeyResolver resolver, Clock clock) {
     this.catalog = catalog;
     this.resolver = resolver;
-    this.identity = identity;
     this.clock = clock;
   }
 
+  /**
+   * CreateAlias: needs kms:CreateAlias on the alias (identity policies) and on the key (its key policy)
+   * [D kdg:alias-access]; the alias belongs to the caller's account and the request's region.
+   */
   public void createAlias(RequestScope scope, String aliasName, String targetKeyId) {
     validate(aliasName, targetKeyId, true);
     KmsKey target = targetOf(scope, targetKeyId);
+    resolver.authorizeAlias(scope, aliasName);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    if (!catalog.insertAlias(new Alias(aliasName, target.keyId(), now, now))) {
-      throw new AlreadyExistsException("An alias with the name " + identity.aliasArn(aliasName) + " already exists");
+    Alias alias = new Alias(scope.caller().home(), aliasName, target.keyId(), now, now);
+    if (!catalog.insertAlias(alias)) {
+      throw new AlreadyExistsException("An alias with the name " + alias.arn() + " already exists");
     }
   }
 
+  /** UpdateAlias: needs kms:UpdateAlias on the alias, the key it leaves and the key it gets [D kdg:alias-access]. */
   public void updateAlias(RequestScope scope, String aliasName, String targetKeyId) {
     validate(aliasName, targetKeyId, true);
-    Alias alias = resolver.alias(aliasName);
+    Alias alias = resolver.alias(scope, aliasName);
+    resolver.authorizeAlias(scope, alias);
     KmsKey current = catalog.findKey(alias.targetKeyId()).orElse(null);
-    // UpdateAlias needs the permission on the key it leaves too [D kdg:alias-access].
     if (current != null) {
       resolver.authorize(scope, current, null);
     }
     KmsKey target = targetOf(scope, targetKeyId);
     if (current != null && (current.keySpec() != target.keySpec() || current.keyUsage() != target.keyUsage())) {
-      throw new ValidationException("Alias " + identity.aliasArn(aliasName) + " cannot be changed to a key of a different "
-          + "type or key usage: " + identity.keyArn(target.keyId()));
+      throw new ValidationException("Alias " + alias.arn() + " cannot be changed to a key of a different "
+          + "type or key usage: " + target.arn());
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    if (!catalog.updateAlias(new Alias(aliasName, target.keyId(), alias.createdAt(), now))) {
-      throw new NotFoundException("Alias " + identity.aliasArn(aliasName) + " is not found.");
+    if (!catalog.updateAlias(new Alias(alias.home(), aliasName, target.keyId(), alias.createdAt(), now))) {
+      throw new NotFoundException("Alias " + alias.arn() + " is not found.");
     }
   }
 
+  /** DeleteAlias: needs kms:DeleteAlias on the alias and on the key it names [D kdg:alias-access]. */
   public void deleteAlias(RequestScope scope, String aliasName) {
     validate(aliasName, null, false);
-    // DeleteAlias is authorized on the key the alias names [D kdg:alias-access].
-    Alias alias = resolver.alias(aliasName);
+    Alias alias = resolver.alias(scope, aliasName);
+    resolver.authorizeAlias(scope, alias);
     catalog.findKey(alias.targetKeyId()).ifPresent(key -> resolver.authorize(scope, key, null));
-    if (!catalog.deleteAlias(aliasName)) {
-      throw new NotFoundException("Alias " + identity.aliasArn(aliasName) + " is not found.");
+    if (!catalog.deleteAlias(alias.home(), aliasName)) {
+      throw new NotFoundException("Alias " + alias.arn() + " is not found.");
     }
   }
 
-  /** Aliases in name order; with a KeyId, only that key's. */
+  /** Aliases of the caller's account and the request's region in name order; with a KeyId, only that key's. */
   public Page<Alias> listAliases(RequestScope scope, String keyId, Integer limit, String marker) {
     ShapeValidator.create()
         .keyId("keyId", keyId, false)
@@ -84,11 +89,8 @@ public final class AliasService {
         .validate();
     // Account-level: IAM policies alone decide [D kdg:key-policy-default]; an account sees only its aliases.
     resolver.authorizeAccount(scope);
-    if (keyId == null && !resolver.ownAccount(scope)) {
-      return new Page<>(java.util.List.of(), null);
-    }
     String targetKeyId = keyId == null ? null : resolver.locate(scope, keyId, false).keyId();
-    return catalog.listAliases(targetKeyId, limit == null ? 50 : limit, marker);
+    return catalog.listAliases(scope.caller().home(), targetKeyId, limit == null ? 50 : limit, marker);
   }
 
   private void validate(String aliasName, String targetKeyId, boolean needsTarget) {
@@ -111,7 +113,7 @@ public final class AliasService {
   private KmsKey targetOf(RequestScope scope, String targetKeyId) {
     KmsKey target = resolver.resolve(scope, targetKeyId, false);
     if (target.state() == KeyState.PendingDeletion) {
-      throw new KmsInvalidStateException(identity.keyArn(target.keyId()) + " is pending deletion.");
+      throw new KmsInvalidStateException(target.arn() + " is pending deletion.");
     }
     return target;
   }

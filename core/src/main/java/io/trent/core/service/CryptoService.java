@@ -12,6 +12,7 @@ import io.trent.core.blob.CiphertextBlob;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
 import io.trent.core.catalog.KeyUsePolicy;
+import io.trent.core.error.AccessDeniedException;
 import io.trent.core.error.IncorrectKeyException;
 import io.trent.core.error.InvalidCiphertextException;
 import io.trent.core.error.InvalidKeyUsageException;
@@ -24,7 +25,6 @@ import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeySpec;
 import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.validation.ShapeValidator;
 import java.util.Arrays;
@@ -33,20 +33,20 @@ import java.util.Map;
 /** Encrypt, Decrypt, ReEncrypt and GenerateRandom. */
 public final class CryptoService {
   private static final String SYMMETRIC_DEFAULT = EncryptionAlgorithm.SYMMETRIC_DEFAULT.name();
+  private static final String CIPHERTEXT_KEY_NOT_VISIBLE = "The ciphertext refers to a customer master key that "
+      + "does not exist, does not exist in this region, or you are not allowed to access.";
   private static final String INCORRECT_KEY =
       "The key ID in the request does not identify a CMK that can perform this operation.";
   private final KeyResolver resolver;
   private final KeyCatalog catalog;
   private final SymmetricCipher cipher;
   private final KeyBackend backend;
-  private final ServiceIdentity identity;
 
-  CryptoService(KeyResolver resolver, KeyCatalog catalog, SymmetricCipher cipher, KeyBackend backend, ServiceIdentity identity) {
+  CryptoService(KeyResolver resolver, KeyCatalog catalog, SymmetricCipher cipher, KeyBackend backend) {
     this.resolver = resolver;
     this.catalog = catalog;
     this.cipher = cipher;
     this.backend = backend;
-    this.identity = identity;
   }
 
   public EncryptResult encrypt(RequestScope scope, EncryptRequest request) {
@@ -58,7 +58,7 @@ public final class CryptoService {
     RequestChecks.grantTokens(v, request.grantTokens()).validate();
 
     KmsKey key = resolver.resolve(scope, request.keyId());
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     Sealer sealer = sealer(key, arn, request.encryptionAlgorithm(), request.encryptionContext(), request.plaintext().length, "Encrypt");
     RequestChecks.dryRun(request.dryRun());
     Sealed sealed = sealer.seal(request.plaintext());
@@ -97,7 +97,7 @@ public final class CryptoService {
         request.sourceEncryptionContext(), "ReEncryptFrom");
     KmsKey destination = resolver.resolve(scope.withAction("kms:ReEncryptTo", request.destinationEncryptionContext()),
         request.destinationKeyId());
-    String destinationArn = identity.keyArn(destination.keyId());
+    String destinationArn = destination.arn().value();
     // The plaintext length is unknown before decryption: RSA limits are checked again when sealing.
     Sealer sealer = sealer(destination, destinationArn, request.destinationEncryptionAlgorithm(),
         request.destinationEncryptionContext(), 0, "ReEncryptTo");
@@ -175,7 +175,7 @@ public final class CryptoService {
   private Opener opener(RequestScope scope, byte[] ciphertext, String requestedKeyId, String algorithm, Map<String, String> context, String operation) {
     KmsKey requested = requestedKeyId == null ? null : resolver.resolve(scope, requestedKeyId);
     if (requested != null && requested.keySpec().isRsa() && requested.keyUsage() == KeyUsage.ENCRYPT_DECRYPT) {
-      String arn = identity.keyArn(requested.keyId());
+      String arn = requested.arn().value();
       KeyUsePolicy.requireEnabled(requested, arn);
       EncryptionAlgorithm rsa = rsaAlgorithm(algorithm, requested);
       requireNoContext(context, requested);
@@ -184,12 +184,17 @@ public final class CryptoService {
           rsa.name(), null);
     }
     CiphertextBlob blob = CiphertextBlob.parse(ciphertext);
-    KmsKey key = resolver.authorize(scope, catalog.findKey(blob.keyId()).orElseThrow(InvalidCiphertextException::new),
-        requestedKeyId);
+    KmsKey found = catalog.findKey(blob.keyId()).orElseThrow(InvalidCiphertextException::new);
+    if (!found.arn().region().equals(scope.caller().region())) {
+      // A ciphertext of another region's key: AWS answers as for a key the caller cannot see
+      // [R aws/aws-encryption-sdk-javascript#1005, reference aws-auth-policy-audit.md §2.4].
+      throw new AccessDeniedException(CIPHERTEXT_KEY_NOT_VISIBLE);
+    }
+    KmsKey key = resolver.authorize(scope, found, requestedKeyId);
     if (requested != null && !requested.keyId().equals(key.keyId())) {
       throw new IncorrectKeyException(INCORRECT_KEY);
     }
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     KeyUsePolicy.requireUsableForSymmetric(key, arn, operation);
     requireSymmetricAlgorithm(algorithm, key);
     EncryptionContext ec = RequestChecks.context(context);

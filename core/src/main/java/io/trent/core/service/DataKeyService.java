@@ -13,7 +13,6 @@ import io.trent.core.key.DataKeyPairSpec;
 import io.trent.core.key.DataKeySpec;
 import io.trent.core.key.KeySpec;
 import io.trent.core.key.KmsKey;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.validation.ShapeValidator;
 import java.util.Arrays;
@@ -27,13 +26,11 @@ public final class DataKeyService {
   private final KeyResolver resolver;
   private final SymmetricCipher cipher;
   private final KeyBackend backend;
-  private final ServiceIdentity identity;
 
-  DataKeyService(KeyResolver resolver, SymmetricCipher cipher, KeyBackend backend, ServiceIdentity identity) {
+  DataKeyService(KeyResolver resolver, SymmetricCipher cipher, KeyBackend backend) {
     this.resolver = resolver;
     this.cipher = cipher;
     this.backend = backend;
-    this.identity = identity;
   }
 
   /** GenerateDataKey: the result's plaintext belongs to the caller, who zeroes it. */
@@ -69,7 +66,7 @@ public final class DataKeyService {
         : DataKeySpec.valueOf(request.keySpec()).bytes();
 
     KmsKey key = resolver.resolve(scope, request.keyId());
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     KeyUsePolicy.requireUsableForSymmetric(key, arn, operation);
     RequestChecks.dryRun(request.dryRun());
 
@@ -92,7 +89,7 @@ public final class DataKeyService {
     DataKeyPairSpec spec = DataKeyPairSpec.valueOf(request.keyPairSpec());
 
     KmsKey key = resolver.resolve(scope, request.keyId());
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     KeyUsePolicy.requireUsableForSymmetric(key, arn, operation);
     if (!backend.supportedKeyPairSpecs().contains(spec)) {
       throw new KmsUnsupportedOperationException("KeyPairSpec " + spec + " is not supported by this HSM.");

@@ -11,7 +11,6 @@ import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
-import io.trent.core.key.ServiceIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +39,6 @@ final class EncryptionBudget {
   }
 
   private final KeyCatalog catalog;
-  private final ServiceIdentity identity;
   private final Clock clock;
   private final long rotateAt;
   private final long limit;
@@ -48,9 +46,8 @@ final class EncryptionBudget {
   private final ConcurrentHashMap<KeyMaterialId, Counter> counters = new ConcurrentHashMap<>();
   private volatile Rotation rotation = (keyId, exhausted) -> { };
 
-  EncryptionBudget(KeyCatalog catalog, ServiceIdentity identity, Clock clock, KmsPolicy policy) {
+  EncryptionBudget(KeyCatalog catalog, Clock clock, KmsPolicy policy) {
     this.catalog = catalog;
-    this.identity = identity;
     this.clock = clock;
     this.rotateAt = policy.gcmEncryptionsBeforeRotation();
     this.limit = policy.gcmEncryptionLimit();
@@ -99,7 +96,7 @@ final class EncryptionBudget {
   }
 
   private KmsException exhausted(KmsKey key, boolean generated) {
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     if (generated) {
       // A retryable 5xx, as for any internal fault: the rotation that failed is retried, and a
       // retried request then encrypts under the new material.
@@ -150,7 +147,7 @@ final class EncryptionBudget {
         // The imported material was deleted (or expired) after this request resolved the key. Counting
         // in memory only would let a re-import of it start below what was used; refuse as for the key
         // as it now is (PendingImport, or PendingDeletion).
-        String arn = identity.keyArn(keyId);
+        String arn = updated.arn().value();
         KeyUsePolicy.requireEnabled(updated, arn);
         throw new KmsInvalidStateException(arn + " is pending import.");
       }

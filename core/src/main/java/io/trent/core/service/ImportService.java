@@ -21,7 +21,6 @@ import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.key.WrappingAlgorithm;
 import io.trent.core.key.WrappingKeySpec;
 import io.trent.core.spi.ImportWrappingKey;
@@ -44,14 +43,12 @@ public final class ImportService {
   private final KeyCatalog catalog;
   private final KeyResolver resolver;
   private final KeyBackend backend;
-  private final ServiceIdentity identity;
   private final Clock clock;
 
-  ImportService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock) {
+  ImportService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, Clock clock) {
     this.catalog = catalog;
     this.resolver = resolver;
     this.backend = backend;
-    this.identity = identity;
     this.clock = clock;
   }
 
@@ -77,7 +74,7 @@ public final class ImportService {
     Instant validTo = now().plus(PARAMETERS_VALIDITY);
     catalog.insertImportToken(new ImportToken(HexFormat.of().formatHex(token), key.keyId(), wrappingKey.id(),
         algorithm, spec, validTo));
-    return new ImportParameters(identity.keyArn(key.keyId()), token, wrappingKey.publicKeyDer(), validTo);
+    return new ImportParameters(key.arn().value(), token, wrappingKey.publicKeyDer(), validTo);
   }
 
   /** ImportKeyMaterial into a key that is PendingImport. */
@@ -101,7 +98,7 @@ public final class ImportService {
       throw new ValidationException("The validTo date must be in the future.");
     }
     KmsKey key = externalKey(scope, request.keyId());
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     if (key.state() != KeyState.PendingImport) {
       throw new KmsInvalidStateException(arn + " is not pending import.");
     }
@@ -170,7 +167,7 @@ public final class ImportService {
     KmsKey key = externalKey(scope, keyId, true);
     KeyMaterialId deleted = key.currentMaterial().map(KeyMaterial::id).orElse(null);
     removeMaterial(key, "IMPORTED_MATERIAL_DELETED");
-    return new ImportedMaterialResult(identity.keyArn(key.keyId()), deleted);
+    return new ImportedMaterialResult(key.arn().value(), deleted);
   }
 
   /** Scheduled: imported material whose ValidTo has passed is deleted. */
@@ -222,7 +219,7 @@ public final class ImportService {
 
   private KmsKey externalKey(RequestScope scope, String keyId, boolean allowPendingDeletion) {
     KmsKey key = resolver.resolveKeyOnly(scope, keyId);
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     if (key.origin() != Origin.EXTERNAL) {
       throw new KmsUnsupportedOperationException(arn + " origin is " + key.origin() + " which is not valid for this operation.");
     }

@@ -4,7 +4,8 @@ import io.trent.core.auth.Caller;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.LimitExceededException;
 import io.trent.core.error.MalformedPolicyDocumentException;
-import io.trent.core.key.ServiceIdentity;
+import io.trent.core.key.AccountRegion;
+import io.trent.core.key.Arn;
 import io.trent.core.spi.MetadataStore;
 import io.trent.policy.CompiledPolicy;
 import io.trent.policy.DefaultKeyPolicy;
@@ -22,26 +23,26 @@ import java.util.List;
  */
 final class KeyPolicyRules {
   private final MetadataStore store;
-  private final ServiceIdentity identity;
-
-  KeyPolicyRules(MetadataStore store, ServiceIdentity identity) {
+  KeyPolicyRules(MetadataStore store) {
     this.store = store;
-    this.identity = identity;
-  }
-
-  /** The policy AWS gives a key created without one [aws-auth-policy-audit.md §2.1]. */
-  String defaultPolicy() {
-    return DefaultKeyPolicy.text(identity.partition(), identity.accountId());
   }
 
   /**
-   * Checks a key policy for the key {@code keyId}, as CreateKey and PutKeyPolicy do.
+   * The policy AWS gives a key created without one [aws-auth-policy-audit.md §2.1]: it names the root of
+   * the account the key belongs to, the creating caller's.
+   */
+  String defaultPolicy(AccountRegion home) {
+    return DefaultKeyPolicy.text(home.partition(), home.accountId());
+  }
+
+  /**
+   * Checks a key policy for the key {@code keyArn}, as CreateKey and PutKeyPolicy do.
    *
    * @param bypassLockoutCheck BypassPolicyLockoutSafetyCheck: skip the check that the caller may still
    *     call PutKeyPolicy under the new policy
    * @throws MalformedPolicyDocumentException or LimitExceededException (over 32 KiB), with AWS's message
    */
-  void check(String policy, String keyId, Caller caller, boolean bypassLockoutCheck) {
+  void check(String policy, Arn keyArn, Caller caller, boolean bypassLockoutCheck) {
     CompiledPolicy compiled;
     try {
       compiled = CompiledPolicy.compile(PolicyParser.parseKeyPolicy(policy));
@@ -54,8 +55,8 @@ final class KeyPolicyRules {
           .action("kms:PutKeyPolicy")
           .build();
       try {
-        LockoutSafetyCheck.require(compiled, identityPolicies(caller), context, identity.keyArn(keyId),
-            identity.accountId());
+        LockoutSafetyCheck.require(compiled, identityPolicies(caller), context, keyArn.value(),
+            keyArn.accountId());
       } catch (MalformedPolicyException e) {
         throw toKms(e);
       }

@@ -49,7 +49,7 @@ public final class KeyPolicyService {
         .validate();
     KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     requireDefault(policyName);
-    rules.check(policy, key.keyId(), scope.caller(), bypassLockoutCheck);
+    rules.check(policy, key.arn(), scope.caller(), bypassLockoutCheck);
     catalog.updateKey(key.keyId(), current -> current.withPolicy(policy));
   }
 

@@ -10,6 +10,7 @@ import io.trent.core.error.KmsInvalidStateException;
 import io.trent.core.error.KmsUnsupportedOperationException;
 import io.trent.core.error.ValidationException;
 import io.trent.core.key.KeyDestruction;
+import io.trent.core.key.AccountRegion;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeySpec;
@@ -17,7 +18,6 @@ import io.trent.core.key.KeyState;
 import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.key.Tag;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.Page;
@@ -59,16 +59,14 @@ public final class KeyService {
   private final KeyCatalog catalog;
   private final KeyResolver resolver;
   private final KeyBackend backend;
-  private final ServiceIdentity identity;
   private final Clock clock;
   private final KeyPolicyRules policyRules;
 
-  KeyService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock,
+  KeyService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, Clock clock,
       KeyPolicyRules policyRules) {
     this.catalog = catalog;
     this.resolver = resolver;
     this.backend = backend;
-    this.identity = identity;
     this.clock = clock;
     this.policyRules = policyRules;
   }
@@ -122,15 +120,17 @@ public final class KeyService {
     }
 
     String keyId = UUID.randomUUID().toString();
-    String policy = request.policy() == null ? policyRules.defaultPolicy() : request.policy();
+    // The key belongs to the caller's account and the request's region.
+    AccountRegion home = scope.caller().home();
+    String policy = request.policy() == null ? policyRules.defaultPolicy(home) : request.policy();
     if (request.policy() != null) {
       // Only a given policy is checked: the default one lets the account's IAM policies decide.
-      policyRules.check(policy, keyId, scope.caller(), request.bypassPolicyLockoutSafetyCheck());
+      policyRules.check(policy, home.keyArn(keyId), scope.caller(), request.bypassPolicyLockoutSafetyCheck());
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String description = request.description() == null ? "" : request.description();
     if (origin == Origin.EXTERNAL) {
-      KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.PendingImport, List.of(), tags, null)
+      KmsKey key = KmsKey.create(home, keyId, now, description, spec, usage, origin, KeyState.PendingImport, List.of(), tags, null)
           .withPolicy(policy);
       catalog.insertKey(key);
       return key;
@@ -144,7 +144,7 @@ public final class KeyService {
     } else {
       publicKey = backend.createAsymmetricKey(materialId, keyId, spec, usage);
     }
-    KmsKey key = KmsKey.create(keyId, now, description, spec, usage, origin, KeyState.Enabled,
+    KmsKey key = KmsKey.create(home, keyId, now, description, spec, usage, origin, KeyState.Enabled,
         List.of(KeyMaterial.initial(materialId, now)), tags, publicKey).withPolicy(policy);
     try {
       catalog.insertKey(key);
@@ -176,11 +176,8 @@ public final class KeyService {
         .marker("marker", marker)
         .validate();
     resolver.authorizeAccount(scope);
-    if (!resolver.ownAccount(scope)) {
-      // Every key lives in the configured account; another account lists its own, of which it has none.
-      return new Page<>(List.of(), null);
-    }
-    return catalog.listKeys(limit == null ? 100 : limit, marker);
+    // A caller sees the keys of its own account in the request's region only.
+    return catalog.listKeys(scope.caller().home(), limit == null ? 100 : limit, marker);
   }
 
   /** The destruction records of a key (they outlive it): for operators and audits, not an AWS operation. */
@@ -208,7 +205,7 @@ public final class KeyService {
       throw new ValidationException("PendingWindowInDays must be between 7 and 30");
     }
     KmsKey key = resolver.resolveKeyOnly(scope, keyId);
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     KmsKey updated = catalog.updateKey(key.keyId(), current -> {
       if (current.state() == KeyState.PendingDeletion) {
         throw new KmsInvalidStateException(arn + " is pending deletion.");
@@ -228,7 +225,7 @@ public final class KeyService {
   public String cancelKeyDeletion(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     KmsKey key = resolver.resolveKeyOnly(scope, keyId);
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     catalog.updateKey(key.keyId(), current -> {
       if (current.state() != KeyState.PendingDeletion) {
         throw new KmsInvalidStateException(arn + " is not pending deletion.");
@@ -246,7 +243,7 @@ public final class KeyService {
   private void changeState(RequestScope scope, String keyId, KeyState target) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     KmsKey key = resolver.resolveKeyOnly(scope, keyId);
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     catalog.updateKey(key.keyId(), current -> switch (current.state()) {
       case Enabled, Disabled -> current.state() == target ? current : current.withState(target, null, null);
       case PendingDeletion -> throw new KmsInvalidStateException(arn + " is pending deletion.");

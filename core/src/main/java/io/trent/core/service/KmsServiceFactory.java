@@ -23,21 +23,21 @@ public final class KmsServiceFactory {
   public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
       KmsPolicy policy, Authorizer authorizer) {
     KeyCatalog catalog = new KeyCatalog(store, identity);
-    KeyResolver resolver = new KeyResolver(catalog, identity, authorizer);
-    EncryptionBudget budget = new EncryptionBudget(catalog, identity, clock, policy);
-    SymmetricCipher cipher = new SymmetricCipher(backend, budget, identity);
-    RotationService rotation = new RotationService(catalog, resolver, backend, identity, clock, policy);
+    KeyResolver resolver = new KeyResolver(catalog, authorizer);
+    EncryptionBudget budget = new EncryptionBudget(catalog, clock, policy);
+    SymmetricCipher cipher = new SymmetricCipher(backend, budget);
+    RotationService rotation = new RotationService(catalog, resolver, backend, clock, policy);
     budget.onExhausted(rotation::rotateForUsage);
-    ImportService imports = new ImportService(catalog, resolver, backend, identity, clock);
-    KeyPolicyRules policyRules = new KeyPolicyRules(store, identity);
+    ImportService imports = new ImportService(catalog, resolver, backend, clock);
+    KeyPolicyRules policyRules = new KeyPolicyRules(store);
     return new KmsServices(
-        new DataKeyService(resolver, cipher, backend, identity),
-        new CryptoService(resolver, catalog, cipher, backend, identity),
-        new KeyService(catalog, resolver, backend, identity, clock, policyRules),
-        new AliasService(catalog, resolver, identity, clock),
-        new TagService(catalog, resolver, identity),
-        new SigningService(resolver, backend, identity),
-        new MacService(resolver, backend, identity),
+        new DataKeyService(resolver, cipher, backend),
+        new CryptoService(resolver, catalog, cipher, backend),
+        new KeyService(catalog, resolver, backend, clock, policyRules),
+        new AliasService(catalog, resolver, clock),
+        new TagService(catalog, resolver),
+        new SigningService(resolver, backend),
+        new MacService(resolver, backend),
         rotation,
         imports,
         new MaintenanceService(catalog, backend, rotation, imports, clock),

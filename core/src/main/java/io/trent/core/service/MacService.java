@@ -12,7 +12,6 @@ import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.MacAlgorithm;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.validation.ShapeValidator;
 import java.security.MessageDigest;
@@ -21,12 +20,10 @@ import java.security.MessageDigest;
 public final class MacService {
   private final KeyResolver resolver;
   private final KeyBackend backend;
-  private final ServiceIdentity identity;
 
-  MacService(KeyResolver resolver, KeyBackend backend, ServiceIdentity identity) {
+  MacService(KeyResolver resolver, KeyBackend backend) {
     this.resolver = resolver;
     this.backend = backend;
-    this.identity = identity;
   }
 
   public MacResult generateMac(RequestScope scope, MacRequest request) {
@@ -60,7 +57,7 @@ public final class MacService {
     MacAlgorithm algorithm = MacAlgorithm.valueOf(request.macAlgorithm());
 
     KmsKey key = resolver.resolve(scope, request.keyId());
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     KeyUsePolicy.requireEnabled(key, arn);
     KeyUsePolicy.requireUsage(key, arn, KeyUsage.GENERATE_VERIFY_MAC, operation);
     if (!KeyAlgorithms.macAlgorithms(key.keySpec()).contains(algorithm)) {

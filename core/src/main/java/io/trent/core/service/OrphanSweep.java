@@ -75,7 +75,7 @@ public final class OrphanSweep {
     Map<String, ImportToken> tokensByWrappingKey = new HashMap<>();
     String marker = null;
     do {
-      Page<KmsKey> page = store.listKeys(PAGE, marker);
+      Page<KmsKey> page = store.listKeys(null, PAGE, marker); // every account's and region's keys
       for (KmsKey key : page.items()) {
         for (KeyMaterial material : key.materials()) {
           materialIds.add(material.id().toHex());

@@ -18,7 +18,6 @@ import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
 import io.trent.core.key.RotationType;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.Page;
 import io.trent.core.validation.ShapeValidator;
@@ -37,16 +36,14 @@ public final class RotationService {
   private final KeyCatalog catalog;
   private final KeyResolver resolver;
   private final KeyBackend backend;
-  private final ServiceIdentity identity;
   private final Clock clock;
   private final KmsPolicy policy;
 
-  RotationService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, ServiceIdentity identity, Clock clock,
+  RotationService(KeyCatalog catalog, KeyResolver resolver, KeyBackend backend, Clock clock,
       KmsPolicy policy) {
     this.catalog = catalog;
     this.resolver = resolver;
     this.backend = backend;
-    this.identity = identity;
     this.clock = clock;
     this.policy = policy;
   }
@@ -71,7 +68,7 @@ public final class RotationService {
   public RotationStatus getKeyRotationStatus(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     KmsKey key = resolver.resolveKeyOnly(scope, keyId);
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     requireKmsOrigin(key, arn);
     if (key.state() == KeyState.PendingDeletion || key.rotationPeriodDays() == null
         || key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
@@ -84,7 +81,7 @@ public final class RotationService {
   public String rotateKeyOnDemand(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     KmsKey key = rotatableKey(scope, keyId);
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     requireOnDemandRotationLeft(key, arn);
     rotate(key.keyId(), RotationType.ON_DEMAND);
     return arn;
@@ -102,7 +99,7 @@ public final class RotationService {
   public KeyRotations listKeyRotations(RequestScope scope, String keyId, Integer limit, String marker) {
     ShapeValidator.create().keyId("keyId", keyId, true).range("limit", limit, 1, 1000).marker("marker", marker).validate();
     KmsKey key = resolver.resolveKeyOnly(scope, keyId);
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     requireSymmetricSpec(key, arn);
     List<KeyMaterial> rotations = key.materials().stream().filter(m -> m.rotationType() != null).toList();
     int start = 0;
@@ -151,7 +148,7 @@ public final class RotationService {
     try {
       catalog.updateKey(keyId, k -> {
         if (k.origin() != Origin.AWS_KMS) {
-          throw new KmsUnsupportedOperationException(identity.keyArn(keyId) + " origin is " + k.origin()
+          throw new KmsUnsupportedOperationException(k.arn().value() + " origin is " + k.origin()
               + " which is not valid for this operation.");
         }
         KmsKey rotated = k.withNewCurrentMaterial(material);
@@ -159,7 +156,7 @@ public final class RotationService {
           return rotated;
         }
         // Again under the catalog's write lock: two concurrent requests must not both take the last one.
-        requireOnDemandRotationLeft(k, identity.keyArn(keyId));
+        requireOnDemandRotationLeft(k, k.arn().value());
         return rotated.withOnDemandRotations(k.onDemandRotations() + 1);
       });
     } catch (RuntimeException e) {
@@ -174,7 +171,7 @@ public final class RotationService {
 
   private KmsKey rotatableKey(RequestScope scope, String keyId) {
     KmsKey key = resolver.resolveKeyOnly(scope, keyId);
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     KeyUsePolicy.requireEnabled(key, arn);
     if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
       throw new KmsUnsupportedOperationException(); // AWS sends no message here

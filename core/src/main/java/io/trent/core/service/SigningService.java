@@ -15,7 +15,6 @@ import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeyState;
 import io.trent.core.key.KeyUsage;
 import io.trent.core.key.KmsKey;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.key.SigningAlgorithm;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.validation.ShapeValidator;
@@ -29,19 +28,17 @@ public final class SigningService {
   private static final String MESSAGE_TYPES = "[RAW, DIGEST, EXTERNAL_MU]";
   private final KeyResolver resolver;
   private final KeyBackend backend;
-  private final ServiceIdentity identity;
 
-  SigningService(KeyResolver resolver, KeyBackend backend, ServiceIdentity identity) {
+  SigningService(KeyResolver resolver, KeyBackend backend) {
     this.resolver = resolver;
     this.backend = backend;
-    this.identity = identity;
   }
 
   /** GetPublicKey: allowed on disabled keys, as real AWS does, but not on deleted or pending ones. */
   public PublicKeyResult getPublicKey(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     KmsKey key = resolver.resolve(scope, keyId);
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     if (key.state() != KeyState.Disabled) {
       KeyUsePolicy.requireEnabled(key, arn);
     }
@@ -85,7 +82,7 @@ public final class SigningService {
     MessageType type = request.messageType() == null ? MessageType.RAW : MessageType.valueOf(request.messageType());
 
     KmsKey key = resolver.resolve(scope, request.keyId());
-    String arn = identity.keyArn(key.keyId());
+    String arn = key.arn().value();
     KeyUsePolicy.requireEnabled(key, arn);
     KeyUsePolicy.requireUsage(key, arn, KeyUsage.SIGN_VERIFY, operation);
     if (!KeyAlgorithms.signingAlgorithms(key.keySpec(), key.keyUsage()).contains(algorithm)) {

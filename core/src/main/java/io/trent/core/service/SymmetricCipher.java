@@ -9,7 +9,6 @@ import io.trent.core.key.DataKeyPairSpec;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KmsKey;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.GeneratedDataKey;
 import io.trent.core.spi.GeneratedKeyPair;
 import io.trent.core.spi.KeyBackend;
@@ -20,12 +19,10 @@ import java.util.function.Supplier;
 final class SymmetricCipher {
   private final KeyBackend backend;
   private final EncryptionBudget budget;
-  private final ServiceIdentity identity;
 
-  SymmetricCipher(KeyBackend backend, EncryptionBudget budget, ServiceIdentity identity) {
+  SymmetricCipher(KeyBackend backend, EncryptionBudget budget) {
     this.backend = backend;
     this.budget = budget;
-    this.identity = identity;
   }
 
   /** A sealed ciphertext, and the material it was sealed under. */
@@ -72,7 +69,7 @@ final class SymmetricCipher {
   }
 
   private <T> T inHsm(KmsKey key, Supplier<T> call) {
-    return KeyUsePolicy.inHsm(() -> identity.keyArn(key.keyId()), call);
+    return KeyUsePolicy.inHsm(() -> key.arn().value(), call);
   }
 
   /** The material a new ciphertext uses, with the encryption accounted for. */

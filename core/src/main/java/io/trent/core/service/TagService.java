@@ -9,7 +9,6 @@ import io.trent.core.error.KmsInvalidStateException;
 import io.trent.core.error.TagException;
 import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.key.Tag;
 import io.trent.core.spi.Page;
 import io.trent.core.validation.ShapeValidator;
@@ -27,12 +26,10 @@ public final class TagService {
   private static final String MARKER_PREFIX = "t1:";
   private final KeyCatalog catalog;
   private final KeyResolver resolver;
-  private final ServiceIdentity identity;
 
-  TagService(KeyCatalog catalog, KeyResolver resolver, ServiceIdentity identity) {
+  TagService(KeyCatalog catalog, KeyResolver resolver) {
     this.catalog = catalog;
     this.resolver = resolver;
-    this.identity = identity;
   }
 
   /** Adds tags, replacing the value of keys that exist. */
@@ -81,7 +78,7 @@ public final class TagService {
   private KmsKey writableKey(RequestScope scope, String keyId) {
     KmsKey key = resolver.resolveKeyOnly(scope, keyId);
     if (key.state() == KeyState.PendingDeletion) {
-      throw new KmsInvalidStateException(identity.keyArn(key.keyId()) + " is pending deletion.");
+      throw new KmsInvalidStateException(key.arn().value() + " is pending deletion.");
     }
     return key;
   }

@@ -2,6 +2,7 @@ package io.trent.core.spi;
 
 import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
+import io.trent.core.key.AccountRegion;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ImportToken;
 import io.trent.core.key.KeyDestruction;
@@ -15,11 +16,13 @@ import java.util.Optional;
  *
  * <p>Paging markers are opaque strings the store issues; an unknown marker raises
  * {@link io.trent.core.error.InvalidMarkerException}. Keys list in creation order, aliases in name
- * order. Implementations are thread-safe and every write is durable when the method returns.
+ * order. Keys and aliases belong to an account and region ({@link AccountRegion}): key ids are unique
+ * across the store, alias names only within one account and region, and listings show one account and
+ * region. Implementations are thread-safe and every write is durable when the method returns.
  */
 public interface MetadataStore extends AutoCloseable {
 
-  /** Stores a new key with its materials and tags. */
+  /** Stores a new key with its materials and tags, and its account and region (its ARN's). */
   void insertKey(KmsKey key);
 
   /**
@@ -31,27 +34,36 @@ public interface MetadataStore extends AutoCloseable {
    */
   boolean updateKey(KmsKey key);
 
+  /** The key with this id, whatever its account and region (key ids are unique). */
   Optional<KmsKey> findKey(String keyId);
 
-  Page<KmsKey> listKeys(int limit, String marker);
+  /**
+   * The keys of one account and region in creation order; with {@code home} null, every key (for
+   * maintenance that must see them all, such as the orphan sweep).
+   */
+  Page<KmsKey> listKeys(AccountRegion home, int limit, String marker);
 
   /**
    * Stores a new alias.
    *
-   * @return false when an alias of that name already exists
+   * @return false when an alias of that name already exists in its account and region
    */
   boolean insertAlias(Alias alias);
 
   /** Replaces an alias's target and update time; false when it does not exist. */
   boolean updateAlias(Alias alias);
 
-  /** Deletes an alias; false when it did not exist. */
-  boolean deleteAlias(String aliasName);
+  /** Deletes an alias of an account and region; false when it did not exist. */
+  boolean deleteAlias(AccountRegion home, String aliasName);
 
-  Optional<Alias> findAlias(String aliasName);
+  /** The alias of that name in an account and region. */
+  Optional<Alias> findAlias(AccountRegion home, String aliasName);
 
-  /** Aliases in name order, all of them or only those of {@code targetKeyId} when not null. */
-  Page<Alias> listAliases(String targetKeyId, int limit, String marker);
+  /**
+   * The aliases of one account and region in name order, all of them or only those of
+   * {@code targetKeyId} when not null.
+   */
+  Page<Alias> listAliases(AccountRegion home, String targetKeyId, int limit, String marker);
 
   /**
    * Keys with work due at or before {@code now}: PendingDeletion with a DeletionDate reached, an

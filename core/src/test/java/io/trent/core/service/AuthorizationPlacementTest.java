@@ -180,7 +180,7 @@ class AuthorizationPlacementTest {
         .isInstanceOf(NotFoundException.class)
         .hasMessage("Key 'arn:aws:kms:us-east-1:444455556666:key/" + key.keyId() + "' does not exist");
     assertThat(asked).isEmpty();
-    kms.keys().describeKey(scope, IDENTITY.keyArn(key.keyId()));
+    kms.keys().describeKey(scope, IDENTITY.home().keyArn(key.keyId()).value());
     assertThat(asked).containsExactly("kms:DescribeKey " + key.keyId());
     assertThat(kms.keys().listKeys(new RequestScope(stranger, "kms:ListKeys", null, null), null, null).items()).isEmpty();
   }

@@ -51,7 +51,7 @@ class DeletionBoundaryTest {
   }
 
   private String pendingDeletion(KmsKey key) {
-    return IDENTITY.keyArn(key.keyId()) + " is pending deletion.";
+    return IDENTITY.home().keyArn(key.keyId()).value() + " is pending deletion.";
   }
 
   /** CancelKeyDeletion from a node whose clock is {@link #SKEW} behind. */
@@ -69,7 +69,7 @@ class DeletionBoundaryTest {
     KmsKey early = keyPendingDeletion();
     KmsKey late = keyPendingDeletion();
     clock.advance(Duration.ofDays(7).minusMillis(1));
-    assertThat(kms.keys().cancelKeyDeletion(ROOT, early.keyId())).isEqualTo(IDENTITY.keyArn(early.keyId()));
+    assertThat(kms.keys().cancelKeyDeletion(ROOT, early.keyId())).isEqualTo(IDENTITY.home().keyArn(early.keyId()).value());
     assertThat(kms.keys().describeKey(ROOT, early.keyId()).state()).isEqualTo(KeyState.Disabled);
 
     clock.advance(Duration.ofMillis(1));

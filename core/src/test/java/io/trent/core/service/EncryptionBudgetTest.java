@@ -53,7 +53,7 @@ class EncryptionBudgetTest {
     String keyId = UUID.randomUUID().toString();
     KeyMaterialId material = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
     backend.createSymmetricKey(material, keyId);
-    KmsKey key = KmsKey.create(keyId, clock.instant(), "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+    KmsKey key = KmsKey.create(IDENTITY.home(), keyId, clock.instant(), "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
         Origin.EXTERNAL, KeyState.Enabled, List.of(KeyMaterial.initial(material, clock.instant())), List.of(), null);
     store.insertKey(key);
     return key;
@@ -106,7 +106,7 @@ class EncryptionBudgetTest {
 
     String message = "The encryption limit of the imported key material has been reached for the given keyId. "
         + "No more encryptions can be performed with this key material; import new key material into a new KMS key: "
-        + IDENTITY.keyArn(imported.keyId());
+        + IDENTITY.home().keyArn(imported.keyId()).value();
     for (Supplier<Object> operation : everyEncryptingOperation(imported, otherKeysBlob)) {
       assertThatThrownBy(operation::get).isInstanceOf(LimitExceededException.class).hasMessage(message)
           .satisfies(e -> assertThat(((KmsException) e).httpStatus()).isEqualTo(400));
@@ -133,7 +133,7 @@ class EncryptionBudgetTest {
 
     assertThatThrownBy(() -> encrypt(key, 6)).isInstanceOf(KmsInternalException.class)
         .hasMessage("The encryption limit of the current key material has been reached and the key could not be "
-            + "rotated yet; retry later: " + IDENTITY.keyArn(key.keyId()))
+            + "rotated yet; retry later: " + IDENTITY.home().keyArn(key.keyId()).value())
         .satisfies(e -> assertThat(((KmsException) e).isRetryable()).isTrue());
 
     // The HSM recovers; after the pause the next encryption rotates and goes ahead under the new material.

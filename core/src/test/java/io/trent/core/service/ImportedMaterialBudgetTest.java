@@ -130,7 +130,7 @@ class ImportedMaterialBudgetTest {
 
   @Test
   void anEncryptionThatRacesTheDeletionOfItsMaterialIsRefusedRatherThanCountedInMemoryOnly() {
-    EncryptionBudget budget = new EncryptionBudget(new KeyCatalog(store, IDENTITY), IDENTITY, clock, POLICY);
+    EncryptionBudget budget = new EncryptionBudget(new KeyCatalog(store, IDENTITY), clock, POLICY);
     String keyId = externalKey();
     KeyMaterialId material = importMaterial(keyId, null);
     KmsKey resolved = store.findKey(keyId).orElseThrow(); // as a request resolved it
@@ -140,7 +140,7 @@ class ImportedMaterialBudgetTest {
 
     // The 4th needs a reservation, and its material is no longer stored to take it.
     assertThatThrownBy(() -> budget.consume(resolved, material)).isInstanceOf(KmsInvalidStateException.class)
-        .hasMessage(IDENTITY.keyArn(keyId) + " is pending import.");
+        .hasMessage(IDENTITY.home().keyArn(keyId).value() + " is pending import.");
 
     importMaterial(keyId, null);
     budget.consume(store.findKey(keyId).orElseThrow(), material); // counted as the 5th (the refused one counts)

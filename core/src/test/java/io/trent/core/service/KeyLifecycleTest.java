@@ -79,7 +79,7 @@ class KeyLifecycleTest {
     assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()))
         .isInstanceOf(LimitExceededException.class)
         .hasMessage("The on-demand rotations limit has been reached for the given keyId. No more on-demand "
-            + "rotations can be performed for this key: " + IDENTITY.keyArn(key.keyId()));
+            + "rotations can be performed for this key: " + IDENTITY.home().keyArn(key.keyId()).value());
   }
 
   @Test
@@ -145,7 +145,7 @@ class KeyLifecycleTest {
     assertThat(kms.maintenance().runDue().keysDestroyed()).isEqualTo(1);
     assertThat(backend.keyExists(material)).isFalse();
     assertThatThrownBy(() -> kms.keys().describeKey(ROOT, key.keyId())).isInstanceOf(NotFoundException.class)
-        .hasMessage("Key '" + IDENTITY.keyArn(key.keyId()) + "' does not exist");
+        .hasMessage("Key '" + IDENTITY.home().keyArn(key.keyId()).value() + "' does not exist");
     assertThatThrownBy(() -> kms.keys().describeKey(ROOT, "alias/doomed")).isInstanceOf(NotFoundException.class);
     assertThat(kms.keys().destructions(key.keyId())).singleElement()
         .satisfies(d -> {
@@ -161,7 +161,7 @@ class KeyLifecycleTest {
     backend.destroyKey(current(key));
     assertThat(kms.keys().describeKey(ROOT, key.keyId()).state()).isEqualTo(KeyState.Unavailable);
     assertThatThrownBy(() -> encrypt(key, 1)).isInstanceOf(KeyUnavailableException.class)
-        .hasMessage(IDENTITY.keyArn(key.keyId()) + " is unavailable.");
+        .hasMessage(IDENTITY.home().keyArn(key.keyId()).value() + " is unavailable.");
   }
 
   @Test
@@ -177,8 +177,8 @@ class KeyLifecycleTest {
     KmsKey symmetric = newKey(null, null);
     assertThatThrownBy(() -> kms.macs().generateMac(ROOT, new MacRequest(symmetric.keyId(), new byte[] {1}, "HMAC_SHA_256", null, null, false)))
         .isInstanceOf(InvalidKeyUsageException.class)
-        .hasMessage(IDENTITY.keyArn(symmetric.keyId()) + " key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac.");
+        .hasMessage(IDENTITY.home().keyArn(symmetric.keyId()).value() + " key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac.");
     assertThatThrownBy(() -> encrypt(key, 1)).isInstanceOf(InvalidKeyUsageException.class)
-        .hasMessage(IDENTITY.keyArn(key.keyId()) + " key usage is GENERATE_VERIFY_MAC which is not valid for Encrypt.");
+        .hasMessage(IDENTITY.home().keyArn(key.keyId()).value() + " key usage is GENERATE_VERIFY_MAC which is not valid for Encrypt.");
   }
 }

@@ -78,7 +78,7 @@ class KeyPolicyServiceTest {
     KmsKey key = newKey();
 
     kms.keyPolicies().putKeyPolicy(AS_ALICE, key.keyId(), "default", SPACED, false);
-    assertThat(kms.keyPolicies().getKeyPolicy(AS_ROOT, IDENTITY.keyArn(key.keyId()), null)).isEqualTo(SPACED);
+    assertThat(kms.keyPolicies().getKeyPolicy(AS_ROOT, IDENTITY.home().keyArn(key.keyId()).value(), null)).isEqualTo(SPACED);
     kms.keyPolicies().putKeyPolicy(AS_ROOT, key.keyId(), null, ACCOUNT_ONLY, false);
     assertThat(kms.keyPolicies().getKeyPolicy(AS_ROOT, key.keyId(), "default")).isEqualTo(ACCOUNT_ONLY);
     assertThat(kms.keys().describeKey(AS_ROOT, key.keyId()).policy()).isEqualTo(ACCOUNT_ONLY);

@@ -125,7 +125,7 @@ class KmsServicesTest {
   @Test
   void keyStatesGateUseInAwsOrder() {
     KmsKey key = newKey();
-    String arn = IDENTITY.keyArn(key.keyId());
+    String arn = IDENTITY.home().keyArn(key.keyId()).value();
     byte[] blob = kms.dataKeys().generateDataKey(ROOT, gdk(key.keyId(), "AES_128", null, null)).ciphertextBlob();
     kms.keys().disableKey(ROOT, key.keyId());
     assertThatThrownBy(() -> kms.dataKeys().generateDataKey(ROOT, gdk(key.keyId(), "AES_128", null, null)))
@@ -180,7 +180,7 @@ class KmsServicesTest {
     assertThatThrownBy(() -> kms.crypto().decrypt(ROOT, new DecryptRequest(blob, null, null, b.keyId(), null, false)))
         .isInstanceOf(IncorrectKeyException.class)
         .hasMessage("The key ID in the request does not identify a CMK that can perform this operation.");
-    assertThat(kms.crypto().decrypt(ROOT, new DecryptRequest(blob, null, null, IDENTITY.keyArn(a.keyId()), null, false)).plaintext())
+    assertThat(kms.crypto().decrypt(ROOT, new DecryptRequest(blob, null, null, IDENTITY.home().keyArn(a.keyId()).value(), null, false)).plaintext())
         .containsExactly(9);
   }
 
@@ -190,8 +190,8 @@ class KmsServicesTest {
     KmsKey b = newKey();
     byte[] blob = kms.crypto().encrypt(ROOT, new EncryptRequest(a.keyId(), new byte[] {4, 2}, Map.of("s", "1"), null, null, false)).ciphertextBlob();
     var result = kms.crypto().reEncrypt(ROOT, new ReEncryptRequest(blob, Map.of("s", "1"), null, b.keyId(), Map.of("d", "2"), null, null, null, false));
-    assertThat(result.sourceKeyArn()).isEqualTo(IDENTITY.keyArn(a.keyId()));
-    assertThat(result.keyArn()).isEqualTo(IDENTITY.keyArn(b.keyId()));
+    assertThat(result.sourceKeyArn()).isEqualTo(IDENTITY.home().keyArn(a.keyId()).value());
+    assertThat(result.keyArn()).isEqualTo(IDENTITY.home().keyArn(b.keyId()).value());
     assertThat(kms.crypto().decrypt(ROOT, decrypt(result.ciphertextBlob(), Map.of("d", "2"))).plaintext()).containsExactly(4, 2);
   }
 
@@ -229,7 +229,7 @@ class KmsServicesTest {
     KmsKey b = newKey();
     kms.aliases().createAlias(ROOT, "alias/app", a.keyId());
     assertThat(kms.keys().describeKey(ROOT, "alias/app").keyId()).isEqualTo(a.keyId());
-    assertThat(kms.keys().describeKey(ROOT, IDENTITY.aliasArn("alias/app")).keyId()).isEqualTo(a.keyId());
+    assertThat(kms.keys().describeKey(ROOT, IDENTITY.home().aliasArn("alias/app").value()).keyId()).isEqualTo(a.keyId());
     assertThatThrownBy(() -> kms.aliases().createAlias(ROOT, "alias/app", b.keyId())).isInstanceOf(AlreadyExistsException.class);
     assertThatThrownBy(() -> kms.aliases().createAlias(ROOT, "app", b.keyId()))
         .hasMessage("Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html");

@@ -32,7 +32,7 @@ class OnDemandRotationLimitTest {
 
   private static String limitMessage(KmsKey key) {
     return "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be "
-        + "performed for this key: " + IDENTITY.keyArn(key.keyId());
+        + "performed for this key: " + IDENTITY.home().keyArn(key.keyId()).value();
   }
 
   @Test
@@ -67,7 +67,7 @@ class OnDemandRotationLimitTest {
     backend.beforeNextKeyGeneration(() -> inner.set(kms.rotation().rotateKeyOnDemand(ROOT, key.keyId())));
     assertThatThrownBy(() -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()))
         .isInstanceOf(LimitExceededException.class).hasMessage(limitMessage(key));
-    assertThat(inner.get()).isEqualTo(IDENTITY.keyArn(key.keyId()));
+    assertThat(inner.get()).isEqualTo(IDENTITY.home().keyArn(key.keyId()).value());
     KmsKey stored = store.findKey(key.keyId()).orElseThrow();
     assertThat(stored.onDemandRotations()).isEqualTo(1);
     assertThat(stored.materials()).hasSize(2);

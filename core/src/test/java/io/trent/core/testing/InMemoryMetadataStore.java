@@ -4,6 +4,7 @@ import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
 import io.trent.core.error.InvalidMarkerException;
 import io.trent.core.error.KmsInternalException;
+import io.trent.core.key.AccountRegion;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ImportToken;
 import io.trent.core.key.KeyDestruction;
@@ -24,6 +25,7 @@ import java.util.TreeMap;
 /** A MetadataStore in memory, for core unit tests. */
 public final class InMemoryMetadataStore implements MetadataStore {
   private final Map<String, KmsKey> keys = new LinkedHashMap<>();
+  /** By alias ARN, so one account and region's aliases sort by name. */
   private final TreeMap<String, Alias> aliases = new TreeMap<>();
   private final List<KeyDestruction> destructions = new ArrayList<>();
   private final Map<String, ImportToken> importTokens = new LinkedHashMap<>();
@@ -73,8 +75,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
   }
 
   @Override
-  public synchronized Page<KmsKey> listKeys(int limit, String marker) {
-    List<KmsKey> all = new ArrayList<>(keys.values());
+  public synchronized Page<KmsKey> listKeys(AccountRegion home, int limit, String marker) {
+    List<KmsKey> all = keys.values().stream().filter(k -> home == null || k.home().equals(home)).toList();
     int start = marker == null ? 0 : parse(marker);
     int end = Math.min(all.size(), start + limit);
     return new Page<>(all.subList(start, end), end < all.size() ? String.valueOf(end) : null);
@@ -82,27 +84,27 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   @Override
   public synchronized boolean insertAlias(Alias alias) {
-    return aliases.putIfAbsent(alias.name(), alias) == null;
+    return aliases.putIfAbsent(alias.arn().value(), alias) == null;
   }
 
   @Override
   public synchronized boolean updateAlias(Alias alias) {
-    return aliases.replace(alias.name(), alias) != null;
+    return aliases.replace(alias.arn().value(), alias) != null;
   }
 
   @Override
-  public synchronized boolean deleteAlias(String aliasName) {
-    return aliases.remove(aliasName) != null;
+  public synchronized boolean deleteAlias(AccountRegion home, String aliasName) {
+    return aliases.remove(home.aliasArn(aliasName).value()) != null;
   }
 
   @Override
-  public synchronized Optional<Alias> findAlias(String aliasName) {
-    return Optional.ofNullable(aliases.get(aliasName));
+  public synchronized Optional<Alias> findAlias(AccountRegion home, String aliasName) {
+    return Optional.ofNullable(aliases.get(home.aliasArn(aliasName).value()));
   }
 
   @Override
-  public synchronized Page<Alias> listAliases(String targetKeyId, int limit, String marker) {
-    List<Alias> all = aliases.values().stream()
+  public synchronized Page<Alias> listAliases(AccountRegion home, String targetKeyId, int limit, String marker) {
+    List<Alias> all = aliases.values().stream().filter(a -> a.home().equals(home))
         .filter(a -> targetKeyId == null || a.targetKeyId().equals(targetKeyId)).toList();
     int start = marker == null ? 0 : parse(marker);
     int end = Math.min(all.size(), start + limit);

@@ -6,6 +6,7 @@ import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.PrincipalArn;
 import io.trent.core.error.KmsInternalException;
+import io.trent.core.key.AccountRegion;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ExpirationModel;
 import io.trent.core.key.ImportToken;
@@ -60,11 +61,12 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String KEY_COLUMNS = "k.seq, k.key_id, k.created_at, k.description, k.key_spec,"
       + " k.key_usage, k.origin, k.key_state, k.deletion_date, k.pending_window_days, k.public_key,"
       + " k.rotation_period_days, k.next_rotation_date, k.on_demand_rotations, k.expiration_model, k.valid_to,"
-      + " k.import_check, k.imported_encryptions_reserved, k.policy";
+      + " k.import_check, k.imported_encryptions_reserved, k.policy, k.account_id, k.region";
   private static final String INSERT_KEY = "INSERT INTO keys (key_id, created_at, description, key_spec,"
       + " key_usage, origin, key_state, deletion_date, pending_window_days, public_key, rotation_period_days,"
       + " next_rotation_date, on_demand_rotations, expiration_model, valid_to, import_check,"
-      + " imported_encryptions_reserved, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + " imported_encryptions_reserved, policy, account_id, region)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE_KEY = "UPDATE keys SET description = ?, key_state = ?,"
       + " deletion_date = ?, pending_window_days = ?, rotation_period_days = ?, next_rotation_date = ?,"
       + " on_demand_rotations = ?, expiration_model = ?, valid_to = ?, import_check = ?,"
@@ -81,6 +83,8 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String SELECT_KEY = "SELECT " + KEY_COLUMNS + " FROM keys k WHERE k.key_id = ?";
   private static final String SELECT_KEYS_AFTER = "SELECT " + KEY_COLUMNS
       + " FROM keys k WHERE k.seq > ? ORDER BY k.seq FETCH FIRST ? ROWS ONLY";
+  private static final String SELECT_HOME_KEYS_AFTER = "SELECT " + KEY_COLUMNS
+      + " FROM keys k WHERE k.account_id = ? AND k.region = ? AND k.seq > ? ORDER BY k.seq FETCH FIRST ? ROWS ONLY";
   private static final String LOCK_KEY = "SELECT key_id FROM keys WHERE key_id = ? FOR UPDATE";
   private static final String DELETE_KEY = "DELETE FROM keys WHERE key_id = ?";
 
@@ -115,16 +119,18 @@ public final class JdbcMetadataStore implements MetadataStore {
       + " FROM key_tags t JOIN keys k ON k.key_id = t.key_id WHERE ";
   private static final String TAGS_ORDER = " ORDER BY t.key_id, t.ordinal";
 
-  private static final String ALIAS_COLUMNS = "alias_name, target_key_id, created_at, last_updated_at";
-  private static final String INSERT_ALIAS = "INSERT INTO aliases (" + ALIAS_COLUMNS + ") VALUES (?, ?, ?, ?)";
-  private static final String UPDATE_ALIAS =
-      "UPDATE aliases SET target_key_id = ?, last_updated_at = ? WHERE alias_name = ?";
-  private static final String DELETE_ALIAS = "DELETE FROM aliases WHERE alias_name = ?";
-  private static final String SELECT_ALIAS = "SELECT " + ALIAS_COLUMNS + " FROM aliases WHERE alias_name = ?";
-  private static final String SELECT_ALIASES_AFTER = "SELECT " + ALIAS_COLUMNS
-      + " FROM aliases WHERE alias_name > ? ORDER BY alias_name FETCH FIRST ? ROWS ONLY";
-  private static final String SELECT_KEY_ALIASES_AFTER = "SELECT " + ALIAS_COLUMNS
-      + " FROM aliases WHERE target_key_id = ? AND alias_name > ? ORDER BY alias_name FETCH FIRST ? ROWS ONLY";
+  private static final String ALIAS_COLUMNS =
+      "account_id, region, alias_name, target_key_id, created_at, last_updated_at";
+  private static final String INSERT_ALIAS = "INSERT INTO aliases (" + ALIAS_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
+  private static final String ALIAS_IS = " WHERE account_id = ? AND region = ? AND alias_name = ?";
+  private static final String UPDATE_ALIAS = "UPDATE aliases SET target_key_id = ?, last_updated_at = ?" + ALIAS_IS;
+  private static final String DELETE_ALIAS = "DELETE FROM aliases" + ALIAS_IS;
+  private static final String SELECT_ALIAS = "SELECT " + ALIAS_COLUMNS + " FROM aliases" + ALIAS_IS;
+  private static final String SELECT_ALIASES_AFTER = "SELECT " + ALIAS_COLUMNS + " FROM aliases"
+      + " WHERE account_id = ? AND region = ? AND alias_name > ? ORDER BY alias_name FETCH FIRST ? ROWS ONLY";
+  private static final String SELECT_KEY_ALIASES_AFTER = "SELECT " + ALIAS_COLUMNS + " FROM aliases"
+      + " WHERE target_key_id = ? AND account_id = ? AND region = ? AND alias_name > ?"
+      + " ORDER BY alias_name FETCH FIRST ? ROWS ONLY";
   private static final String DELETE_KEY_ALIASES = "DELETE FROM aliases WHERE target_key_id = ?";
 
   private static final String INSERT_DESTRUCTION =
@@ -163,16 +169,35 @@ public final class JdbcMetadataStore implements MetadataStore {
    */
   private static final int H2_SNAPSHOT = 6;
 
+  /**
+   * The account and region of keys and aliases stored before they had their own (schema V10), when no
+   * identity is given: the shipped default identity's.
+   */
+  public static final AccountRegion DEFAULT_HOME = new AccountRegion("aws", "111122223333", "us-east-1");
+
   private final HikariDataSource dataSource;
   private final boolean h2;
+  /** The ARN partition of every key and alias: the server's (rows store their account and region). */
+  private final String partition;
 
-  private JdbcMetadataStore(HikariDataSource dataSource, boolean h2) {
+  private JdbcMetadataStore(HikariDataSource dataSource, boolean h2, String partition) {
     this.dataSource = dataSource;
     this.h2 = h2;
+    this.partition = partition;
   }
 
-  /** Opens (creating if needed) the database and applies Flyway migrations. */
+  /** As {@link #open(String, String, String, AccountRegion)} with {@link #DEFAULT_HOME}. */
   public static JdbcMetadataStore open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, DEFAULT_HOME);
+  }
+
+  /**
+   * Opens (creating if needed) the database and applies Flyway migrations.
+   *
+   * @param home the server's configured identity: its partition is every ARN's, and keys and aliases stored
+   *     before schema V10 gave them an account and region belong to its account and region
+   */
+  public static JdbcMetadataStore open(String jdbcUrl, String user, String password, AccountRegion home) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("trent-metadata");
     config.setJdbcUrl(jdbcUrl);
@@ -186,9 +211,10 @@ public final class JdbcMetadataStore implements MetadataStore {
           .dataSource(dataSource)
           .locations("classpath:db/migration")
           .failOnMissingLocations(true)
+          .placeholders(Map.of("trent_account_id", home.accountId(), "trent_region", home.region()))
           .load()
           .migrate();
-      JdbcMetadataStore store = new JdbcMetadataStore(dataSource, isH2(dataSource));
+      JdbcMetadataStore store = new JdbcMetadataStore(dataSource, isH2(dataSource), home.partition());
       // Makes the migration durable, and fails now rather than on the first write if the user may not sync.
       store.write(connection -> null);
       return store;
@@ -204,10 +230,15 @@ public final class JdbcMetadataStore implements MetadataStore {
    * owner-only, see {@link EmbeddedDatabaseFiles}).
    */
   public static JdbcMetadataStore openEmbedded(Path dataDir) {
+    return openEmbedded(dataDir, DEFAULT_HOME);
+  }
+
+  /** As {@link #openEmbedded(Path)}, for the server's identity (see {@link #open(String, String, String, AccountRegion)}). */
+  public static JdbcMetadataStore openEmbedded(Path dataDir, AccountRegion home) {
     Path database = dataDir.toAbsolutePath().resolve("metadata").resolve("trent");
     EmbeddedDatabaseFiles.prepare(database);
     EmbeddedDatabaseFiles.loopbackOnly();
-    JdbcMetadataStore store = open("jdbc:h2:file:" + database + EmbeddedDatabaseFiles.URL_SETTINGS, EMBEDDED_USER, "");
+    JdbcMetadataStore store = open("jdbc:h2:file:" + database + EmbeddedDatabaseFiles.URL_SETTINGS, EMBEDDED_USER, "", home);
     EmbeddedDatabaseFiles.restrictLockFile(database);
     return store;
   }
@@ -219,7 +250,8 @@ public final class JdbcMetadataStore implements MetadataStore {
       update(connection, INSERT_KEY, key.keyId(), key.createdAt(), key.description(), key.keySpec(),
           key.keyUsage(), key.origin(), key.state(), key.deletionDate(), key.pendingWindowDays(),
           key.publicKey(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
-          key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved(), key.policy());
+          key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved(), key.policy(),
+          key.accountId(), key.arn().region());
       insertMaterialsAndTags(connection, key);
       return null;
     });
@@ -281,11 +313,14 @@ public final class JdbcMetadataStore implements MetadataStore {
   }
 
   @Override
-  public Page<KmsKey> listKeys(int limit, String marker) {
+  public Page<KmsKey> listKeys(AccountRegion home, int limit, String marker) {
     requirePositive(limit);
     long afterSeq = marker == null ? 0 : MarkerCodec.keySeq(marker);
     return read(connection -> {
-      List<KeyRow> rows = query(connection, SELECT_KEYS_AFTER, KeyRow::read, afterSeq, limit + 1L);
+      List<KeyRow> rows = home == null
+          ? query(connection, SELECT_KEYS_AFTER, KeyRow::read, afterSeq, limit + 1L)
+          : query(connection, SELECT_HOME_KEYS_AFTER, KeyRow::read, home.accountId(), home.region(), afterSeq,
+              limit + 1L);
       Page<KeyRow> page = page(rows, limit, row -> MarkerCodec.afterKey(row.seq()));
       return new Page<>(withMaterialsAndTags(connection, page.items()), page.nextMarker());
     });
@@ -301,11 +336,12 @@ public final class JdbcMetadataStore implements MetadataStore {
     Objects.requireNonNull(alias, "alias");
     return write(connection -> {
       try {
-        update(connection, INSERT_ALIAS, alias.name(), alias.targetKeyId(), alias.createdAt(),
-            alias.lastUpdatedAt());
+        update(connection, INSERT_ALIAS, alias.home().accountId(), alias.home().region(), alias.name(),
+            alias.targetKeyId(), alias.createdAt(), alias.lastUpdatedAt());
         return true;
       } catch (SQLException e) {
-        // The primary key decides, so two concurrent inserts of one name cannot both succeed.
+        // The primary key decides, so two concurrent inserts of one name in one account and region cannot
+        // both succeed.
         if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
           return false;
         }
@@ -318,32 +354,33 @@ public final class JdbcMetadataStore implements MetadataStore {
   public boolean updateAlias(Alias alias) {
     Objects.requireNonNull(alias, "alias");
     return write(connection -> update(connection, UPDATE_ALIAS, alias.targetKeyId(), alias.lastUpdatedAt(),
-        alias.name()) > 0);
+        alias.home().accountId(), alias.home().region(), alias.name()) > 0);
   }
 
   @Override
-  public boolean deleteAlias(String aliasName) {
+  public boolean deleteAlias(AccountRegion home, String aliasName) {
     Objects.requireNonNull(aliasName, "aliasName");
-    return write(connection -> update(connection, DELETE_ALIAS, aliasName) > 0);
+    return write(connection -> update(connection, DELETE_ALIAS, home.accountId(), home.region(), aliasName) > 0);
   }
 
   @Override
-  public Optional<Alias> findAlias(String aliasName) {
+  public Optional<Alias> findAlias(AccountRegion home, String aliasName) {
     Objects.requireNonNull(aliasName, "aliasName");
-    return read(connection -> query(connection, SELECT_ALIAS, JdbcMetadataStore::alias, aliasName)
+    return read(connection -> query(connection, SELECT_ALIAS, this::alias, home.accountId(), home.region(), aliasName)
         .stream().findFirst());
   }
 
   @Override
-  public Page<Alias> listAliases(String targetKeyId, int limit, String marker) {
+  public Page<Alias> listAliases(AccountRegion home, String targetKeyId, int limit, String marker) {
     requirePositive(limit);
     // Every alias name is longer than "", so "" starts the listing at the first name.
     String afterName = marker == null ? "" : MarkerCodec.aliasName(marker);
     return read(connection -> {
       List<Alias> rows = targetKeyId == null
-          ? query(connection, SELECT_ALIASES_AFTER, JdbcMetadataStore::alias, afterName, limit + 1L)
-          : query(connection, SELECT_KEY_ALIASES_AFTER, JdbcMetadataStore::alias, targetKeyId, afterName,
-              limit + 1L);
+          ? query(connection, SELECT_ALIASES_AFTER, this::alias, home.accountId(), home.region(), afterName,
+              limit + 1L)
+          : query(connection, SELECT_KEY_ALIASES_AFTER, this::alias, targetKeyId, home.accountId(), home.region(),
+              afterName, limit + 1L);
       return page(rows, limit, alias -> MarkerCodec.afterAlias(alias.name()));
     });
   }
@@ -561,7 +598,7 @@ public final class JdbcMetadataStore implements MetadataStore {
   }
 
   /** Completes key rows, which are a run of consecutive keys in creation order, with their materials and tags. */
-  private static List<KmsKey> withMaterialsAndTags(Connection connection, List<KeyRow> rows)
+  private List<KmsKey> withMaterialsAndTags(Connection connection, List<KeyRow> rows)
       throws SQLException {
     if (rows.isEmpty()) {
       return List.of();
@@ -574,7 +611,7 @@ public final class JdbcMetadataStore implements MetadataStore {
    * Completes key rows with the materials and tags of the keys k that {@code keyCondition} selects,
    * which must include every key of {@code rows}.
    */
-  private static List<KmsKey> withMaterialsAndTags(Connection connection, List<KeyRow> rows,
+  private List<KmsKey> withMaterialsAndTags(Connection connection, List<KeyRow> rows,
       String keyCondition, Object... params) throws SQLException {
     if (rows.isEmpty()) {
       return List.of();
@@ -590,7 +627,7 @@ public final class JdbcMetadataStore implements MetadataStore {
       tags.computeIfAbsent(tag.keyId(), id -> new ArrayList<>()).add(tag.value());
     }
     return rows.stream()
-        .map(row -> row.toKey(materials.getOrDefault(row.keyId(), List.of()),
+        .map(row -> row.toKey(partition, materials.getOrDefault(row.keyId(), List.of()),
             tags.getOrDefault(row.keyId(), List.of())))
         .toList();
   }
@@ -662,8 +699,9 @@ public final class JdbcMetadataStore implements MetadataStore {
     return value == null ? null : value.toInstant();
   }
 
-  private static Alias alias(ResultSet resultSet) throws SQLException {
-    return new Alias(resultSet.getString("alias_name"), resultSet.getString("target_key_id"),
+  private Alias alias(ResultSet resultSet) throws SQLException {
+    return new Alias(new AccountRegion(partition, resultSet.getString("account_id"), resultSet.getString("region")),
+        resultSet.getString("alias_name"), resultSet.getString("target_key_id"),
         instant(resultSet, "created_at"), instant(resultSet, "last_updated_at"));
   }
 
@@ -715,7 +753,7 @@ public final class JdbcMetadataStore implements MetadataStore {
       KeyUsage keyUsage, Origin origin, KeyState state, Instant deletionDate, Integer pendingWindowDays,
       byte[] publicKey, Integer rotationPeriodDays, Instant nextRotationDate, int onDemandRotations,
       ExpirationModel expirationModel, Instant validTo, byte[] importCheck, long importedEncryptionsReserved,
-      String policy) {
+      String policy, String accountId, String region) {
 
     static KeyRow read(ResultSet resultSet) throws SQLException {
       return new KeyRow(
@@ -737,13 +775,16 @@ public final class JdbcMetadataStore implements MetadataStore {
           instant(resultSet, "valid_to"),
           resultSet.getBytes("import_check"),
           resultSet.getLong("imported_encryptions_reserved"),
-          resultSet.getString("policy"));
+          resultSet.getString("policy"),
+          resultSet.getString("account_id"),
+          resultSet.getString("region"));
     }
 
-    KmsKey toKey(List<KeyMaterial> materials, List<Tag> tags) {
+    KmsKey toKey(String partition, List<KeyMaterial> materials, List<Tag> tags) {
       return new KmsKey(keyId, createdAt, description, keySpec, keyUsage, origin, state, deletionDate,
           pendingWindowDays, materials, tags, publicKey, rotationPeriodDays, nextRotationDate, onDemandRotations,
-          expirationModel, validTo, importCheck, importedEncryptionsReserved, policy);
+          expirationModel, validTo, importCheck, importedEncryptionsReserved, policy,
+          new AccountRegion(partition, accountId, region).keyArn(keyId));
     }
   }
 }

@@ -28,38 +28,38 @@ class AliasStorageTest {
 
   @Test
   void refusesADuplicateNameAndKeepsTheOriginal() {
-    Alias original = new Alias("alias/app", "key-1", T0, T0);
+    Alias original = new Alias(SampleKeys.HOME, "alias/app", "key-1", T0, T0);
     assertThat(store.insertAlias(original)).isTrue();
 
-    assertThat(store.insertAlias(new Alias("alias/app", "key-2", T0.plusSeconds(5), T0.plusSeconds(5))))
+    assertThat(store.insertAlias(new Alias(SampleKeys.HOME, "alias/app", "key-2", T0.plusSeconds(5), T0.plusSeconds(5))))
         .isFalse();
-    assertThat(store.findAlias("alias/app")).contains(original);
+    assertThat(store.findAlias(SampleKeys.HOME, "alias/app")).contains(original);
   }
 
   @Test
   void updateRetargetsAnExistingAlias() {
-    store.insertAlias(new Alias("alias/app", "key-1", T0, T0));
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/app", "key-1", T0, T0));
 
-    assertThat(store.updateAlias(new Alias("alias/app", "key-2", T0.plusSeconds(9), T0.plusSeconds(60))))
+    assertThat(store.updateAlias(new Alias(SampleKeys.HOME, "alias/app", "key-2", T0.plusSeconds(9), T0.plusSeconds(60))))
         .isTrue();
 
     // Creation time is not replaced: only the target and the update time are.
-    assertThat(store.findAlias("alias/app")).contains(new Alias("alias/app", "key-2", T0, T0.plusSeconds(60)));
+    assertThat(store.findAlias(SampleKeys.HOME, "alias/app")).contains(new Alias(SampleKeys.HOME, "alias/app", "key-2", T0, T0.plusSeconds(60)));
   }
 
   @Test
   void updateOfAnAbsentAliasReturnsFalse() {
-    assertThat(store.updateAlias(new Alias("alias/none", "key-1", T0, T0))).isFalse();
-    assertThat(store.findAlias("alias/none")).isEmpty();
+    assertThat(store.updateAlias(new Alias(SampleKeys.HOME, "alias/none", "key-1", T0, T0))).isFalse();
+    assertThat(store.findAlias(SampleKeys.HOME, "alias/none")).isEmpty();
   }
 
   @Test
   void deleteRemovesOnceThenReturnsFalse() {
-    store.insertAlias(new Alias("alias/app", "key-1", T0, T0));
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/app", "key-1", T0, T0));
 
-    assertThat(store.deleteAlias("alias/app")).isTrue();
-    assertThat(store.findAlias("alias/app")).isEmpty();
-    assertThat(store.deleteAlias("alias/app")).isFalse();
-    assertThat(store.insertAlias(new Alias("alias/app", "key-2", T0, T0))).isTrue();
+    assertThat(store.deleteAlias(SampleKeys.HOME, "alias/app")).isTrue();
+    assertThat(store.findAlias(SampleKeys.HOME, "alias/app")).isEmpty();
+    assertThat(store.deleteAlias(SampleKeys.HOME, "alias/app")).isFalse();
+    assertThat(store.insertAlias(new Alias(SampleKeys.HOME, "alias/app", "key-2", T0, T0))).isTrue();
   }
 }

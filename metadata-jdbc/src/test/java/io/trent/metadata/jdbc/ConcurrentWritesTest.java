@@ -56,7 +56,7 @@ class ConcurrentWritesTest {
       for (int i = 0; i < KEYS_PER_THREAD; i++) {
         KmsKey key = SampleKeys.key();
         store.insertKey(key);
-        store.insertAlias(new Alias("alias/" + key.keyId(), key.keyId(), T0, T0));
+        store.insertAlias(new Alias(SampleKeys.HOME, "alias/" + key.keyId(), key.keyId(), T0, T0));
         ids.add(key.keyId());
       }
       return ids;
@@ -67,12 +67,12 @@ class ConcurrentWritesTest {
     List<String> listed = new ArrayList<>();
     String marker = null;
     do {
-      Page<KmsKey> page = store.listKeys(7, marker);
+      Page<KmsKey> page = store.listKeys(SampleKeys.HOME, 7, marker);
       page.items().forEach(key -> listed.add(key.keyId()));
       marker = page.nextMarker();
     } while (marker != null);
     assertThat(listed).hasSize(THREADS * KEYS_PER_THREAD).containsExactlyInAnyOrderElementsOf(inserted);
-    assertThat(store.listAliases(null, 1000, null).items()).hasSize(THREADS * KEYS_PER_THREAD);
+    assertThat(store.listAliases(SampleKeys.HOME, null, 1000, null).items()).hasSize(THREADS * KEYS_PER_THREAD);
   }
 
   @Test
@@ -81,7 +81,7 @@ class ConcurrentWritesTest {
 
     int wins = 0;
     for (Future<Boolean> future : runTogether(
-        () -> store.insertAlias(new Alias("alias/contended", "target", T0, T0)))) {
+        () -> store.insertAlias(new Alias(SampleKeys.HOME, "alias/contended", "target", T0, T0)))) {
       wins += future.get() ? 1 : 0;
     }
 
@@ -114,7 +114,7 @@ class ConcurrentWritesTest {
           do {
             assertWholeVersion(store.findKey("contended").orElseThrow());
             store.findKeysWithMaintenanceDue(T0).forEach(ConcurrentWritesTest::assertWholeVersion);
-            store.listKeys(10, null).items().forEach(ConcurrentWritesTest::assertWholeVersion);
+            store.listKeys(SampleKeys.HOME, 10, null).items().forEach(ConcurrentWritesTest::assertWholeVersion);
             reads.incrementAndGet();
           } while (writing.get());
         }

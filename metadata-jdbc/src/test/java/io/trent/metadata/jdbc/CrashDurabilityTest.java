@@ -26,7 +26,7 @@ class CrashDurabilityTest {
 
     try (JdbcMetadataStore store = JdbcMetadataStore.openEmbedded(dataDir)) {
       assertThat(store.findKey("survivor")).isPresent();
-      assertThat(store.findAlias("alias/survivor")).map(Alias::targetKeyId).contains("survivor");
+      assertThat(store.findAlias(SampleKeys.HOME, "alias/survivor")).map(Alias::targetKeyId).contains("survivor");
     }
   }
 
@@ -37,7 +37,7 @@ class CrashDurabilityTest {
     public static void main(String[] args) {
       JdbcMetadataStore store = JdbcMetadataStore.openEmbedded(Path.of(args[0]));
       store.insertKey(SampleKeys.key("survivor"));
-      store.insertAlias(new Alias("alias/survivor", "survivor", SampleKeys.T0, SampleKeys.T0));
+      store.insertAlias(new Alias(SampleKeys.HOME, "alias/survivor", "survivor", SampleKeys.T0, SampleKeys.T0));
       Runtime.getRuntime().halt(HALTED);
     }
   }

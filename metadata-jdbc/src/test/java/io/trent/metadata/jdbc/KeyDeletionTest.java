@@ -47,19 +47,19 @@ class KeyDeletionTest {
     KmsKey survivor = SampleKeys.key("survivor").withTags(List.of(new Tag("keep", "me")));
     store.insertKey(doomed);
     store.insertKey(survivor);
-    store.insertAlias(new Alias("alias/doomed-1", "doomed", T0, T0));
-    store.insertAlias(new Alias("alias/doomed-2", "doomed", T0, T0));
-    store.insertAlias(new Alias("alias/survivor", "survivor", T0, T0));
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/doomed-1", "doomed", T0, T0));
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/doomed-2", "doomed", T0, T0));
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/survivor", "survivor", T0, T0));
     store.insertImportToken(token("doomed-token", "doomed"));
     store.insertImportToken(token("survivor-token", "survivor"));
 
     store.deleteKey("doomed", DESTROYED_AT);
 
     assertThat(store.findKey("doomed")).isEmpty();
-    assertThat(store.listKeys(10, null).items()).containsExactly(survivor);
-    assertThat(store.findAlias("alias/doomed-1")).isEmpty();
-    assertThat(store.findAlias("alias/doomed-2")).isEmpty();
-    assertThat(store.listAliases(null, 10, null).items()).extracting(Alias::name)
+    assertThat(store.listKeys(SampleKeys.HOME, 10, null).items()).containsExactly(survivor);
+    assertThat(store.findAlias(SampleKeys.HOME, "alias/doomed-1")).isEmpty();
+    assertThat(store.findAlias(SampleKeys.HOME, "alias/doomed-2")).isEmpty();
+    assertThat(store.listAliases(SampleKeys.HOME, null, 10, null).items()).extracting(Alias::name)
         .containsExactly("alias/survivor");
     assertThat(store.findImportToken("doomed-token")).isEmpty();
     assertThat(store.findImportToken("survivor-token")).isPresent();
@@ -78,7 +78,7 @@ class KeyDeletionTest {
   @Test
   void theDeletionAndItsRecordsSurviveAReopen() {
     store.insertKey(rotatedTwice("doomed"));
-    store.insertAlias(new Alias("alias/doomed", "doomed", T0, T0));
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/doomed", "doomed", T0, T0));
     store.insertImportToken(token("doomed-token", "doomed"));
     store.deleteKey("doomed", DESTROYED_AT);
     store.close();
@@ -86,7 +86,7 @@ class KeyDeletionTest {
     store = JdbcMetadataStore.openEmbedded(dataDir);
 
     assertThat(store.findKey("doomed")).isEmpty();
-    assertThat(store.findAlias("alias/doomed")).isEmpty();
+    assertThat(store.findAlias(SampleKeys.HOME, "alias/doomed")).isEmpty();
     assertThat(store.findImportToken("doomed-token")).isEmpty();
     assertThat(store.listDestructions("doomed")).extracting(KeyDestruction::materialId)
         .containsExactly(SampleKeys.materialId(1), SampleKeys.materialId(2), SampleKeys.materialId(3));
@@ -106,7 +106,7 @@ class KeyDeletionTest {
 
   @Test
   void deletesAKeyWithoutMaterialOrAnything() {
-    store.insertKey(KmsKey.create("bare", T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+    store.insertKey(KmsKey.create(SampleKeys.HOME, "bare", T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
         Origin.EXTERNAL, KeyState.PendingImport, List.of(), List.of(), null));
 
     store.deleteKey("bare", DESTROYED_AT);
@@ -161,7 +161,7 @@ class KeyDeletionTest {
 
   /** A key with three materials (initial, automatic, on-demand), tags, and pending deletion. */
   static KmsKey rotatedTwice(String keyId) {
-    return KmsKey.create(keyId, T0, "to be deleted", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+    return KmsKey.create(SampleKeys.HOME, keyId, T0, "to be deleted", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
             Origin.AWS_KMS, KeyState.Enabled, List.of(KeyMaterial.initial(SampleKeys.materialId(1), T0)), List.of(new Tag("team", "x")), null)
         .withNewCurrentMaterial(new KeyMaterial(SampleKeys.materialId(2), T0.plus(Duration.ofDays(365)), true,
             RotationType.AUTOMATIC, 100))

@@ -3,6 +3,7 @@ package io.trent.metadata.jdbc;
 import static io.trent.metadata.jdbc.SampleKeys.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trent.core.key.AccountRegion;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ExpirationModel;
 import io.trent.core.key.KeyMaterial;
@@ -52,7 +53,8 @@ class KeyStorageTest {
         List.of(new Tag("zeta", "last by name"), new Tag("alpha", ""), new Tag("mid", "ünïcødé")),
         publicKey, 365, T0.plus(Duration.ofDays(365)), 3, ExpirationModel.KEY_MATERIAL_EXPIRES,
         Instant.parse("2031-01-02T03:04:05.678901Z"), SampleKeys.publicKey(120), 4_294_967_295L,
-        "{\n  \"Version\" : \"2012-10-17\",  \"Statement\": [ ]\t}\n");
+        "{\n  \"Version\" : \"2012-10-17\",  \"Statement\": [ ]\t}\n",
+        new AccountRegion("aws", "444455556666", "eu-west-1").keyArn("1234abcd-12ab-34cd-56ef-1234567890ab"));
 
     store.insertKey(key);
 
@@ -70,7 +72,7 @@ class KeyStorageTest {
 
   @Test
   void keepsTheCountOfDeletedImportedMaterialAcrossARestart() {
-    KmsKey imported = KmsKey.create("imported", T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+    KmsKey imported = KmsKey.create(SampleKeys.HOME, "imported", T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
         Origin.EXTERNAL, KeyState.Enabled,
         List.of(KeyMaterial.initial(SampleKeys.materialId(7), T0).withEncryptionsReserved(1L << 31)), List.of(), null)
         .withImportCheck(SampleKeys.publicKey(64));
@@ -105,7 +107,7 @@ class KeyStorageTest {
 
   @Test
   void roundTripsNullOptionalFieldsAndEmptyMaterialsAndTags() {
-    KmsKey key = KmsKey.create("pending-import", T0, "", KeySpec.SYMMETRIC_DEFAULT,
+    KmsKey key = KmsKey.create(SampleKeys.HOME, "pending-import", T0, "", KeySpec.SYMMETRIC_DEFAULT,
         KeyUsage.ENCRYPT_DECRYPT, Origin.EXTERNAL, KeyState.PendingImport, List.of(), List.of(), null);
 
     store.insertKey(key);
@@ -122,7 +124,7 @@ class KeyStorageTest {
 
   @Test
   void roundTripsAnEmptyPublicKeyAndTheOtherExpirationModel() {
-    KmsKey key = KmsKey.create("empty-der", T0, "", KeySpec.ECC_NIST_P256, KeyUsage.SIGN_VERIFY,
+    KmsKey key = KmsKey.create(SampleKeys.HOME, "empty-der", T0, "", KeySpec.ECC_NIST_P256, KeyUsage.SIGN_VERIFY,
         Origin.EXTERNAL, KeyState.Enabled, List.of(KeyMaterial.initial(SampleKeys.materialId(5), T0)), List.of(),
         new byte[0]).withImport(ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE, null);
 
@@ -138,14 +140,14 @@ class KeyStorageTest {
     Instant millis = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Instant micros = Instant.parse("2030-12-31T23:59:59.123456Z");
     Instant nanos = Instant.parse("2031-06-30T12:00:00.123456789Z");
-    KmsKey key = KmsKey.create("precise", millis, "", KeySpec.HMAC_256, KeyUsage.GENERATE_VERIFY_MAC,
+    KmsKey key = KmsKey.create(SampleKeys.HOME, "precise", millis, "", KeySpec.HMAC_256, KeyUsage.GENERATE_VERIFY_MAC,
         Origin.AWS_KMS, KeyState.PendingDeletion, List.of(KeyMaterial.initial(SampleKeys.materialId(9), micros)),
         List.of(), null)
         .withState(KeyState.PendingDeletion, micros, 30)
         .withRotation(90, micros)
         .withImport(ExpirationModel.KEY_MATERIAL_EXPIRES, nanos);
     store.insertKey(key);
-    store.insertAlias(new Alias("alias/precise", "precise", millis, micros));
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/precise", "precise", millis, micros));
 
     KmsKey found = store.findKey("precise").orElseThrow();
     assertThat(found.createdAt()).isEqualTo(millis);
@@ -154,8 +156,8 @@ class KeyStorageTest {
     assertThat(found.nextRotationDate()).isEqualTo(micros);
     // Stored to the microsecond, truncated: never later than the instant given.
     assertThat(found.validTo()).isEqualTo(Instant.parse("2031-06-30T12:00:00.123456Z"));
-    assertThat(store.findAlias("alias/precise"))
-        .contains(new Alias("alias/precise", "precise", millis, micros));
+    assertThat(store.findAlias(SampleKeys.HOME, "alias/precise"))
+        .contains(new Alias(SampleKeys.HOME, "alias/precise", "precise", millis, micros));
   }
 
   @Test
@@ -173,7 +175,8 @@ class KeyStorageTest {
             original.materials().get(0).withCurrent(false).withEncryptionsReserved(1_000_000),
             new KeyMaterial(SampleKeys.materialId(42), T0.plusSeconds(3600), true, RotationType.ON_DEMAND, 4096)),
         List.of(new Tag("team", "payments"), new Tag("env", "prod")),
-        null, 180, T0.plus(Duration.ofDays(180)), 1, null, null, null, 0, "{\"Version\":\"2012-10-17\"}");
+        null, 180, T0.plus(Duration.ofDays(180)), 1, null, null, null, 0, "{\"Version\":\"2012-10-17\"}",
+        SampleKeys.HOME.keyArn("rotating"));
 
     store.updateKey(rotated);
     assertThat(store.findKey("rotating")).contains(rotated);
@@ -225,7 +228,7 @@ class KeyStorageTest {
 
   @Test
   void updateReplacesImportFieldsAndReservedEncryptions() {
-    KmsKey pending = KmsKey.create("byok", T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+    KmsKey pending = KmsKey.create(SampleKeys.HOME, "byok", T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
         Origin.EXTERNAL, KeyState.PendingImport, List.of(), List.of(), null);
     store.insertKey(pending);
 
@@ -255,17 +258,17 @@ class KeyStorageTest {
 
   @Test
   void updateKeepsImmutableFields() {
-    KmsKey original = KmsKey.create("fixed", T0, "", KeySpec.ECC_NIST_P384, KeyUsage.SIGN_VERIFY,
+    KmsKey original = KmsKey.create(SampleKeys.HOME, "fixed", T0, "", KeySpec.ECC_NIST_P384, KeyUsage.SIGN_VERIFY,
         Origin.AWS_KMS, KeyState.Enabled, List.of(KeyMaterial.initial(SampleKeys.materialId(8), T0)), List.of(),
         SampleKeys.publicKey(120));
     store.insertKey(original);
 
-    store.updateKey(KmsKey.create("fixed", T0.plusSeconds(1), "", KeySpec.RSA_4096, KeyUsage.ENCRYPT_DECRYPT,
+    store.updateKey(KmsKey.create(SampleKeys.HOME, "fixed", T0.plusSeconds(1), "", KeySpec.RSA_4096, KeyUsage.ENCRYPT_DECRYPT,
         Origin.EXTERNAL, KeyState.Enabled, original.materials(), List.of(), SampleKeys.publicKey(550)));
     KmsKey found = store.findKey("fixed").orElseThrow();
     assertThat(found).usingRecursiveComparison().isEqualTo(original);
 
-    store.updateKey(KmsKey.create("fixed", T0, "", KeySpec.ECC_NIST_P384, KeyUsage.SIGN_VERIFY, Origin.AWS_KMS,
+    store.updateKey(KmsKey.create(SampleKeys.HOME, "fixed", T0, "", KeySpec.ECC_NIST_P384, KeyUsage.SIGN_VERIFY, Origin.AWS_KMS,
         KeyState.Enabled, original.materials(), List.of(), null).withDescription("no public key in the update"));
     assertThat(store.findKey("fixed").orElseThrow().publicKey()).isEqualTo(SampleKeys.publicKey(120));
   }
@@ -280,7 +283,7 @@ class KeyStorageTest {
   void persistsAcrossCloseAndReopen() {
     KmsKey first = SampleKeys.key("first");
     store.insertKey(first);
-    store.insertAlias(new Alias("alias/first", "first", T0, T0));
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/first", "first", T0, T0));
     store.close();
     assertThat(dataDir.resolve("metadata").resolve("trent.mv.db")).isRegularFile();
 
@@ -289,8 +292,8 @@ class KeyStorageTest {
     store.insertKey(second);
 
     assertThat(store.findKey("first")).contains(first);
-    assertThat(store.findAlias("alias/first")).contains(new Alias("alias/first", "first", T0, T0));
-    assertThat(store.listKeys(10, null).items()).containsExactly(first, second);
+    assertThat(store.findAlias(SampleKeys.HOME, "alias/first")).contains(new Alias(SampleKeys.HOME, "alias/first", "first", T0, T0));
+    assertThat(store.listKeys(SampleKeys.HOME, 10, null).items()).containsExactly(first, second);
   }
 
   @Test

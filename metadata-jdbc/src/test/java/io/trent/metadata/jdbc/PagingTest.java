@@ -39,9 +39,9 @@ class PagingTest {
   void listsSevenKeysByThreeInCreationOrder() {
     List<KmsKey> created = insertKeys(7);
 
-    Page<KmsKey> first = store.listKeys(3, null);
-    Page<KmsKey> second = store.listKeys(3, first.nextMarker());
-    Page<KmsKey> third = store.listKeys(3, second.nextMarker());
+    Page<KmsKey> first = store.listKeys(SampleKeys.HOME, 3, null);
+    Page<KmsKey> second = store.listKeys(SampleKeys.HOME, 3, first.nextMarker());
+    Page<KmsKey> third = store.listKeys(SampleKeys.HOME, 3, second.nextMarker());
 
     assertThat(first.items()).containsExactlyElementsOf(created.subList(0, 3));
     assertThat(second.items()).containsExactlyElementsOf(created.subList(3, 6));
@@ -56,19 +56,19 @@ class PagingTest {
   void anExactlyFullLastPageHasNoMarker() {
     List<KmsKey> created = insertKeys(6);
 
-    Page<KmsKey> first = store.listKeys(3, null);
-    Page<KmsKey> second = store.listKeys(3, first.nextMarker());
+    Page<KmsKey> first = store.listKeys(SampleKeys.HOME, 3, null);
+    Page<KmsKey> second = store.listKeys(SampleKeys.HOME, 3, first.nextMarker());
 
     assertThat(second.items()).containsExactlyElementsOf(created.subList(3, 6));
     assertThat(second.nextMarker()).isNull();
-    assertThat(store.listKeys(6, null).nextMarker()).isNull();
-    assertThat(store.listKeys(100, null).items()).hasSize(6);
+    assertThat(store.listKeys(SampleKeys.HOME, 6, null).nextMarker()).isNull();
+    assertThat(store.listKeys(SampleKeys.HOME, 100, null).items()).hasSize(6);
   }
 
   @Test
   void listsNothingFromAnEmptyStore() {
-    assertThat(store.listKeys(5, null)).isEqualTo(new Page<KmsKey>(List.of(), null));
-    assertThat(store.listAliases(null, 5, null)).isEqualTo(new Page<Alias>(List.of(), null));
+    assertThat(store.listKeys(SampleKeys.HOME, 5, null)).isEqualTo(new Page<KmsKey>(List.of(), null));
+    assertThat(store.listAliases(SampleKeys.HOME, null, 5, null)).isEqualTo(new Page<Alias>(List.of(), null));
   }
 
   @Test
@@ -76,24 +76,24 @@ class PagingTest {
     store.insertKey(SampleKeys.key("key-1"));
     store.insertKey(SampleKeys.key("key-2"));
     for (String name : List.of("alias/e", "alias/B", "alias/c", "alias/a", "alias/d-2", "alias/d")) {
-      store.insertAlias(new Alias(name, name.startsWith("alias/d") || name.equals("alias/a") ? "key-2" : "key-1",
+      store.insertAlias(new Alias(SampleKeys.HOME, name, name.startsWith("alias/d") || name.equals("alias/a") ? "key-2" : "key-1",
           T0, T0));
     }
 
     assertThat(names(allPages(null, 4))).containsExactly(
         "alias/B", "alias/a", "alias/c", "alias/d", "alias/d-2", "alias/e");
     assertThat(names(allPages("key-2", 2))).containsExactly("alias/a", "alias/d", "alias/d-2");
-    assertThat(store.listAliases("key-2", 3, null).nextMarker()).isNull();
+    assertThat(store.listAliases(SampleKeys.HOME, "key-2", 3, null).nextMarker()).isNull();
     assertThat(names(allPages("key-1", 1))).containsExactly("alias/B", "alias/c", "alias/e");
-    assertThat(store.listAliases("no-such-key", 10, null).items()).isEmpty();
+    assertThat(store.listAliases(SampleKeys.HOME, "no-such-key", 10, null).items()).isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "garbage!", "not/a+marker=", "k1:1", "AAAA"})
   void rejectsMarkersItDidNotIssue(String marker) {
     insertKeys(2);
-    assertInvalid(() -> store.listKeys(1, marker));
-    assertInvalid(() -> store.listAliases(null, 1, marker));
+    assertInvalid(() -> store.listKeys(SampleKeys.HOME, 1, marker));
+    assertInvalid(() -> store.listAliases(SampleKeys.HOME, null, 1, marker));
   }
 
   @ParameterizedTest
@@ -101,22 +101,22 @@ class PagingTest {
       "k1:99999999999999999999"})
   void rejectsWellEncodedKeyMarkersWithTheWrongContent(String payload) {
     insertKeys(2);
-    assertInvalid(() -> store.listKeys(1, encode(payload)));
+    assertInvalid(() -> store.listKeys(SampleKeys.HOME, 1, encode(payload)));
   }
 
   @Test
   void rejectsAMarkerOfTheOtherListingOrWithPadding() {
     insertKeys(2);
-    store.insertAlias(new Alias("alias/a", store.listKeys(1, null).items().get(0).keyId(), T0, T0));
-    store.insertAlias(new Alias("alias/b", store.listKeys(1, null).items().get(0).keyId(), T0, T0));
-    String keysMarker = store.listKeys(1, null).nextMarker();
-    String aliasesMarker = store.listAliases(null, 1, null).nextMarker();
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/a", store.listKeys(SampleKeys.HOME, 1, null).items().get(0).keyId(), T0, T0));
+    store.insertAlias(new Alias(SampleKeys.HOME, "alias/b", store.listKeys(SampleKeys.HOME, 1, null).items().get(0).keyId(), T0, T0));
+    String keysMarker = store.listKeys(SampleKeys.HOME, 1, null).nextMarker();
+    String aliasesMarker = store.listAliases(SampleKeys.HOME, null, 1, null).nextMarker();
 
-    assertInvalid(() -> store.listAliases(null, 1, keysMarker));
-    assertInvalid(() -> store.listKeys(1, aliasesMarker));
-    assertInvalid(() -> store.listAliases(null, 1, encode("a1:")));
-    assertInvalid(() -> store.listKeys(1, Base64.getUrlEncoder().encodeToString("k1:1".getBytes())));
-    assertInvalid(() -> store.listKeys(1, Base64.getEncoder().encodeToString(new byte[] {-1, -2, -3})));
+    assertInvalid(() -> store.listAliases(SampleKeys.HOME, null, 1, keysMarker));
+    assertInvalid(() -> store.listKeys(SampleKeys.HOME, 1, aliasesMarker));
+    assertInvalid(() -> store.listAliases(SampleKeys.HOME, null, 1, encode("a1:")));
+    assertInvalid(() -> store.listKeys(SampleKeys.HOME, 1, Base64.getUrlEncoder().encodeToString("k1:1".getBytes())));
+    assertInvalid(() -> store.listKeys(SampleKeys.HOME, 1, Base64.getEncoder().encodeToString(new byte[] {-1, -2, -3})));
   }
 
   private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
@@ -138,7 +138,7 @@ class PagingTest {
     List<Alias> all = new ArrayList<>();
     String marker = null;
     do {
-      Page<Alias> page = store.listAliases(targetKeyId, limit, marker);
+      Page<Alias> page = store.listAliases(SampleKeys.HOME, targetKeyId, limit, marker);
       assertThat(page.items()).hasSizeLessThanOrEqualTo(limit).isNotEmpty();
       all.addAll(page.items());
       marker = page.nextMarker();

@@ -1,5 +1,6 @@
 package io.trent.metadata.jdbc;
 
+import io.trent.core.key.AccountRegion;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeySpec;
@@ -14,6 +15,8 @@ import java.util.UUID;
 
 /** Keys for tests: enabled symmetric keys with one current material and no tags. */
 final class SampleKeys {
+  /** The account and region of the sample keys and aliases (the store's default identity). */
+  static final AccountRegion HOME = JdbcMetadataStore.DEFAULT_HOME;
   static final Instant T0 = Instant.parse("2024-05-06T07:08:09.123Z");
 
   private SampleKeys() {}
@@ -23,7 +26,7 @@ final class SampleKeys {
   }
 
   static KmsKey key(String keyId) {
-    return KmsKey.create(keyId, T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS,
+    return KmsKey.create(SampleKeys.HOME, keyId, T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS,
         KeyState.Enabled, List.of(KeyMaterial.initial(materialId(keyId.hashCode()), T0)), List.of(), null);
   }
 

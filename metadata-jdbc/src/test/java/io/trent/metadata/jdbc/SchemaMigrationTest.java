@@ -4,6 +4,7 @@ import static io.trent.metadata.jdbc.SampleKeys.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.catalog.KeyCatalog;
+import io.trent.core.key.AccountRegion;
 import io.trent.core.key.Alias;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeySpec;
@@ -50,16 +51,26 @@ class SchemaMigrationTest {
           + " TIMESTAMP WITH TIME ZONE '2024-05-06 07:08:09.123Z')");
     }
 
-    try (JdbcMetadataStore store = JdbcMetadataStore.openEmbedded(dataDir)) {
-      KmsKey old = KmsKey.create("old", T0, "from V1", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+    // Rows from before keys had an account and region (V10) belong to the configured identity's.
+    AccountRegion configured = new AccountRegion("aws", "444455556666", "eu-west-1");
+    try (JdbcMetadataStore store = JdbcMetadataStore.openEmbedded(dataDir, configured)) {
+      KmsKey old = KmsKey.create(configured, "old", T0, "from V1", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
           Origin.AWS_KMS, KeyState.Enabled, List.of(KeyMaterial.initial(SampleKeys.materialId(1), T0)),
           List.of(new Tag("env", "prod")), null);
       assertThat(store.findKey("old")).contains(old);
       // A key from before key policies has none stored, and reads its account's default key policy.
       assertThat(old.policy()).isNull();
-      assertThat(new KeyCatalog(store, new ServiceIdentity("aws", "us-east-1", "111122223333")).findKey("old")
-          .orElseThrow().policy()).isEqualTo(DefaultKeyPolicy.text("111122223333"));
-      assertThat(store.findAlias("alias/old")).contains(new Alias("alias/old", "old", T0, T0));
+      assertThat(store.findKey("old").orElseThrow().arn().value())
+          .isEqualTo("arn:aws:kms:eu-west-1:444455556666:key/old");
+      assertThat(new KeyCatalog(store, new ServiceIdentity("aws", "eu-west-1", "444455556666")).findKey("old")
+          .orElseThrow().policy()).isEqualTo(DefaultKeyPolicy.text("444455556666"));
+      assertThat(store.findAlias(configured, "alias/old")).contains(new Alias(configured, "alias/old", "old", T0, T0));
+      assertThat(store.findAlias(SampleKeys.HOME, "alias/old")).isEmpty();
+      assertThat(store.listKeys(configured, 10, null).items()).containsExactly(old);
+      assertThat(store.listKeys(SampleKeys.HOME, 10, null).items()).isEmpty();
+      // Alias names are unique per account and region only.
+      assertThat(store.insertAlias(new Alias(configured, "alias/old", "old", T0, T0))).isFalse();
+      assertThat(store.insertAlias(new Alias(configured.withRegion("us-west-2"), "alias/old", "old", T0, T0))).isTrue();
 
       KmsKey rotated = old.withNewCurrentMaterial(new KeyMaterial(SampleKeys.materialId(2),
           T0.plus(Duration.ofDays(365)), true, RotationType.AUTOMATIC, 0)).withRotation(365, T0);
@@ -78,7 +89,8 @@ class SchemaMigrationTest {
       while (resultSet.next()) {
         applied.add(resultSet.getString(1) + ":" + resultSet.getBoolean(2));
       }
-      assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true");
+      assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
+          "10:true");
     }
   }
 }

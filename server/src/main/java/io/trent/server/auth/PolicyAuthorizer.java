@@ -4,6 +4,7 @@ import io.trent.core.auth.Authorizer;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.RequestScope;
 import io.trent.core.error.AccessDeniedException;
+import io.trent.core.key.Arn;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.MetadataStore;
@@ -34,6 +35,8 @@ public final class PolicyAuthorizer implements Authorizer {
   private static final Logger log = LoggerFactory.getLogger(PolicyAuthorizer.class);
 
   private final MetadataStore store;
+  /** Unused since keys carry their own ARN and account; kept so the constructor other slices call stays. */
+  @SuppressWarnings("unused")
   private final ServiceIdentity identity;
   private final Function<KmsKey, CompiledPolicy> keyPolicies;
   private final Map<String, KeyPolicy> compiledKeyPolicies = new ConcurrentHashMap<>();
@@ -68,13 +71,10 @@ public final class PolicyAuthorizer implements Authorizer {
   @Override
   public void authorize(RequestScope scope, KmsKey key, String requestedKeyId) {
     String principal = scope.caller().principalArn();
-    RequestContext.Builder b = RequestContext.builder()
-        .principal(principal, scope.caller().accountId())
-        .action(scope.action())
-        .encryptionContext(scope.encryptionContext());
-    scope.conditionKeys().forEach(b::key);
+    RequestContext.Builder b = context(scope);
     if (key != null) {
-      b.resource(identity.keyArn(key.keyId()), identity.accountId())
+      // The key's own account is the resource account: another account's key needs both policies.
+      b.resource(key.arn().value(), key.accountId())
           .key("kms:KeySpec", key.keySpec().name())
           .key("kms:KeyUsage", key.keyUsage().name())
           .key("kms:KeyOrigin", key.origin().name());
@@ -101,6 +101,30 @@ public final class PolicyAuthorizer implements Authorizer {
           decision.policyName(), decision.statementSid(), decision.statementIndex());
       throw new AccessDeniedException(decision.accessDeniedMessage(ctx));
     }
+  }
+
+  /** An alias (CreateAlias, UpdateAlias, DeleteAlias): identity policies alone decide [D kdg:alias-access]. */
+  @Override
+  public void authorizeResource(RequestScope scope, Arn resource) {
+    RequestContext ctx = context(scope).resource(resource.value(), resource.accountId()).build();
+    List<CompiledPolicy> identityPolicies = ctx.isRoot() ? List.of() : identityPoliciesOf(ctx.principalArn());
+    Decision decision = KeyAccessEvaluator.evaluateIdentityOnly(identityPolicies, ctx);
+    if (!decision.allowed()) {
+      log.debug("{} {} on {}: {}", ctx.principalArn(), scope.action(), resource, decision.reason());
+      throw new AccessDeniedException(decision.accessDeniedMessage(ctx));
+    }
+  }
+
+  /** The request's context without its resource: caller, action, encryption context and condition keys. */
+  private static RequestContext.Builder context(RequestScope scope) {
+    RequestContext.Builder b = RequestContext.builder()
+        .principal(scope.caller().principalArn(), scope.caller().accountId())
+        .action(scope.action())
+        .encryptionContext(scope.encryptionContext());
+    scope.conditionKeys().forEach(b::key);
+    // The region of the request's credential scope [D iamdoc:reference_policies_condition-keys#condition-keys-requestedregion].
+    b.key("aws:RequestedRegion", scope.caller().region());
+    return b;
   }
 
   private CompiledPolicy keyPolicyOf(KmsKey key) {

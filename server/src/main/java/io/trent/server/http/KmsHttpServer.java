@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.trent.core.auth.Caller;
 import io.trent.server.config.ServerConfig;
 import io.trent.server.tls.HandshakeFailures;
 import java.net.InetSocketAddress;
@@ -62,7 +63,7 @@ public final class KmsHttpServer implements AutoCloseable {
    * @throws IllegalStateException if the address cannot be bound
    */
   public static KmsHttpServer start(ServerConfig config, KmsRequestDispatcher dispatcher, HealthProbe health) {
-    return start(config, null, dispatcher, health, null);
+    return start(config, null, dispatcher, health, null, null);
   }
 
   /**
@@ -71,10 +72,12 @@ public final class KmsHttpServer implements AutoCloseable {
    *
    * @param tls the TLS context, or null for plain HTTP
    * @param verifier checks SigV4 signatures, or null for dev mode (any credentials, shape checked only)
+   * @param devCaller in dev mode, who every request acts as (the account root), in the region of its
+   *     Authorization header's credential scope when it has one; null: the dispatcher decides
    * @throws IllegalStateException if the address cannot be bound
    */
   public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
-      HealthProbe health, SigV4Verifier verifier) {
+      HealthProbe health, SigV4Verifier verifier, Caller devCaller) {
     HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity(), config.hsmQueueBytes());
     RebindingGuard guard = RebindingGuard.of(config);
     NettyTransport transport = NettyTransport.best();
@@ -96,7 +99,7 @@ public final class KmsHttpServer implements AutoCloseable {
                   new HttpServerCodec(),
                   new BoundedRequestAggregator(config.maxRequestBytes()),
                   new IdleStateHandler(0, 0, IDLE_SECONDS),
-                  new KmsRequestHandler(dispatcher, health, workers, guard, verifier));
+                  new KmsRequestHandler(dispatcher, health, workers, guard, verifier, devCaller));
             }
           })
           .bind(config.host(), config.port())

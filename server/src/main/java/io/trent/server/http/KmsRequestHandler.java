@@ -59,17 +59,22 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final HsmWorkerPool workers;
   private final RebindingGuard guard;
   private final SigV4Verifier verifier;
+  private final Caller devCaller;
   private final ArrayDeque<Inbound> waiting = new ArrayDeque<>();
   private boolean busy;
 
-  /** @param verifier checks SigV4 signatures (auth.mode sigv4), or null in dev mode (shape only) */
+  /**
+   * @param verifier checks SigV4 signatures (auth.mode sigv4), or null in dev mode (shape only)
+   * @param devCaller in dev mode, the caller every request acts as, moved to its credential scope's region; or null
+   */
   KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers, RebindingGuard guard,
-      SigV4Verifier verifier) {
+      SigV4Verifier verifier, Caller devCaller) {
     this.dispatcher = dispatcher;
     this.health = health;
     this.workers = workers;
     this.guard = guard;
     this.verifier = verifier;
+    this.devCaller = devCaller;
   }
 
   /**
@@ -148,6 +153,11 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       Reply unsigned;
       if (verifier == null) {
         unsigned = SigV4Shape.check(request.authorization(), request.dated());
+        if (unsigned == null && devCaller != null) {
+          // Dev mode accepts any region: the client's, as its credential scope names it, else the configured one.
+          String region = SigV4Shape.scopeRegion(request.authorization());
+          caller = region == null ? devCaller : devCaller.inRegion(region);
+        }
       } else {
         SigV4Verifier.Outcome outcome =
             verifier.verify(request.method().name(), request.uri(), request.headers(), request.body());

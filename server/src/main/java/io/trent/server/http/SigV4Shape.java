@@ -105,4 +105,34 @@ final class SigV4Shape {
   private static Reply incomplete(String message) {
     return Reply.edgeError(HttpResponseStatus.BAD_REQUEST, "IncompleteSignatureException", message, false);
   }
+
+  /**
+   * The region of the Authorization header's credential scope ({@code Credential=<key>/<date>/<region>/...}),
+   * or null when there is no header or the scope names no region (a lowercase name such as
+   * {@code us-west-2}, as {@code auth.regions} takes). Dev mode serves the client's region with it.
+   */
+  static String scopeRegion(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    int credential = authorization.indexOf("Credential=");
+    if (credential < 0) {
+      return null;
+    }
+    int end = credential + "Credential=".length();
+    while (end < authorization.length() && authorization.charAt(end) != ',' && authorization.charAt(end) != ' ') {
+      end++;
+    }
+    String[] scope = authorization.substring(credential + "Credential=".length(), end).split("/", -1);
+    if (scope.length != 5 || scope[2].isEmpty() || scope[2].length() > 64) {
+      return null;
+    }
+    for (int i = 0; i < scope[2].length(); i++) {
+      char c = scope[2].charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+        return null;
+      }
+    }
+    return scope[2];
+  }
 }

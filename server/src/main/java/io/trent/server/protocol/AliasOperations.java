@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.key.Alias;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.service.AliasService;
 import io.trent.core.spi.Page;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.Map;
 final class AliasOperations {
   private AliasOperations() {}
 
-  static void register(Map<String, OperationHandler> registry, AliasService service, ServiceIdentity identity) {
+  static void register(Map<String, OperationHandler> registry, AliasService service) {
     registry.put("CreateAlias", (s, r) -> {
       service.createAlias(s, r.string("AliasName"), r.string("TargetKeyId"));
       return JsonResponse.create();
@@ -31,7 +30,7 @@ final class AliasOperations {
       ArrayNode aliases = JsonNodeFactory.instance.arrayNode();
       for (Alias alias : page.items()) {
         ObjectNode a = aliases.addObject();
-        a.put("AliasArn", identity.aliasArn(alias.name()));
+        a.put("AliasArn", alias.arn().value());
         a.put("AliasName", alias.name());
         a.put("CreationDate", JsonResponse.epochSeconds(alias.createdAt()));
         a.put("LastUpdatedDate", JsonResponse.epochSeconds(alias.lastUpdatedAt()));

@@ -6,17 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.key.KeySpec;
 import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
-import io.trent.core.key.ServiceIdentity;
 import io.trent.core.service.KeyAlgorithms;
 
 /** The KeyMetadata structure of CreateKey and DescribeKey, with exactly the fields AWS returns. */
 final class KeyMetadataJson {
   private KeyMetadataJson() {}
 
-  static ObjectNode of(KmsKey key, ServiceIdentity identity) {
+  static ObjectNode of(KmsKey key) {
     ObjectNode m = JsonNodeFactory.instance.objectNode();
-    m.put("AWSAccountId", identity.accountId());
-    m.put("Arn", identity.keyArn(key.keyId()));
+    m.put("AWSAccountId", key.accountId());
+    m.put("Arn", key.arn().value());
     m.put("CreationDate", JsonResponse.epochSeconds(key.createdAt()));
     if (key.keySpec() == KeySpec.SYMMETRIC_DEFAULT) {
       key.currentMaterial().ifPresent(material -> m.put("CurrentKeyMaterialId", material.id().toHex()));

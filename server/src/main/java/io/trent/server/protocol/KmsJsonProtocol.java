@@ -47,8 +47,8 @@ public final class KmsJsonProtocol {
     Map<String, OperationHandler> registry = new HashMap<>();
     DataKeyOperations.register(registry, services.dataKeys());
     CryptoOperations.register(registry, services.crypto());
-    KeyOperations.register(registry, services.keys(), services.identity());
-    AliasOperations.register(registry, services.aliases(), services.identity());
+    KeyOperations.register(registry, services.keys());
+    AliasOperations.register(registry, services.aliases());
     TagOperations.register(registry, services.tags());
     SigningOperations.register(registry, services.signing(), services.macs());
     RotationOperations.register(registry, services.rotation(), services.imports());

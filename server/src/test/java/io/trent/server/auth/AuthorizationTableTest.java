@@ -237,6 +237,72 @@ class AuthorizationTableTest {
     assertThat(outcome(bob, "DescribeKey", "{\"KeyId\":\"" + keyId + "\"}")).startsWith("AccessDeniedException");
   }
 
+  @Test
+  void aliasOperationsNeedThePermissionOnTheAliasAndOnTheKey() {
+    String aliasArn = "arn:aws:kms:us-east-1:" + ACCOUNT + ":alias/app";
+    Caller keyOnly = user(ACCOUNT, "keyonly", allow("kms:CreateAlias", keyArn));
+    assertThat(outcome(keyOnly, "CreateAlias", alias("alias/app", keyId))).isEqualTo("AccessDeniedException: User: "
+        + keyOnly.principalArn() + " is not authorized to perform: kms:CreateAlias on resource: " + aliasArn
+        + " because no identity-based policy allows the kms:CreateAlias action");
+    Caller aliasOnly = user(ACCOUNT, "aliasonly", allow("kms:CreateAlias", aliasArn));
+    assertThat(outcome(aliasOnly, "CreateAlias", alias("alias/app", keyId))).isEqualTo("AccessDeniedException: User: "
+        + aliasOnly.principalArn() + " is not authorized to perform: kms:CreateAlias on resource: " + keyArn
+        + " because no identity-based policy allows the kms:CreateAlias action");
+    Caller both = user(ACCOUNT, "both", "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+        + "\"Action\":[\"kms:CreateAlias\",\"kms:UpdateAlias\"],\"Resource\":[\"" + keyArn + "\",\"" + aliasArn + "\"]}}");
+    assertThat(outcome(both, "CreateAlias", alias("alias/app", keyId))).isEqualTo("{}");
+
+    // UpdateAlias needs the alias, the key it leaves and the key it gets.
+    String second = call(root(), "CreateKey", "{\"Origin\":\"EXTERNAL\"}").get("KeyMetadata").get("Arn").asText();
+    assertThat(outcome(both, "UpdateAlias", "{\"AliasName\":\"alias/app\",\"TargetKeyId\":\"" + second + "\"}"))
+        .isEqualTo("AccessDeniedException: User: " + both.principalArn() + " is not authorized to perform: "
+            + "kms:UpdateAlias on resource: " + second + " because no identity-based policy allows the kms:UpdateAlias"
+            + " action");
+    Caller deleter = user(ACCOUNT, "deleter", allow("kms:DeleteAlias", keyArn));
+    assertThat(outcome(deleter, "DeleteAlias", "{\"AliasName\":\"alias/app\"}")).endsWith(
+        "kms:DeleteAlias on resource: " + aliasArn + " because no identity-based policy allows the kms:DeleteAlias action");
+    assertThat(outcome(root(), "DeleteAlias", "{\"AliasName\":\"alias/app\"}")).isEqualTo("{}");
+  }
+
+  @Test
+  void theRequestedRegionConditionKeyIsTheRequestsRegion() {
+    String onlyWest = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"kms:CreateKey\","
+        + "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:RequestedRegion\":\"us-west-2\"}}}}";
+    Caller east = user(ACCOUNT, "bob", onlyWest);
+    assertThat(outcome(east, "CreateKey", "{\"Origin\":\"EXTERNAL\"}")).startsWith("AccessDeniedException");
+    JsonNode created = call(east.inRegion("us-west-2"), "CreateKey", "{\"Origin\":\"EXTERNAL\"}").get("KeyMetadata");
+    assertThat(created.get("Arn").asText()).startsWith("arn:aws:kms:us-west-2:" + ACCOUNT + ":key/");
+  }
+
+  @Test
+  void anotherAccountsKeyIsAuthorizedWithThatAccountAsTheResourceAccount() {
+    // A key of the other account, created by its root: its default key policy names that account's root.
+    Caller otherRoot = new Caller(OTHER, "arn:aws:iam::" + OTHER + ":root", "AKIAOTHER", "us-east-1", false);
+    JsonNode theirs = call(otherRoot, "CreateKey", "{\"Origin\":\"EXTERNAL\"}").get("KeyMetadata");
+    String theirArn = theirs.get("Arn").asText();
+    assertThat(theirArn).startsWith("arn:aws:kms:us-east-1:" + OTHER + ":key/");
+    assertThat(theirs.get("AWSAccountId").asText()).isEqualTo(OTHER);
+    assertThat(call(otherRoot, "ListKeys", "{}").get("Keys")).extracting(k -> k.get("KeyArn").asText())
+        .containsExactly(theirArn);
+    assertThat(call(root(), "ListKeys", "{}").get("Keys")).extracting(k -> k.get("KeyArn").asText())
+        .containsExactly(keyArn);
+
+    Caller bob = user(ACCOUNT, "bob", allow("kms:*", "*"));
+    keyPolicies.put(theirs.get("KeyId").asText(), CompiledPolicy.compile(PolicyParser.parseKeyPolicy(
+        io.trent.policy.DefaultKeyPolicy.text(OTHER))));
+    assertThat(outcome(bob, "Encrypt", encrypt(theirArn))).isEqualTo("AccessDeniedException: User: "
+        + bob.principalArn() + " is not authorized to perform: kms:Encrypt on resource: " + theirArn
+        + " because no resource-based policy allows the kms:Encrypt action");
+    keyPolicies.put(theirs.get("KeyId").asText(), CompiledPolicy.compile(PolicyParser.parseKeyPolicy(
+        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + ACCOUNT
+            + "\"},\"Action\":\"kms:Encrypt\",\"Resource\":\"*\"}}")));
+    assertThat(outcome(bob, "Encrypt", encrypt(theirArn))).startsWith(ALLOWED);
+  }
+
+  private static String alias(String name, String target) {
+    return "{\"AliasName\":\"" + name + "\",\"TargetKeyId\":\"" + target + "\"}";
+  }
+
   private static String allow(String action, String resource) {
     return "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"" + action
         + "\",\"Resource\":\"" + resource + "\"}}";

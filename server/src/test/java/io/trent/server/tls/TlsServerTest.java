@@ -54,7 +54,7 @@ class TlsServerTest {
       return ("{\"op\":\"" + op + "\"}").getBytes(StandardCharsets.UTF_8);
     };
     return KmsHttpServer.start(new ServerConfig("127.0.0.1", 0, 1024, 1, 16, 1 << 20, 1, LOOPBACK, List.of()),
-        tls.context(), echo, () -> HealthStatus.up("fake token"), null);
+        tls.context(), echo, () -> HealthStatus.up("fake token"), null, null);
   }
 
   @AfterEach
