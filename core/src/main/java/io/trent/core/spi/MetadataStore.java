@@ -16,6 +16,12 @@ import java.util.Optional;
  * <p>Paging markers are opaque strings the store issues; an unknown marker raises
  * {@link io.trent.core.error.InvalidMarkerException}. Keys list in creation order, aliases in name
  * order. Implementations are thread-safe and every write is durable when the method returns.
+ * Instants are kept to the microsecond at least (finer digits may be truncated, never rounded up).
+ *
+ * <p>When the database cannot be reached or does not answer within the store's bound, every method
+ * throws {@link MetadataUnavailableException} (retryable), never blocks without end. One SPI
+ * contract test suite ({@code MetadataStoreContract} in core's test jar) runs against every
+ * implementation.
  */
 public interface MetadataStore extends AutoCloseable {
 

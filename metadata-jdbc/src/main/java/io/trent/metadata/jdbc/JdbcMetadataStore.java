@@ -1,11 +1,12 @@
 package io.trent.metadata.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import static io.trent.metadata.jdbc.Sql.batch;
+import static io.trent.metadata.jdbc.Sql.query;
+import static io.trent.metadata.jdbc.Sql.update;
+
 import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.PrincipalArn;
-import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ExpirationModel;
 import io.trent.core.key.ImportToken;
@@ -26,14 +27,10 @@ import io.trent.core.spi.Page;
 import io.trent.core.spi.SealedBytes;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,19 +38,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import io.trent.metadata.jdbc.Sql.SqlWork;
 import org.flywaydb.core.Flyway;
 
 /**
  * A {@link MetadataStore} in a relational database reached through JDBC: by default an embedded H2
  * file database. Flyway migrates the schema, whose SQL also runs on PostgreSQL.
  *
- * <p>Connections come from a small HikariCP pool, so reads run in parallel and concurrent writers
- * only wait on the rows they share. Instants keep microsecond precision. On H2 every write ends with
- * {@code CHECKPOINT SYNC}: H2 otherwise writes a commit to its file up to a second later and never
- * fsyncs it, which would break the SPI's promise that a returned write is durable.
+ * <p>Connections come from a small HikariCP pool ({@link Database}), so reads run in parallel and
+ * concurrent writers only wait on the rows they share; every wait on the database is bounded
+ * ({@link StoreSettings}). Instants keep microsecond precision. The same class serves PostgreSQL
+ * ({@code jdbc:postgresql:} URLs, several nodes on one database) with the same migrations.
  */
 public final class JdbcMetadataStore implements MetadataStore {
-  private static final int POOL_SIZE = 4;
   private static final String EMBEDDED_USER = "trent";
   private static final String UNIQUE_VIOLATION = "23505";
 
@@ -155,45 +152,37 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String SELECT_EXPIRED_TOKENS = "SELECT " + TOKEN_COLUMNS
       + " FROM import_tokens WHERE valid_to <= ? AND retired = FALSE ORDER BY valid_to, token_id";
 
-  /**
-   * H2's own SNAPSHOT level ({@code org.h2.engine.Constants.TRANSACTION_SNAPSHOT}): one snapshot of
-   * every table from the transaction's first statement. H2's REPEATABLE READ snapshots only the
-   * tables of that statement and those linked to them by foreign keys; a later statement on any
-   * other table sees commits made in between.
-   */
-  private static final int H2_SNAPSHOT = 6;
+  private final Database database;
 
-  private final HikariDataSource dataSource;
-  private final boolean h2;
-
-  private JdbcMetadataStore(HikariDataSource dataSource, boolean h2) {
-    this.dataSource = dataSource;
-    this.h2 = h2;
+  private JdbcMetadataStore(Database database) {
+    this.database = database;
   }
 
-  /** Opens (creating if needed) the database and applies Flyway migrations. */
+  /** Opens (creating if needed) the database with the default {@link StoreSettings} and migrates it. */
   public static JdbcMetadataStore open(String jdbcUrl, String user, String password) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("trent-metadata");
-    config.setJdbcUrl(jdbcUrl);
-    config.setUsername(user);
-    config.setPassword(password);
-    config.setMaximumPoolSize(POOL_SIZE);
-    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    HikariDataSource dataSource = new HikariDataSource(config);
+    return open(jdbcUrl, user, password, StoreSettings.DEFAULTS);
+  }
+
+  /**
+   * Opens the database (H2 or PostgreSQL) and applies the Flyway migrations.
+   *
+   * @throws io.trent.core.spi.MetadataUnavailableException when the database cannot be reached in time
+   */
+  public static JdbcMetadataStore open(String jdbcUrl, String user, String password, StoreSettings settings) {
+    Database database = Database.open(jdbcUrl, user, password, settings);
     try {
       Flyway.configure()
-          .dataSource(dataSource)
+          .dataSource(database.dataSource())
           .locations("classpath:db/migration")
           .failOnMissingLocations(true)
           .load()
           .migrate();
-      JdbcMetadataStore store = new JdbcMetadataStore(dataSource, isH2(dataSource));
+      JdbcMetadataStore store = new JdbcMetadataStore(database);
       // Makes the migration durable, and fails now rather than on the first write if the user may not sync.
       store.write(connection -> null);
       return store;
     } catch (RuntimeException e) {
-      dataSource.close();
+      database.close();
       throw e;
     }
   }
@@ -307,6 +296,8 @@ public final class JdbcMetadataStore implements MetadataStore {
       } catch (SQLException e) {
         // The primary key decides, so two concurrent inserts of one name cannot both succeed.
         if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          // PostgreSQL refuses to commit a transaction in which a statement failed: end it here.
+          connection.rollback();
           return false;
         }
         throw e;
@@ -494,56 +485,15 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public void close() {
-    dataSource.close();
+    database.close();
   }
 
   private <T> T read(SqlWork<T> work) {
-    // One snapshot across the key, material and tag queries, so a concurrent update is never half seen.
-    // PostgreSQL's REPEATABLE READ is a snapshot; H2's only covers tables linked by foreign keys (see H2_SNAPSHOT).
-    return transaction(h2 ? H2_SNAPSHOT : Connection.TRANSACTION_REPEATABLE_READ, false, work);
+    return database.read(work);
   }
 
   private <T> T write(SqlWork<T> work) {
-    return transaction(Connection.TRANSACTION_READ_COMMITTED, true, work);
-  }
-
-  private <T> T transaction(int isolation, boolean durable, SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setTransactionIsolation(isolation);
-      connection.setAutoCommit(false);
-      T result;
-      try {
-        result = work.run(connection);
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollback(connection, e);
-        throw e;
-      }
-      if (durable && h2) {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("CHECKPOINT SYNC");
-        }
-      }
-      return result;
-    } catch (SQLException e) {
-      throw new KmsInternalException("Metadata store failure", e);
-    }
-  }
-
-  private static void rollback(Connection connection, Exception failure) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      failure.addSuppressed(e);
-    }
-  }
-
-  private static boolean isH2(HikariDataSource dataSource) {
-    try (Connection connection = dataSource.getConnection()) {
-      return "H2".equals(connection.getMetaData().getDatabaseProductName());
-    } catch (SQLException e) {
-      throw new KmsInternalException("Metadata store failure", e);
-    }
+    return database.write(work);
   }
 
   private static void insertMaterialsAndTags(Connection connection, KmsKey key) throws SQLException {
@@ -610,53 +560,6 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
   }
 
-  private static <T> List<T> query(Connection connection, String sql, RowReader<T> reader, Object... params)
-      throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, params);
-      try (ResultSet resultSet = statement.executeQuery()) {
-        List<T> rows = new ArrayList<>();
-        while (resultSet.next()) {
-          rows.add(reader.read(resultSet));
-        }
-        return rows;
-      }
-    }
-  }
-
-  private static int update(Connection connection, String sql, Object... params) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, params);
-      return statement.executeUpdate();
-    }
-  }
-
-  private static void batch(Connection connection, String sql, List<Object[]> rows) throws SQLException {
-    if (rows.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (Object[] row : rows) {
-        bind(statement, row);
-        statement.addBatch();
-      }
-      statement.executeBatch();
-    }
-  }
-
-  private static void bind(PreparedStatement statement, Object... params) throws SQLException {
-    for (int i = 0; i < params.length; i++) {
-      Object param = params[i];
-      if (param instanceof Instant instant) {
-        // Truncating here, not rounding in the database, keeps H2 and PostgreSQL in agreement.
-        param = instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-      } else if (param instanceof Enum<?> constant) {
-        param = constant.name();
-      }
-      statement.setObject(i + 1, param);
-    }
-  }
-
   private static Instant instant(ResultSet resultSet, String column) throws SQLException {
     OffsetDateTime value = resultSet.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
@@ -695,16 +598,6 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static Owned<Tag> tag(ResultSet resultSet) throws SQLException {
     return new Owned<>(resultSet.getString("key_id"),
         new Tag(resultSet.getString("tag_key"), resultSet.getString("tag_value")));
-  }
-
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface RowReader<T> {
-    T read(ResultSet resultSet) throws SQLException;
   }
 
   /** A material or tag row with the id of the key it belongs to. */
