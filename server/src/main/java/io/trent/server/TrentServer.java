@@ -262,7 +262,7 @@ public final class TrentServer implements AutoCloseable {
   static MetadataStore openStore(MetadataConfig metadata, TrentConfig config) {
     return metadata.embedded()
         ? JdbcMetadataStore.openEmbedded(config.dataDir())
-        : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.password());
+        : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.resolvedPassword(), metadata.settings());
   }
 
   static KeyBackend openBackend(TrentConfig config) {

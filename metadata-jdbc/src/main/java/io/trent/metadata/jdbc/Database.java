@@ -77,7 +77,7 @@ final class Database implements AutoCloseable {
     try {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new MetadataUnavailableException("Cannot connect to the metadata database: " + e.getMessage(), e);
+      throw new MetadataUnavailableException("The metadata database is unavailable: " + e.getMessage(), e);
     }
     try {
       return new Database(pool, isH2(pool));
