@@ -114,6 +114,31 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Freezes every process of the cluster (SIGSTOP, by process id): connections stay open and nothing
+   * answers, as when a database server hangs or the network drops packets. {@link #thaw()} undoes it.
+   */
+  public synchronized void freeze() {
+    signal("-STOP");
+  }
+
+  public synchronized void thaw() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
+    long postmaster;
+    try {
+      postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(postmaster)));
+    ProcessHandle.of(postmaster).ifPresent(
+        handle -> handle.descendants().forEach(child -> command.add(Long.toString(child.pid()))));
+    run(command, false);
+  }
+
   /** A new, empty database; its JDBC URL names the user and no password. */
   public String newDatabase() {
     String name = "trent_test_" + databases.incrementAndGet();
@@ -135,12 +160,25 @@ public final class PostgresServer implements AutoCloseable {
     return port;
   }
 
+  /** Stops the cluster and deletes its directory. */
   @Override
   public synchronized void close() {
     try {
       stop();
-    } catch (RuntimeException e) {
+      deleteRecursively(root);
+    } catch (RuntimeException | IOException e) {
       // The shutdown hook may find it stopped or half gone; nothing else to do.
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 
