@@ -1,23 +1,28 @@
 package io.trent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trent.metadata.jdbc.testing.PostgresExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.DependencyTimeoutException;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 
 /**
  * A server started as {@code ./trent dev --data-dir D --metadata-url jdbc:postgresql://...} keeps its
  * key metadata in PostgreSQL: the README flow through the SDK v2 (create a key, an alias, encrypt and
- * decrypt), then a restart on the same data directory and database, and everything is still there.
+ * decrypt), then a restart on the same data directory and database, and everything is still there;
+ * then PostgreSQL stops and starts again under the running node, which answers the retryable error
+ * meanwhile and recovers by itself.
  */
 class PostgresNodeTest {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -51,6 +56,34 @@ class PostgresNodeTest {
           .isEqualTo(plaintext);
       SdkBytes again = kms.encrypt(b -> b.keyId(key.arn()).plaintext(plaintext)).ciphertextBlob();
       assertThat(kms.decrypt(b -> b.ciphertextBlob(again)).plaintext()).isEqualTo(plaintext);
+
+      // The database goes away: a retryable error within the store's bound, never a hang.
+      POSTGRES.server().stop();
+      try {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> kms.createKey(b -> b.description("while the database is down")))
+            .isInstanceOfSatisfying(DependencyTimeoutException.class, e -> {
+              // 500: the SDKs' standard retry policy retries it.
+              assertThat(e.statusCode()).isEqualTo(500);
+              assertThat(e.awsErrorDetails().errorMessage())
+                  .isEqualTo("The system timed out while trying to fulfill the request. You can retry the request.");
+            });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+      } finally {
+        POSTGRES.server().startAgain();
+      }
+      // Back: the same node serves writes again by itself.
+      assertThat(SigV4Process.within(Duration.ofSeconds(60), () -> createsAKey(kms))).isTrue();
+      assertThat(kms.describeKey(b -> b.keyId("alias/on-postgres")).keyMetadata()).isEqualTo(key);
+    }
+  }
+
+  private static boolean createsAKey(KmsClient kms) {
+    try {
+      kms.createKey(b -> b.description("after the outage"));
+      return true;
+    } catch (DependencyTimeoutException e) {
+      return false;
     }
   }
 
