@@ -25,6 +25,7 @@ import io.trent.core.key.WrappingKeySpec;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
 import io.trent.core.spi.SealedBytes;
+import io.trent.metadata.jdbc.Sql.SqlWork;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,7 +39,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import io.trent.metadata.jdbc.Sql.SqlWork;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -296,7 +296,8 @@ public final class JdbcMetadataStore implements MetadataStore {
       } catch (SQLException e) {
         // The primary key decides, so two concurrent inserts of one name cannot both succeed.
         if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          // PostgreSQL refuses to commit a transaction in which a statement failed: end it here.
+          // On PostgreSQL the failed statement ended the transaction; roll it back here rather than have the
+          // commit do it silently (or fail, with the driver's raiseExceptionOnSilentRollback).
           connection.rollback();
           return false;
         }

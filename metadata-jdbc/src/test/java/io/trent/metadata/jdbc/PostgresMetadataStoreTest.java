@@ -9,13 +9,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PostgresMetadataStoreTest extends MetadataStoreContract {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
+  /** A database the migrations ran on once, which each test's database copies. */
+  private static String migrated;
+
   private String url;
 
   @Override
   protected MetadataStore open() {
     if (url == null) {
-      url = POSTGRES.newDatabase();
+      url = POSTGRES.server().copyOf(migrated());
     }
     return JdbcMetadataStore.open(url, "", "");
+  }
+
+  private static synchronized String migrated() {
+    if (migrated == null) {
+      migrated = POSTGRES.newDatabase();
+      JdbcMetadataStore.open(migrated, "", "").close();
+    }
+    return migrated;
   }
 }
