@@ -1,5 +1,6 @@
 package io.trent.server;
 
+import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.server.config.AuthMode;
 import io.trent.server.config.ConfigException;
 import io.trent.server.config.TrentConfig;
@@ -47,6 +48,11 @@ public final class Main implements Runnable {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides dataDir.")
     Path dataDir;
 
+    @Option(names = "--metadata-url", paramLabel = "URL", description = {"Overrides metadata.jdbcUrl, e.g. "
+        + "jdbc:postgresql://HOST:PORT/DB?user=U. The password comes from TRENT_METADATA_PASSWORD or "
+        + "metadata.passwordFile, never from the command line."})
+    String metadataUrl;
+
     @Option(names = "--tls", description = {"Serve HTTPS only (sets tls.enabled). Without tls.certificate, a "
         + "certificate for localhost is made on first start; clients trust <dataDir>/tls/ca.pem."})
     boolean tls;
@@ -68,8 +74,11 @@ public final class Main implements Runnable {
         if (tls) {
           settings = settings.withTls(settings.tls().withEnabled(true));
         }
+        if (metadataUrl != null) {
+          settings = settings.withMetadata(settings.metadata().withJdbcUrl(metadataUrl));
+        }
         server = TrentServer.start(settings);
-      } catch (ConfigException | IllegalStateException | IllegalArgumentException e) {
+      } catch (ConfigException | MetadataUnavailableException | IllegalStateException | IllegalArgumentException e) {
         err.println("trent-server: " + e.getMessage());
         err.flush();
         return 1;

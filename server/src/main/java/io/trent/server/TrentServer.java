@@ -263,7 +263,8 @@ public final class TrentServer implements AutoCloseable {
     // Keys and aliases stored before they had an account and region belong to the configured identity's.
     return metadata.embedded()
         ? JdbcMetadataStore.openEmbedded(config.dataDir(), config.identity().home())
-        : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.password(), config.identity().home());
+        : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.resolvedPassword(), metadata.settings(),
+            config.identity().home());
   }
 
   static KeyBackend openBackend(TrentConfig config) {

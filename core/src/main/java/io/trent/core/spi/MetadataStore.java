@@ -19,6 +19,12 @@ import java.util.Optional;
  * order. Keys and aliases belong to an account and region ({@link AccountRegion}): key ids are unique
  * across the store, alias names only within one account and region, and listings show one account and
  * region. Implementations are thread-safe and every write is durable when the method returns.
+ * Instants are kept to the microsecond at least (finer digits may be truncated, never rounded up).
+ *
+ * <p>When the database cannot be reached or does not answer within the store's bound, every method
+ * throws {@link MetadataUnavailableException} (retryable), never blocks without end. One SPI
+ * contract test suite ({@code MetadataStoreContract} in core's test jar) runs against every
+ * implementation.
  */
 public interface MetadataStore extends AutoCloseable {
 

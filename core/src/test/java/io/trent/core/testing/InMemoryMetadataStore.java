@@ -14,6 +14,7 @@ import java.time.Instant;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +43,21 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   @Override
   public synchronized boolean updateKey(KmsKey key) {
-    if (!keys.containsKey(key.keyId()) || beingDestroyed.contains(key.keyId())) {
+    KmsKey stored = keys.get(key.keyId());
+    if (stored == null || beingDestroyed.contains(key.keyId())) {
       return false;
     }
-    keys.put(key.keyId(), key);
+    // As the SPI says: the id, creation time, spec, usage, origin and public key never change.
+    keys.put(key.keyId(), stored.withDescription(key.description())
+        .withState(key.state(), key.deletionDate(), key.pendingWindowDays())
+        .withMaterials(key.materials())
+        .withTags(key.tags())
+        .withRotation(key.rotationPeriodDays(), key.nextRotationDate())
+        .withOnDemandRotations(key.onDemandRotations())
+        .withImport(key.expirationModel(), key.validTo())
+        .withImportCheck(key.importCheck())
+        .withImportedEncryptionsReserved(key.importedEncryptionsReserved())
+        .withPolicy(key.policy()));
     return true;
   }
 
@@ -89,7 +101,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   @Override
   public synchronized boolean updateAlias(Alias alias) {
-    return aliases.replace(alias.arn().value(), alias) != null;
+    Alias stored = aliases.get(alias.arn().value());
+    if (stored == null) {
+      return false;
+    }
+    // Only the target and the update time change; the creation time stays.
+    aliases.put(alias.arn().value(),
+        new Alias(alias.home(), alias.name(), alias.targetKeyId(), stored.createdAt(), alias.lastUpdatedAt()));
+    return true;
   }
 
   @Override
@@ -152,6 +171,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   @Override
   public synchronized void insertImportToken(ImportToken token) {
+    if (!keys.containsKey(token.keyId()) || importTokens.containsKey(token.tokenId())) {
+      throw new KmsInternalException("Metadata store failure");
+    }
     importTokens.put(token.tokenId(), token);
   }
 
@@ -176,7 +198,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
   @Override
   public synchronized List<ImportToken> findExpiredImportTokens(Instant now) {
     return importTokens.values().stream()
-        .filter(t -> !t.validTo().isAfter(now) && !retiredTokens.contains(t.tokenId())).toList();
+        .filter(t -> !t.validTo().isAfter(now) && !retiredTokens.contains(t.tokenId()))
+        .sorted(Comparator.comparing(ImportToken::validTo).thenComparing(ImportToken::tokenId))
+        .toList();
   }
 
   // --- Orphan sweep and key deletion ---

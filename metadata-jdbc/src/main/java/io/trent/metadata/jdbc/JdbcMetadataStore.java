@@ -1,11 +1,12 @@
 package io.trent.metadata.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import static io.trent.metadata.jdbc.Sql.batch;
+import static io.trent.metadata.jdbc.Sql.query;
+import static io.trent.metadata.jdbc.Sql.update;
+
 import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.PrincipalArn;
-import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.AccountRegion;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ExpirationModel;
@@ -25,16 +26,13 @@ import io.trent.core.key.WrappingKeySpec;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
 import io.trent.core.spi.SealedBytes;
+import io.trent.metadata.jdbc.Sql.SqlWork;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,13 +46,12 @@ import org.flywaydb.core.Flyway;
  * A {@link MetadataStore} in a relational database reached through JDBC: by default an embedded H2
  * file database. Flyway migrates the schema, whose SQL also runs on PostgreSQL.
  *
- * <p>Connections come from a small HikariCP pool, so reads run in parallel and concurrent writers
- * only wait on the rows they share. Instants keep microsecond precision. On H2 every write ends with
- * {@code CHECKPOINT SYNC}: H2 otherwise writes a commit to its file up to a second later and never
- * fsyncs it, which would break the SPI's promise that a returned write is durable.
+ * <p>Connections come from a small HikariCP pool ({@link Database}), so reads run in parallel and
+ * concurrent writers only wait on the rows they share; every wait on the database is bounded
+ * ({@link StoreSettings}). Instants keep microsecond precision. The same class serves PostgreSQL
+ * ({@code jdbc:postgresql:} URLs, several nodes on one database) with the same migrations.
  */
 public final class JdbcMetadataStore implements MetadataStore {
-  private static final int POOL_SIZE = 4;
   private static final String EMBEDDED_USER = "trent";
   private static final String UNIQUE_VIOLATION = "23505";
 
@@ -162,64 +159,59 @@ public final class JdbcMetadataStore implements MetadataStore {
       + " FROM import_tokens WHERE valid_to <= ? AND retired = FALSE ORDER BY valid_to, token_id";
 
   /**
-   * H2's own SNAPSHOT level ({@code org.h2.engine.Constants.TRANSACTION_SNAPSHOT}): one snapshot of
-   * every table from the transaction's first statement. H2's REPEATABLE READ snapshots only the
-   * tables of that statement and those linked to them by foreign keys; a later statement on any
-   * other table sees commits made in between.
-   */
-  private static final int H2_SNAPSHOT = 6;
-
-  /**
    * The account and region of keys and aliases stored before they had their own (schema V10), when no
    * identity is given: the shipped default identity's.
    */
   public static final AccountRegion DEFAULT_HOME = new AccountRegion("aws", "111122223333", "us-east-1");
 
-  private final HikariDataSource dataSource;
-  private final boolean h2;
+  private final Database database;
   /** The ARN partition of every key and alias: the server's (rows store their account and region). */
   private final String partition;
 
-  private JdbcMetadataStore(HikariDataSource dataSource, boolean h2, String partition) {
-    this.dataSource = dataSource;
-    this.h2 = h2;
+  private JdbcMetadataStore(Database database, String partition) {
+    this.database = database;
     this.partition = partition;
   }
 
-  /** As {@link #open(String, String, String, AccountRegion)} with {@link #DEFAULT_HOME}. */
+  /** Opens (creating if needed) the database with the default {@link StoreSettings} and identity, and migrates it. */
   public static JdbcMetadataStore open(String jdbcUrl, String user, String password) {
-    return open(jdbcUrl, user, password, DEFAULT_HOME);
+    return open(jdbcUrl, user, password, StoreSettings.DEFAULTS, DEFAULT_HOME);
+  }
+
+  /** As {@link #open(String, String, String, StoreSettings, AccountRegion)} with the default settings. */
+  public static JdbcMetadataStore open(String jdbcUrl, String user, String password, AccountRegion home) {
+    return open(jdbcUrl, user, password, StoreSettings.DEFAULTS, home);
+  }
+
+  /** As {@link #open(String, String, String, StoreSettings, AccountRegion)} with {@link #DEFAULT_HOME}. */
+  public static JdbcMetadataStore open(String jdbcUrl, String user, String password, StoreSettings settings) {
+    return open(jdbcUrl, user, password, settings, DEFAULT_HOME);
   }
 
   /**
-   * Opens (creating if needed) the database and applies Flyway migrations.
+   * Opens the database (H2 or PostgreSQL) and applies the Flyway migrations.
    *
    * @param home the server's configured identity: its partition is every ARN's, and keys and aliases stored
    *     before schema V10 gave them an account and region belong to its account and region
+   * @throws io.trent.core.spi.MetadataUnavailableException when the database cannot be reached in time
    */
-  public static JdbcMetadataStore open(String jdbcUrl, String user, String password, AccountRegion home) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("trent-metadata");
-    config.setJdbcUrl(jdbcUrl);
-    config.setUsername(user);
-    config.setPassword(password);
-    config.setMaximumPoolSize(POOL_SIZE);
-    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    HikariDataSource dataSource = new HikariDataSource(config);
+  public static JdbcMetadataStore open(String jdbcUrl, String user, String password, StoreSettings settings,
+      AccountRegion home) {
+    Database database = Database.open(jdbcUrl, user, password, settings);
     try {
       Flyway.configure()
-          .dataSource(dataSource)
+          .dataSource(database.dataSource())
           .locations("classpath:db/migration")
           .failOnMissingLocations(true)
           .placeholders(Map.of("trent_account_id", home.accountId(), "trent_region", home.region()))
           .load()
           .migrate();
-      JdbcMetadataStore store = new JdbcMetadataStore(dataSource, isH2(dataSource), home.partition());
+      JdbcMetadataStore store = new JdbcMetadataStore(database, home.partition());
       // Makes the migration durable, and fails now rather than on the first write if the user may not sync.
       store.write(connection -> null);
       return store;
     } catch (RuntimeException e) {
-      dataSource.close();
+      database.close();
       throw e;
     }
   }
@@ -343,6 +335,9 @@ public final class JdbcMetadataStore implements MetadataStore {
         // The primary key decides, so two concurrent inserts of one name in one account and region cannot
         // both succeed.
         if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          // On PostgreSQL the failed statement ended the transaction; roll it back here rather than have the
+          // commit do it silently (or fail, with the driver's raiseExceptionOnSilentRollback).
+          connection.rollback();
           return false;
         }
         throw e;
@@ -531,56 +526,15 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public void close() {
-    dataSource.close();
+    database.close();
   }
 
   private <T> T read(SqlWork<T> work) {
-    // One snapshot across the key, material and tag queries, so a concurrent update is never half seen.
-    // PostgreSQL's REPEATABLE READ is a snapshot; H2's only covers tables linked by foreign keys (see H2_SNAPSHOT).
-    return transaction(h2 ? H2_SNAPSHOT : Connection.TRANSACTION_REPEATABLE_READ, false, work);
+    return database.read(work);
   }
 
   private <T> T write(SqlWork<T> work) {
-    return transaction(Connection.TRANSACTION_READ_COMMITTED, true, work);
-  }
-
-  private <T> T transaction(int isolation, boolean durable, SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setTransactionIsolation(isolation);
-      connection.setAutoCommit(false);
-      T result;
-      try {
-        result = work.run(connection);
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollback(connection, e);
-        throw e;
-      }
-      if (durable && h2) {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("CHECKPOINT SYNC");
-        }
-      }
-      return result;
-    } catch (SQLException e) {
-      throw new KmsInternalException("Metadata store failure", e);
-    }
-  }
-
-  private static void rollback(Connection connection, Exception failure) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      failure.addSuppressed(e);
-    }
-  }
-
-  private static boolean isH2(HikariDataSource dataSource) {
-    try (Connection connection = dataSource.getConnection()) {
-      return "H2".equals(connection.getMetaData().getDatabaseProductName());
-    } catch (SQLException e) {
-      throw new KmsInternalException("Metadata store failure", e);
-    }
+    return database.write(work);
   }
 
   private static void insertMaterialsAndTags(Connection connection, KmsKey key) throws SQLException {
@@ -647,53 +601,6 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
   }
 
-  private static <T> List<T> query(Connection connection, String sql, RowReader<T> reader, Object... params)
-      throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, params);
-      try (ResultSet resultSet = statement.executeQuery()) {
-        List<T> rows = new ArrayList<>();
-        while (resultSet.next()) {
-          rows.add(reader.read(resultSet));
-        }
-        return rows;
-      }
-    }
-  }
-
-  private static int update(Connection connection, String sql, Object... params) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, params);
-      return statement.executeUpdate();
-    }
-  }
-
-  private static void batch(Connection connection, String sql, List<Object[]> rows) throws SQLException {
-    if (rows.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (Object[] row : rows) {
-        bind(statement, row);
-        statement.addBatch();
-      }
-      statement.executeBatch();
-    }
-  }
-
-  private static void bind(PreparedStatement statement, Object... params) throws SQLException {
-    for (int i = 0; i < params.length; i++) {
-      Object param = params[i];
-      if (param instanceof Instant instant) {
-        // Truncating here, not rounding in the database, keeps H2 and PostgreSQL in agreement.
-        param = instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-      } else if (param instanceof Enum<?> constant) {
-        param = constant.name();
-      }
-      statement.setObject(i + 1, param);
-    }
-  }
-
   private static Instant instant(ResultSet resultSet, String column) throws SQLException {
     OffsetDateTime value = resultSet.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
@@ -733,16 +640,6 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static Owned<Tag> tag(ResultSet resultSet) throws SQLException {
     return new Owned<>(resultSet.getString("key_id"),
         new Tag(resultSet.getString("tag_key"), resultSet.getString("tag_value")));
-  }
-
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface RowReader<T> {
-    T read(ResultSet resultSet) throws SQLException;
   }
 
   /** A material or tag row with the id of the key it belongs to. */

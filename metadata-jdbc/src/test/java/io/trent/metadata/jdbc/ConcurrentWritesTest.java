@@ -1,6 +1,6 @@
 package io.trent.metadata.jdbc;
 
-import static io.trent.metadata.jdbc.SampleKeys.T0;
+import static io.trent.core.testing.SampleKeys.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.key.Alias;
@@ -10,6 +10,7 @@ import io.trent.core.key.KmsKey;
 import io.trent.core.key.RotationType;
 import io.trent.core.key.Tag;
 import io.trent.core.spi.Page;
+import io.trent.core.testing.SampleKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

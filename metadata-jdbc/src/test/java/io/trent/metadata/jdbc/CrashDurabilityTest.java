@@ -3,6 +3,7 @@ package io.trent.metadata.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.key.Alias;
+import io.trent.core.testing.SampleKeys;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

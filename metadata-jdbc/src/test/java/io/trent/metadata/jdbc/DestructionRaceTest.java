@@ -1,10 +1,11 @@
 package io.trent.metadata.jdbc;
 
-import static io.trent.metadata.jdbc.SampleKeys.T0;
+import static io.trent.core.testing.SampleKeys.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
+import io.trent.core.testing.SampleKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

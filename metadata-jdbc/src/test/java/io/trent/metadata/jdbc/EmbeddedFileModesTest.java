@@ -2,6 +2,7 @@ package io.trent.metadata.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trent.core.testing.SampleKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

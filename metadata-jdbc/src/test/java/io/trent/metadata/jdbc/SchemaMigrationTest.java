@@ -1,6 +1,6 @@
 package io.trent.metadata.jdbc;
 
-import static io.trent.metadata.jdbc.SampleKeys.T0;
+import static io.trent.core.testing.SampleKeys.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.catalog.KeyCatalog;
@@ -15,6 +15,7 @@ import io.trent.core.key.Origin;
 import io.trent.core.key.RotationType;
 import io.trent.core.key.ServiceIdentity;
 import io.trent.core.key.Tag;
+import io.trent.core.testing.SampleKeys;
 import io.trent.policy.DefaultKeyPolicy;
 import java.nio.file.Path;
 import java.sql.Connection;

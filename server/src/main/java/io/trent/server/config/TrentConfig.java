@@ -87,6 +87,10 @@ public record TrentConfig(
     return new TrentConfig(server, identity, auth, tls, newDataDir, metadata, pkcs11, kms, pkcs11Pin);
   }
 
+  public TrentConfig withMetadata(MetadataConfig newMetadata) {
+    return new TrentConfig(server, identity, auth, tls, dataDir, newMetadata, pkcs11, kms, pkcs11Pin);
+  }
+
   public TrentConfig withPkcs11(Pkcs11Config newPkcs11) {
     return new TrentConfig(server, identity, auth, tls, dataDir, metadata, newPkcs11, kms, pkcs11Pin);
   }

@@ -18,6 +18,7 @@ import io.trent.core.auth.Caller;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.ThrottlingException;
 import io.trent.core.error.UnknownOperationException;
+import io.trent.core.spi.MetadataUnavailableException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -242,6 +243,11 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         return ServerFaultReply.of(e);
       }
       return Reply.error(e);
+    } catch (MetadataUnavailableException e) {
+      // A database outage or timeout: the one place it becomes AWS's retryable DependencyTimeoutException.
+      log.warn("Request {} ({}) by {} failed: the metadata database is unavailable", request.requestId(), operation,
+          caller, e);
+      return ServerFaultReply.dependencyTimeout();
     } catch (Throwable e) {
       // Anything (even a sneaky checked exception) must still produce a response, or the
       // connection would wait forever. The caller gets a bare KMSInternalException; details stay

@@ -38,6 +38,11 @@ final class ServerFaultReply {
     return INTERNAL_REPLY;
   }
 
+  /** For a dependency (the metadata database) that failed or did not answer in time: retryable. */
+  static Reply dependencyTimeout() {
+    return TIMEOUT_REPLY;
+  }
+
   /** For an unexpected exception (a bug): a bare KMSInternalException. */
   static Reply internal() {
     return INTERNAL_REPLY;

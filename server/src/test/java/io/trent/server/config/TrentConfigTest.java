@@ -87,6 +87,31 @@ class TrentConfigTest {
   }
 
   @Test
+  void metadataPoolWaitsAndAPasswordFileComeFromTheSection() throws Exception {
+    Path passwordFile = dir.resolve("metadata-password");
+    SecretFile.create(passwordFile, Secret.of("from-a-file"));
+    TrentConfig config = TrentConfig.load(yaml("metadata: {jdbcUrl: \"jdbc:postgresql://db:5432/trent?user=trent\","
+        + " passwordFile: " + passwordFile + ", poolSize: 8, connectionTimeoutMillis: 2000}\n"),
+        Map.of("TRENT_METADATA_STATEMENT_TIMEOUT_MILLIS", "3000"));
+
+    MetadataConfig metadata = config.metadata();
+    assertThat(metadata.embedded()).isFalse();
+    assertThat(metadata.settings()).isEqualTo(new io.trent.metadata.jdbc.StoreSettings(8,
+        java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3)));
+    assertThat(metadata.resolvedPassword()).isEqualTo("from-a-file");
+    assertThat(metadata.toString()).doesNotContain("from-a-file");
+    // The variable wins over the file: a password given both ways is the variable's.
+    assertThat(TrentConfig.load(yaml("metadata: {passwordFile: " + passwordFile + "}\n"),
+        Map.of("TRENT_METADATA_PASSWORD", "from-env")).metadata().resolvedPassword()).isEqualTo("from-env");
+    assertThat(metadata.withJdbcUrl("jdbc:postgresql://other/trent").jdbcUrl()).isEqualTo("jdbc:postgresql://other/trent");
+    assertThat(TrentConfig.defaults(Map.of()).metadata().settings()).isEqualTo(io.trent.metadata.jdbc.StoreSettings.DEFAULTS);
+    assertThatThrownBy(() -> TrentConfig.load(yaml("metadata: {poolSize: 0}\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("metadata.poolSize");
+    assertThatThrownBy(() -> TrentConfig.load(yaml("metadata: {connectionTimeoutMillis: 10}\n"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("metadata.connectionTimeoutMillis");
+  }
+
+  @Test
   void commandLineOverridesComeLast() {
     TrentConfig config = TrentConfig.defaults(Map.of("TRENT_SERVER_PORT", "6000"))
         .withPort(0)

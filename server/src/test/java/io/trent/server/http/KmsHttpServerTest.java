@@ -7,6 +7,7 @@ import io.trent.core.error.KeyUnavailableException;
 import io.trent.core.error.KmsException;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.NotFoundException;
+import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.server.config.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -189,6 +190,22 @@ class KmsHttpServerTest {
 
     assertThat(response.statusCode()).isEqualTo(status);
     assertThat(response.body()).isEqualTo("{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
+    assertThat(requestId(response)).matches(UUID_PATTERN);
+  }
+
+  @Test
+  void anUnavailableMetadataDatabaseIsARetryableDependencyTimeoutWithoutDetails() throws Exception {
+    start((op, body, by, ip) -> {
+      throw new MetadataUnavailableException("The metadata database is unavailable (SQL state 08001)",
+          new java.sql.SQLTransientConnectionException("Connection to db.internal:5432 refused"));
+    });
+
+    HttpResponse<String> response = send(post("TrentService.CreateKey", "{}"));
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).isEqualTo("{\"__type\":\"DependencyTimeoutException\",\"message\":\""
+        + ServerFaultReply.TIMEOUT + "\"}");
+    assertThat(response.body()).doesNotContain("db.internal", "08001");
     assertThat(requestId(response)).matches(UUID_PATTERN);
   }
 

@@ -1,4 +1,4 @@
-package io.trent.metadata.jdbc;
+package io.trent.core.testing;
 
 import io.trent.core.key.AccountRegion;
 import io.trent.core.key.KeyMaterial;
@@ -14,24 +14,24 @@ import java.util.List;
 import java.util.UUID;
 
 /** Keys for tests: enabled symmetric keys with one current material and no tags. */
-final class SampleKeys {
-  /** The account and region of the sample keys and aliases (the store's default identity). */
-  static final AccountRegion HOME = JdbcMetadataStore.DEFAULT_HOME;
-  static final Instant T0 = Instant.parse("2024-05-06T07:08:09.123Z");
+public final class SampleKeys {
+  /** The account and region of the sample keys and aliases (the stores' default identity). */
+  public static final AccountRegion HOME = new AccountRegion("aws", "111122223333", "us-east-1");
+  public static final Instant T0 = Instant.parse("2024-05-06T07:08:09.123Z");
 
   private SampleKeys() {}
 
-  static KmsKey key() {
+  public static KmsKey key() {
     return key(UUID.randomUUID().toString());
   }
 
-  static KmsKey key(String keyId) {
+  public static KmsKey key(String keyId) {
     return KmsKey.create(SampleKeys.HOME, keyId, T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS,
         KeyState.Enabled, List.of(KeyMaterial.initial(materialId(keyId.hashCode()), T0)), List.of(), null);
   }
 
   /** Stand-in DER bytes of the given length, every byte value represented. */
-  static byte[] publicKey(int length) {
+  public static byte[] publicKey(int length) {
     byte[] bytes = new byte[length];
     for (int i = 0; i < length; i++) {
       bytes[i] = (byte) (i * 7 + 0x30);
@@ -39,7 +39,7 @@ final class SampleKeys {
     return bytes;
   }
 
-  static KeyMaterialId materialId(int seed) {
+  public static KeyMaterialId materialId(int seed) {
     byte[] bytes = new byte[KeyMaterialId.LENGTH];
     Arrays.fill(bytes, (byte) seed);
     bytes[0] = (byte) (seed >>> 24);

@@ -1,6 +1,6 @@
-package io.trent.metadata.jdbc;
+package io.trent.core.spi.contract;
 
-import static io.trent.metadata.jdbc.SampleKeys.T0;
+import static io.trent.core.testing.SampleKeys.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.key.ExpirationModel;
@@ -9,35 +9,20 @@ import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.RotationType;
 import io.trent.core.key.Tag;
-import java.nio.file.Path;
+import io.trent.core.testing.SampleKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class MaintenanceQueryTest {
-  private static final Instant NOW = Instant.parse("2025-01-01T00:00:00.000001Z");
-  private static final Instant JUST_AFTER = NOW.plusNanos(1_000);
-  private static final Instant LONG_AGO = NOW.minus(Duration.ofDays(400));
-
-  @TempDir Path dataDir;
-  private JdbcMetadataStore store;
-
-  @BeforeEach
-  void open() {
-    store = JdbcMetadataStore.openEmbedded(dataDir);
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
+/** Finding the keys with scheduled work due. */
+interface MaintenanceContract extends StoreUnderTest {
+  Instant NOW = Instant.parse("2025-01-01T00:00:00.000001Z");
+  Instant JUST_AFTER = NOW.plusNanos(1_000);
+  Instant LONG_AGO = NOW.minus(Duration.ofDays(400));
 
   @Test
-  void returnsExactlyTheDueKeysOfEachReasonInCreationOrder() {
+  default void returnsExactlyTheDueKeysOfEachReasonInCreationOrder() {
     // Ids sort against creation order, so the test sees which order the query follows.
     KmsKey rotationDueNow = insert(SampleKeys.key("z-rotation-now").withRotation(365, NOW));
     insert(SampleKeys.key("y-plain"));
@@ -53,12 +38,12 @@ class MaintenanceQueryTest {
     KmsKey rotationOverdue = insert(SampleKeys.key("p-rotation-overdue").withRotation(90, LONG_AGO));
     KmsKey expiredLongAgo = insert(imported("o-expired-long-ago", LONG_AGO));
 
-    assertThat(store.findKeysWithMaintenanceDue(NOW)).containsExactly(rotationDueNow, deletionDueNow,
+    assertThat(store().findKeysWithMaintenanceDue(NOW)).containsExactly(rotationDueNow, deletionDueNow,
         expiredNow, deletionOverdue, rotationOverdue, expiredLongAgo);
   }
 
   @Test
-  void listsAKeyDueForSeveralReasonsOnceWithItsMaterialsAndTags() {
+  default void listsAKeyDueForSeveralReasonsOnceWithItsMaterialsAndTags() {
     insert(SampleKeys.key("before"));
     KmsKey everything = insert(pendingDeletion("everything", NOW)
         .withRotation(30, LONG_AGO)
@@ -67,38 +52,38 @@ class MaintenanceQueryTest {
         .withTags(List.of(new Tag("b", "2"), new Tag("a", "1"))));
     insert(SampleKeys.key("after").withTags(List.of(new Tag("not", "due"))));
 
-    List<KmsKey> due = store.findKeysWithMaintenanceDue(NOW);
+    List<KmsKey> due = store().findKeysWithMaintenanceDue(NOW);
 
     assertThat(due).containsExactly(everything);
     assertThat(due.get(0).materials()).hasSize(2);
   }
 
   @Test
-  void aKeyLeavesTheListOnceItsWorkIsDone() {
+  default void aKeyLeavesTheListOnceItsWorkIsDone() {
     KmsKey deletion = insert(pendingDeletion("deletion", NOW));
     KmsKey rotation = insert(SampleKeys.key("rotation").withRotation(365, NOW));
     KmsKey expiry = insert(imported("expiry", NOW));
-    assertThat(store.findKeysWithMaintenanceDue(NOW)).containsExactly(deletion, rotation, expiry);
+    assertThat(store().findKeysWithMaintenanceDue(NOW)).containsExactly(deletion, rotation, expiry);
 
-    store.updateKey(deletion.withState(KeyState.Disabled, null, null));
-    store.updateKey(rotation.withRotation(365, NOW.plus(Duration.ofDays(365))));
-    store.updateKey(expiry.withState(KeyState.PendingImport, null, null).withMaterials(List.of())
+    store().updateKey(deletion.withState(KeyState.Disabled, null, null));
+    store().updateKey(rotation.withRotation(365, NOW.plus(Duration.ofDays(365))));
+    store().updateKey(expiry.withState(KeyState.PendingImport, null, null).withMaterials(List.of())
         .withImport(null, null));
 
-    assertThat(store.findKeysWithMaintenanceDue(NOW)).isEmpty();
-    assertThat(store.findKeysWithMaintenanceDue(NOW.plus(Duration.ofDays(365)))).hasSize(1);
+    assertThat(store().findKeysWithMaintenanceDue(NOW)).isEmpty();
+    assertThat(store().findKeysWithMaintenanceDue(NOW.plus(Duration.ofDays(365)))).hasSize(1);
   }
 
   @Test
-  void findsNothingInAnEmptyStoreOrBeforeAnythingIsDue() {
-    assertThat(store.findKeysWithMaintenanceDue(NOW)).isEmpty();
+  default void findsNothingInAnEmptyStoreOrBeforeAnythingIsDue() {
+    assertThat(store().findKeysWithMaintenanceDue(NOW)).isEmpty();
     insert(pendingDeletion("later", JUST_AFTER));
-    assertThat(store.findKeysWithMaintenanceDue(NOW)).isEmpty();
-    assertThat(store.findKeysWithMaintenanceDue(JUST_AFTER)).hasSize(1);
+    assertThat(store().findKeysWithMaintenanceDue(NOW)).isEmpty();
+    assertThat(store().findKeysWithMaintenanceDue(JUST_AFTER)).hasSize(1);
   }
 
   private KmsKey insert(KmsKey key) {
-    store.insertKey(key);
+    store().insertKey(key);
     return key;
   }
 

@@ -1,0 +1,53 @@
+package io.trent.core.spi.contract;
+
+import io.trent.core.spi.MetadataStore;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * The {@link MetadataStore} SPI's contract, one suite that every implementation runs (embedded H2,
+ * PostgreSQL, and core's in-memory double), so they cannot drift apart. Each concern is an interface
+ * of default test methods (keys, aliases, paging, deletion, import tokens, maintenance, principals);
+ * a new concern is a new interface added here.
+ *
+ * <p>A subclass says how to open an empty store and how to open it again on the same data.
+ */
+public abstract class MetadataStoreContract implements KeyContract, AliasContract, PagingContract,
+    DeletionContract, ImportTokenContract, MaintenanceContract, PrincipalContract {
+  private MetadataStore store;
+
+  /**
+   * Opens the store: on the first call of a test an empty one, on later calls (after the previous one
+   * was closed) the same data again.
+   */
+  protected abstract MetadataStore open();
+
+  /** Whether {@link #reopen()} closes the store; a store in memory would lose everything. */
+  protected boolean closesOnReopen() {
+    return true;
+  }
+
+  @Override
+  public final MetadataStore store() {
+    if (store == null) {
+      store = open();
+    }
+    return store;
+  }
+
+  @Override
+  public final void reopen() {
+    if (!closesOnReopen()) {
+      return;
+    }
+    store().close();
+    store = null;
+    store();
+  }
+
+  @AfterEach
+  final void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+}
