@@ -219,6 +219,45 @@ class GrantsTest {
     assertThat(cli("list-grants", "--key-id", key).json().get("Grants")).isEmpty();
   }
 
+  @Test
+  void createGrantConditionKeysLimitWhatAnIdentityPolicyAllows() throws Exception {
+    String key = newKey();
+    String carolArn = "arn:aws:iam::" + Trent.ACCOUNT + ":user/grant-carol";
+    // The default key policy delegates to IAM; Carol's policy allows CreateGrant only for Decrypt and Encrypt,
+    // only to Alice, and only with an EncryptionContextSubset constraint.
+    java.nio.file.Path policy = trent.dataDir().resolveSibling("carol-grants-policy.json");
+    Files.writeString(policy, """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"*",
+          "Condition":{"ForAllValues:StringEquals":{"kms:GrantOperations":["Decrypt","Encrypt"]},
+                       "StringEquals":{"kms:GranteePrincipal":"%s","kms:GrantConstraintType":"EncryptionContextSubset"}}}]}
+        """.formatted(alice.arn()));
+    JsonNode issued = trent.principal("add", "--arn", carolArn, "--policy", policy.toString());
+    AwsBasicCredentials carol = AwsBasicCredentials.create(issued.get("AccessKeyId").asText(),
+        issued.get("SecretAccessKey").asText());
+    try (KmsClient kms = client(StaticCredentialsProvider.create(carol))) {
+      GrantConstraints subset = GrantConstraints.builder().encryptionContextSubset(Map.of("app", "a")).build();
+      GrantConstraints equals = GrantConstraints.builder().encryptionContextEquals(Map.of("app", "a")).build();
+      assertThat(SigV4Process.within(HONOURED_WITHIN, () -> {
+        try {
+          kms.createGrant(b -> b.keyId(key).granteePrincipal(alice.arn()).operations(GrantOperation.DECRYPT)
+              .constraints(subset));
+          return true;
+        } catch (KmsException e) {
+          return false;
+        }
+      })).as("Carol may create a Decrypt grant for Alice").isTrue();
+
+      assertDenied(() -> kms.createGrant(b -> b.keyId(key).granteePrincipal(alice.arn())
+          .operations(GrantOperation.DECRYPT, GrantOperation.DESCRIBE_KEY).constraints(subset)));
+      assertDenied(() -> kms.createGrant(b -> b.keyId(key).granteePrincipal(bob.arn())
+          .operations(GrantOperation.DECRYPT).constraints(subset)));
+      assertDenied(() -> kms.createGrant(b -> b.keyId(key).granteePrincipal(alice.arn())
+          .operations(GrantOperation.DECRYPT).constraints(equals)));
+      assertDenied(() -> kms.createGrant(b -> b.keyId(key).granteePrincipal(alice.arn())
+          .operations(GrantOperation.DECRYPT)));
+    }
+  }
+
   private static String newKey() {
     return root.createKey(b -> b.description("grants")).keyMetadata().arn();
   }
