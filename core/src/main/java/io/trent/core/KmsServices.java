@@ -5,6 +5,7 @@ import io.trent.core.key.ServiceIdentity;
 import io.trent.core.service.AliasService;
 import io.trent.core.service.CryptoService;
 import io.trent.core.service.DataKeyService;
+import io.trent.core.service.GrantService;
 import io.trent.core.service.ImportService;
 import io.trent.core.service.KeyPolicyService;
 import io.trent.core.service.KeyService;
@@ -32,6 +33,7 @@ import java.time.Clock;
  * @param imports bring your own key
  * @param maintenance scheduled deletion, expiry and rotation
  * @param keyPolicies PutKeyPolicy, GetKeyPolicy, ListKeyPolicies
+ * @param grants CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant
  * @param identity the default account and region: dev mode's root caller, and the home of keys stored before keys had their own
  * @param backend the key backend, for health checks
  */
@@ -47,6 +49,7 @@ public record KmsServices(
     ImportService imports,
     MaintenanceService maintenance,
     KeyPolicyService keyPolicies,
+    GrantService grants,
     ServiceIdentity identity,
     KeyBackend backend) {
 

@@ -2,6 +2,10 @@ package io.trent.server;
 
 import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
+import io.trent.core.grant.GrantCache;
+import io.trent.core.grant.GrantsInForce;
+import io.trent.core.grant.StoredGrantCache;
+import io.trent.core.service.KmsServiceFactory;
 import io.trent.core.auth.PrincipalArn;
 import io.trent.core.service.MaintenanceService;
 import io.trent.core.service.OrphanSweep;
@@ -130,8 +134,11 @@ public final class TrentServer implements AutoCloseable {
     try {
       backend = openBackend(config);
       // One authorization path in both modes: dev mode's requests are the account root's.
-      PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity());
-      KmsServices services = KmsServices.create(backend, store, config.identity(), clock, policy, authorizer);
+      // Grants are cached per key in memory: authorization reads them, the grant service invalidates them.
+      GrantCache grants = new StoredGrantCache(store);
+      PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity(), new GrantsInForce(grants, store));
+      KmsServices services = KmsServiceFactory.create(backend, store, config.identity(), clock, policy, authorizer,
+          grants);
       // Catch up on deletions, expiries and rotations that came due while the server was down.
       logReport(services.maintenance().runDue());
       OrphanSweep.Report swept = sweepOrphans(backend, store, clock);

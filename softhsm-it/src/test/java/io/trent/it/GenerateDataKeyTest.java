@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.kms.model.DecryptResponse;
 import software.amazon.awssdk.services.kms.model.DryRunOperationException;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyWithoutPlaintextResponse;
+import software.amazon.awssdk.services.kms.model.GrantOperation;
+import software.amazon.awssdk.services.kms.model.InvalidGrantTokenException;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 
 /** GenerateDataKey and GenerateDataKeyWithoutPlaintext: shapes, lengths, KeyId forms, validation. */
@@ -144,14 +146,19 @@ class GenerateDataKeyTest {
   }
 
   @Test
-  void grantTokensAreAccepted() {
+  void grantTokensOfTheKeysGrantsAreAcceptedAndOthersRefused() {
+    String t1 = kms.createGrant(b -> b.keyId(key.keyId()).granteePrincipal("arn:aws:iam::" + Trent.ACCOUNT
+        + ":user/gdk").operations(GrantOperation.GENERATE_DATA_KEY, GrantOperation.DECRYPT)).grantToken();
+    String t2 = kms.createGrant(b -> b.keyId(key.keyId()).granteePrincipal("arn:aws:iam::" + Trent.ACCOUNT
+        + ":user/gdk").operations(GrantOperation.DECRYPT)).grantToken();
     GenerateDataKeyResponse r =
-        kms.generateDataKey(
-            b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256).grantTokens("token-1", "token-2"));
+        kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256).grantTokens(t1, t2));
     assertThat(r.plaintext().asByteArray()).hasSize(32);
-    assertThat(
-            kms.decrypt(b -> b.ciphertextBlob(r.ciphertextBlob()).grantTokens("token-3")).plaintext())
+    assertThat(kms.decrypt(b -> b.ciphertextBlob(r.ciphertextBlob()).grantTokens(t2)).plaintext())
         .isEqualTo(r.plaintext());
+    // A token this server did not issue names no grant.
+    expectError(() -> kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256)
+        .grantTokens("token-1")), InvalidGrantTokenException.class, "InvalidGrantTokenException");
   }
 
   @Test
@@ -170,9 +177,10 @@ class GenerateDataKeyTest {
         () -> kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256).grantTokens(tooLong)),
         "1 validation error detected: Value '" + tooLong + "' at 'grantTokens.1.member' failed to satisfy constraint:"
             + " Member must have length less than or equal to 8192");
-    // Ten tokens of 8192 characters are fine.
-    assertThat(kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256)
-        .grantTokens(Collections.nCopies(10, "g".repeat(8192)))).plaintext().asByteArray()).hasSize(32);
+    // Ten tokens of 8192 characters pass validation; being no grant's tokens, they are refused after it.
+    expectError(() -> kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256)
+        .grantTokens(Collections.nCopies(10, "g".repeat(8192)))), InvalidGrantTokenException.class,
+        "InvalidGrantTokenException");
   }
 
   @Test

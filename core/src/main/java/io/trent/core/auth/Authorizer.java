@@ -35,4 +35,16 @@ public interface Authorizer {
   default void authorizeResource(RequestScope scope, Arn resource) {
     authorize(scope, null, null);
   }
+
+  /**
+   * As {@link #authorize}, telling whether a grant allowed the request rather than a policy: a grant that allows
+   * CreateGrant allows only narrower child grants, a policy's permission does not limit them
+   * [D kdg:create-grant-overview.md].
+   *
+   * @return the id of the grant that allowed the request, or null when a policy did
+   */
+  default String authorizeNamingGrant(RequestScope scope, KmsKey key, String requestedKeyId) {
+    authorize(scope, key, requestedKeyId);
+    return null;
+  }
 }

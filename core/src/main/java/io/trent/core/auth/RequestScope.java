@@ -1,5 +1,6 @@
 package io.trent.core.auth;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,18 +14,28 @@ import java.util.Objects;
  * @param encryptionContext the request's encryption context (for {@code kms:EncryptionContext:*}), empty if none
  * @param conditionKeys other single-valued condition keys the request sets, e.g. {@code kms:EncryptionAlgorithm},
  *     {@code aws:SourceIp}
+ * @param multiValuedKeys multi-valued condition keys the request sets, e.g. {@code kms:GrantOperations}
+ * @param grantTokens the request's GrantTokens, whose grants count at once (empty if none)
  */
 public record RequestScope(Caller caller, String action, Map<String, String> encryptionContext,
-    Map<String, String> conditionKeys) {
+    Map<String, String> conditionKeys, Map<String, List<String>> multiValuedKeys, List<String> grantTokens) {
   public RequestScope {
     Objects.requireNonNull(caller, "caller");
     Objects.requireNonNull(action, "action");
     encryptionContext = encryptionContext == null ? Map.of() : encryptionContext;
     conditionKeys = conditionKeys == null ? Map.of() : conditionKeys;
+    multiValuedKeys = multiValuedKeys == null ? Map.of() : multiValuedKeys;
+    grantTokens = grantTokens == null ? List.of() : grantTokens;
+  }
+
+  /** A scope with single-valued condition keys only and no grant tokens. */
+  public RequestScope(Caller caller, String action, Map<String, String> encryptionContext,
+      Map<String, String> conditionKeys) {
+    this(caller, action, encryptionContext, conditionKeys, null, null);
   }
 
   /** The same caller for another action with another encryption context (ReEncrypt's two sides). */
   public RequestScope withAction(String newAction, Map<String, String> newEncryptionContext) {
-    return new RequestScope(caller, newAction, newEncryptionContext, conditionKeys);
+    return new RequestScope(caller, newAction, newEncryptionContext, conditionKeys, multiValuedKeys, grantTokens);
   }
 }

@@ -77,6 +77,16 @@ public final class KeyResolver {
     return key;
   }
 
+  /**
+   * Authorizes the request on a key found with {@link #locate}, telling whether a grant allowed it (CreateGrant
+   * limits what a grant's CreateGrant permission may create).
+   *
+   * @return the id of the grant that allowed the request, or null when a policy did
+   */
+  public String authorizeNamingGrant(RequestScope scope, KmsKey key, String requestedKeyId) {
+    return authorizer.authorizeNamingGrant(scope, key, requestedKeyId);
+  }
+
   /** Authorizes an account-level action (CreateKey, ListKeys, ListAliases, GenerateRandom). */
   public void authorizeAccount(RequestScope scope) {
     authorizer.authorize(scope, null, null);

@@ -5,6 +5,8 @@ import io.trent.core.KmsServices;
 import io.trent.core.auth.Authorizer;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
+import io.trent.core.grant.GrantCache;
+import io.trent.core.grant.StoredGrantCache;
 import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
@@ -22,6 +24,12 @@ public final class KmsServiceFactory {
   /** @param authorizer decides every request after its key is resolved (the server's policy evaluation) */
   public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
       KmsPolicy policy, Authorizer authorizer) {
+    return create(backend, store, identity, clock, policy, authorizer, new StoredGrantCache(store));
+  }
+
+  /** @param grants the cache of each key's grants, which the authorizer reads too */
+  public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
+      KmsPolicy policy, Authorizer authorizer, GrantCache grants) {
     KeyCatalog catalog = new KeyCatalog(store, identity);
     KeyResolver resolver = new KeyResolver(catalog, authorizer);
     EncryptionBudget budget = new EncryptionBudget(catalog, clock, policy);
@@ -40,8 +48,9 @@ public final class KmsServiceFactory {
         new MacService(resolver, backend),
         rotation,
         imports,
-        new MaintenanceService(catalog, backend, rotation, imports, clock),
+        new MaintenanceService(catalog, backend, rotation, imports, clock, grants),
         new KeyPolicyService(catalog, resolver, policyRules),
+        new GrantService(resolver, store, grants, identity, clock, policy.maxGrantsPerKey()),
         identity,
         backend);
   }

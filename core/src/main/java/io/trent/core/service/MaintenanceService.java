@@ -1,6 +1,7 @@
 package io.trent.core.service;
 
 import io.trent.core.catalog.KeyCatalog;
+import io.trent.core.grant.GrantCache;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
@@ -21,8 +22,11 @@ public final class MaintenanceService {
   private final RotationService rotation;
   private final ImportService imports;
   private final Clock clock;
+  private final GrantCache grants;
 
-  MaintenanceService(KeyCatalog catalog, KeyBackend backend, RotationService rotation, ImportService imports, Clock clock) {
+  MaintenanceService(KeyCatalog catalog, KeyBackend backend, RotationService rotation, ImportService imports, Clock clock,
+      GrantCache grants) {
+    this.grants = grants;
     this.catalog = catalog;
     this.backend = backend;
     this.rotation = rotation;
@@ -87,6 +91,7 @@ public final class MaintenanceService {
     }
     imports.destroyWrappingKeysOf(key);
     catalog.deleteKey(keyId, now);
+    grants.invalidate(keyId); // the store deleted the key's grants with it
     LOG.log(System.Logger.Level.INFO, "Destroyed KMS key {0} and its {1} HSM key material(s)",
         keyId, key.materials().size());
     return true;

@@ -3,6 +3,7 @@ package io.trent.core.spi;
 import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
 import io.trent.core.key.AccountRegion;
+import io.trent.core.grant.KmsGrant;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ImportToken;
 import io.trent.core.key.KeyDestruction;
@@ -90,7 +91,7 @@ public interface MetadataStore extends AutoCloseable {
   Optional<KmsKey> beginDestruction(String keyId, Instant now);
 
   /**
-   * Deletes a key with its materials, tags, aliases and import tokens, and records the destruction of each of its
+   * Deletes a key with its materials, tags, aliases, import tokens and grants, and records the destruction of each of its
    * materials (reason KEY_DELETED), in one transaction. Called after {@link #beginDestruction} and
    * the destruction of the key's HSM objects.
    */
@@ -156,6 +157,41 @@ public interface MetadataStore extends AutoCloseable {
    * notices keys added or removed by another process (see {@code CredentialCache}).
    */
   List<AccessKey> listAccessKeys();
+
+  // --- Grants ------------------------------------------------------------------------------------
+
+  /**
+   * Stores a new grant unless its key already has {@code maxGrantsPerKey} grants; the count and the insert are
+   * atomic with respect to other inserts of the key's grants, on every node sharing the store. The key must be
+   * stored and the grant id new (else KMSInternalException).
+   *
+   * @return false, storing nothing, when the key has {@code maxGrantsPerKey} grants
+   */
+  boolean insertGrant(KmsGrant grant, int maxGrantsPerKey);
+
+  /** The grant of this key with this id. */
+  Optional<KmsGrant> findGrant(String keyId, String grantId);
+
+  /** Every grant of a key, in creation order (read whole into the in-memory grant cache). */
+  List<KmsGrant> listGrantsOfKey(String keyId);
+
+  /**
+   * A key's grants in creation order, for ListGrants.
+   *
+   * @param grantId only this grant, when not null
+   * @param granteePrincipal only grants for exactly this grantee, when not null
+   */
+  Page<KmsGrant> listGrants(String keyId, String grantId, String granteePrincipal, int limit, String marker);
+
+  /** Grants of any key whose retiring principal is exactly this one, in creation order (ListRetirableGrants). */
+  Page<KmsGrant> listRetirableGrants(String retiringPrincipal, int limit, String marker);
+
+  /**
+   * Deletes a grant (RetireGrant, RevokeGrant).
+   *
+   * @return false when the key has no such grant
+   */
+  boolean deleteGrant(String keyId, String grantId);
 
   @Override
   void close();

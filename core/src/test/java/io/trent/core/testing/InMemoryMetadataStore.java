@@ -5,6 +5,7 @@ import io.trent.core.auth.Principal;
 import io.trent.core.error.InvalidMarkerException;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.AccountRegion;
+import io.trent.core.grant.KmsGrant;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ImportToken;
 import io.trent.core.key.KeyDestruction;
@@ -34,6 +35,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
   private final Set<String> beingDestroyed = new HashSet<>();
   private final Map<String, Principal> principals = new LinkedHashMap<>();
   private final Map<String, AccessKey> accessKeys = new LinkedHashMap<>();
+  private final List<KmsGrant> grants = new ArrayList<>();
   private Runnable afterMaintenanceQuery;
 
   @Override
@@ -156,6 +158,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
       key.materials().forEach(m -> destructions.add(new KeyDestruction(keyId, m.id(), destroyedAt, "KEY_DELETED")));
       aliases.values().removeIf(a -> a.targetKeyId().equals(keyId));
       importTokens.values().removeIf(t -> t.keyId().equals(keyId));
+      grants.removeIf(g -> g.keyId().equals(keyId));
     }
   }
 
@@ -240,6 +243,57 @@ public final class InMemoryMetadataStore implements MetadataStore {
   @Override
   public synchronized List<AccessKey> listAccessKeys() {
     return List.copyOf(accessKeys.values());
+  }
+
+  // --- Grants ---
+
+  @Override
+  public synchronized boolean insertGrant(KmsGrant grant, int maxGrantsPerKey) {
+    if (!keys.containsKey(grant.keyId()) || grants.stream().anyMatch(g -> g.grantId().equals(grant.grantId()))) {
+      throw new KmsInternalException("Metadata store failure");
+    }
+    if (listGrantsOfKey(grant.keyId()).size() >= maxGrantsPerKey) {
+      return false;
+    }
+    grants.add(grant);
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<KmsGrant> findGrant(String keyId, String grantId) {
+    return grants.stream().filter(g -> g.keyId().equals(keyId) && g.grantId().equals(grantId)).findFirst();
+  }
+
+  @Override
+  public synchronized List<KmsGrant> listGrantsOfKey(String keyId) {
+    return grants.stream().filter(g -> g.keyId().equals(keyId)).toList();
+  }
+
+  @Override
+  public synchronized Page<KmsGrant> listGrants(String keyId, String grantId, String granteePrincipal, int limit,
+      String marker) {
+    return page(grants.stream().filter(g -> g.keyId().equals(keyId)
+        && (grantId == null || g.grantId().equals(grantId))
+        && (granteePrincipal == null || g.granteePrincipal().equals(granteePrincipal))).toList(), limit, marker);
+  }
+
+  @Override
+  public synchronized Page<KmsGrant> listRetirableGrants(String retiringPrincipal, int limit, String marker) {
+    return page(grants.stream().filter(g -> retiringPrincipal.equals(g.retiringPrincipal())).toList(), limit, marker);
+  }
+
+  @Override
+  public synchronized boolean deleteGrant(String keyId, String grantId) {
+    return grants.removeIf(g -> g.keyId().equals(keyId) && g.grantId().equals(grantId));
+  }
+
+  private static <T> Page<T> page(List<T> all, int limit, String marker) {
+    int start = marker == null ? 0 : parse(marker);
+    if (start > all.size()) {
+      throw new InvalidMarkerException("Invalid marker");
+    }
+    int end = Math.min(all.size(), start + limit);
+    return new Page<>(all.subList(start, end), end < all.size() ? String.valueOf(end) : null);
   }
 
   @Override

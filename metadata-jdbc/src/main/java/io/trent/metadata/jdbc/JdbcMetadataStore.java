@@ -8,6 +8,8 @@ import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.PrincipalArn;
 import io.trent.core.key.AccountRegion;
+import io.trent.core.error.KmsInternalException;
+import io.trent.core.grant.KmsGrant;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ExpirationModel;
 import io.trent.core.key.ImportToken;
@@ -409,6 +411,7 @@ public final class JdbcMetadataStore implements MetadataStore {
       batch(connection, INSERT_DESTRUCTION, destructions);
       update(connection, DELETE_KEY_ALIASES, keyId);
       update(connection, DELETE_KEY_TOKENS, keyId);
+      GrantRows.deleteOfKey(connection, keyId);
       update(connection, DELETE_TAGS, keyId);
       update(connection, DELETE_MATERIALS, keyId);
       update(connection, DELETE_KEY, keyId);
@@ -524,6 +527,63 @@ public final class JdbcMetadataStore implements MetadataStore {
         instant(resultSet, "created_at"))));
   }
 
+  // --- Grants (SQL in GrantRows) ---
+
+  /** Locks the key row first, so the count and the insert are atomic against other inserts of its grants. */
+  @Override
+  public boolean insertGrant(KmsGrant grant, int maxGrantsPerKey) {
+    Objects.requireNonNull(grant, "grant");
+    return write(connection -> {
+      if (query(connection, LOCK_KEY, resultSet -> resultSet.getString(1), grant.keyId()).isEmpty()) {
+        throw new KmsInternalException("Metadata store failure: no key " + grant.keyId());
+      }
+      if (GrantRows.count(connection, grant.keyId()) >= maxGrantsPerKey) {
+        return false;
+      }
+      GrantRows.insert(connection, grant);
+      return true;
+    });
+  }
+
+  @Override
+  public Optional<KmsGrant> findGrant(String keyId, String grantId) {
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(grantId, "grantId");
+    return read(connection -> GrantRows.find(connection, keyId, grantId));
+  }
+
+  @Override
+  public List<KmsGrant> listGrantsOfKey(String keyId) {
+    Objects.requireNonNull(keyId, "keyId");
+    return read(connection -> GrantRows.ofKey(connection, keyId, null, null, 0, Integer.MAX_VALUE).stream()
+        .map(GrantRows.Row::grant).toList());
+  }
+
+  @Override
+  public Page<KmsGrant> listGrants(String keyId, String grantId, String granteePrincipal, int limit, String marker) {
+    Objects.requireNonNull(keyId, "keyId");
+    requirePositive(limit);
+    long afterSeq = marker == null ? 0 : MarkerCodec.grantSeq(marker);
+    return read(connection -> GrantRows.page(
+        GrantRows.ofKey(connection, keyId, grantId, granteePrincipal, afterSeq, limit + 1L), limit));
+  }
+
+  @Override
+  public Page<KmsGrant> listRetirableGrants(String retiringPrincipal, int limit, String marker) {
+    Objects.requireNonNull(retiringPrincipal, "retiringPrincipal");
+    requirePositive(limit);
+    long afterSeq = marker == null ? 0 : MarkerCodec.grantSeq(marker);
+    return read(connection -> GrantRows.page(
+        GrantRows.retirable(connection, retiringPrincipal, afterSeq, limit + 1L), limit));
+  }
+
+  @Override
+  public boolean deleteGrant(String keyId, String grantId) {
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(grantId, "grantId");
+    return write(connection -> GrantRows.delete(connection, keyId, grantId));
+  }
+
   @Override
   public void close() {
     database.close();
@@ -587,7 +647,7 @@ public final class JdbcMetadataStore implements MetadataStore {
   }
 
   /** Looks one row past the limit, so an exactly full last page carries no marker. */
-  private static <T> Page<T> page(List<T> rows, int limit, Function<T, String> markerAfter) {
+  static <T> Page<T> page(List<T> rows, int limit, Function<T, String> markerAfter) {
     if (rows.size() <= limit) {
       return new Page<>(rows, null);
     }
@@ -595,13 +655,13 @@ public final class JdbcMetadataStore implements MetadataStore {
     return new Page<>(items, markerAfter.apply(items.get(limit - 1)));
   }
 
-  private static void requirePositive(int limit) {
+  static void requirePositive(int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be positive: " + limit);
     }
   }
 
-  private static Instant instant(ResultSet resultSet, String column) throws SQLException {
+  static Instant instant(ResultSet resultSet, String column) throws SQLException {
     OffsetDateTime value = resultSet.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
   }

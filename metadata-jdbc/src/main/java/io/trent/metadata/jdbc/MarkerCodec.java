@@ -16,6 +16,7 @@ import java.util.Base64;
 final class MarkerCodec {
   private static final String KEYS = "k1:";
   private static final String ALIASES = "a1:";
+  private static final String GRANTS = "g1:";
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   private MarkerCodec() {}
@@ -26,7 +27,19 @@ final class MarkerCodec {
 
   /** The creation sequence number of the last key of the previous page. */
   static long keySeq(String marker) {
-    String seq = payload(marker, KEYS);
+    return seq(payload(marker, KEYS));
+  }
+
+  static String afterGrant(long seq) {
+    return encode(GRANTS + seq);
+  }
+
+  /** The creation sequence number of the last grant of the previous page. */
+  static long grantSeq(String marker) {
+    return seq(payload(marker, GRANTS));
+  }
+
+  private static long seq(String seq) {
     // Only the canonical decimal an issued marker holds: no sign, no leading zero.
     if (!seq.matches("[1-9][0-9]{0,18}")) {
       throw invalid();

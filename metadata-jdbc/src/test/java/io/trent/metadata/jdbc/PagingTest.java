@@ -42,7 +42,7 @@ class PagingTest {
   void rejectsMarkersItDidNotIssue(String marker) {
     insertKeys(2);
     assertInvalid(() -> store.listKeys(SampleKeys.HOME, 1, marker));
-    assertInvalid(() -> store.listAliases(null, 1, marker));
+    assertInvalid(() -> store.listAliases(SampleKeys.HOME, null, 1, marker));
   }
 
   @ParameterizedTest
@@ -59,11 +59,11 @@ class PagingTest {
     store.insertAlias(new Alias(SampleKeys.HOME, "alias/a", store.listKeys(SampleKeys.HOME, 1, null).items().get(0).keyId(), T0, T0));
     store.insertAlias(new Alias(SampleKeys.HOME, "alias/b", store.listKeys(SampleKeys.HOME, 1, null).items().get(0).keyId(), T0, T0));
     String keysMarker = store.listKeys(SampleKeys.HOME, 1, null).nextMarker();
-    String aliasesMarker = store.listAliases(null, 1, null).nextMarker();
+    String aliasesMarker = store.listAliases(SampleKeys.HOME, null, 1, null).nextMarker();
 
-    assertInvalid(() -> store.listAliases(null, 1, keysMarker));
+    assertInvalid(() -> store.listAliases(SampleKeys.HOME, null, 1, keysMarker));
     assertInvalid(() -> store.listKeys(SampleKeys.HOME, 1, aliasesMarker));
-    assertInvalid(() -> store.listAliases(null, 1, encode("a1:")));
+    assertInvalid(() -> store.listAliases(SampleKeys.HOME, null, 1, encode("a1:")));
     assertInvalid(() -> store.listKeys(SampleKeys.HOME, 1, Base64.getUrlEncoder().encodeToString("k1:1".getBytes())));
     assertInvalid(() -> store.listKeys(SampleKeys.HOME, 1, Base64.getEncoder().encodeToString(new byte[] {-1, -2, -3})));
   }

@@ -51,7 +51,7 @@ class PostgresOutageTest {
           assertUnavailableWithinBound(() -> store.findKey("before"));
         }
         assertUnavailableWithinBound(() -> store.insertKey(SampleKeys.key("during")));
-        assertUnavailableWithinBound(() -> store.listAliases(null, 10, null));
+        assertUnavailableWithinBound(() -> store.listAliases(SampleKeys.HOME, null, 10, null));
       } finally {
         postgres.startAgain();
       }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.key.AccountRegion;
+import io.trent.core.grant.GrantConstraints;
+import io.trent.core.grant.GrantOperation;
+import io.trent.core.grant.KmsGrant;
 import io.trent.core.key.Alias;
 import io.trent.core.key.KeyMaterial;
 import io.trent.core.key.KeySpec;
@@ -25,6 +28,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,8 +81,14 @@ class SchemaMigrationTest {
           T0.plus(Duration.ofDays(365)), true, RotationType.AUTOMATIC, 0)).withRotation(365, T0);
       store.updateKey(rotated);
       assertThat(store.findKeysWithMaintenanceDue(T0)).containsExactly(rotated);
+      KmsGrant grant = new KmsGrant("old", "a".repeat(64), "upgrade", T0, "arn:aws:iam::111122223333:user/app",
+          null, "arn:aws:iam::111122223333:root", List.of(GrantOperation.Decrypt),
+          new GrantConstraints(Map.of("k", "v"), null));
+      assertThat(store.insertGrant(grant, 10)).isTrue();
+      assertThat(store.listGrantsOfKey("old")).containsExactly(grant);
       store.deleteKey("old", T0.plus(Duration.ofDays(900)));
       assertThat(store.listDestructions("old")).hasSize(2);
+      assertThat(store.listGrantsOfKey("old")).isEmpty();
     }
 
     try (Connection connection = DriverManager.getConnection(url, "trent", "");
@@ -91,7 +101,7 @@ class SchemaMigrationTest {
         applied.add(resultSet.getString(1) + ":" + resultSet.getBoolean(2));
       }
       assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
-          "10:true");
+          "9:true", "10:true");
     }
   }
 }

@@ -5,11 +5,13 @@ import io.trent.core.auth.Principal;
 import io.trent.core.auth.RequestScope;
 import io.trent.core.error.AccessDeniedException;
 import io.trent.core.key.Arn;
+import io.trent.core.grant.GrantsInForce;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.ServiceIdentity;
 import io.trent.core.spi.MetadataStore;
 import io.trent.policy.CompiledPolicy;
 import io.trent.policy.Decision;
+import io.trent.policy.Grant;
 import io.trent.policy.KeyAccessEvaluator;
 import io.trent.policy.MalformedPolicyException;
 import io.trent.policy.PolicyParser;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * AWS KMS's authorization over the {@code policy} module: the key policy and the caller's identity
  * policies decide every request on a key ({@link KeyAccessEvaluator#evaluate}); account-level actions
  * (CreateKey, ListKeys, ListAliases, GenerateRandom) are decided by identity policies alone, where the
- * account root is always allowed. Denials are AccessDeniedException with AWS's message.
+ * account root is always allowed. The key's grants ({@link GrantsInForce}: cached in memory per key, plus those the
+ * request's grant tokens name) allow what policies do not. Denials are AccessDeniedException with AWS's message.
  *
  * <p>Policies are compiled once per version: identity policies are loaded from the principal store on a
  * caller's first request and re-read by {@link #refresh()} (run with the credential refresh, every second),
@@ -39,6 +42,7 @@ public final class PolicyAuthorizer implements Authorizer {
   @SuppressWarnings("unused")
   private final ServiceIdentity identity;
   private final Function<KmsKey, CompiledPolicy> keyPolicies;
+  private final GrantsInForce grants;
   private final Map<String, KeyPolicy> compiledKeyPolicies = new ConcurrentHashMap<>();
   private final Map<String, IdentityPolicies> identities = new ConcurrentHashMap<>();
   /**
@@ -57,19 +61,36 @@ public final class PolicyAuthorizer implements Authorizer {
   /** A principal's identity policy as stored (its text) and compiled. */
   private record IdentityPolicies(String text, List<CompiledPolicy> compiled) {}
 
+  /** An authorizer without grants. */
   public PolicyAuthorizer(MetadataStore store, ServiceIdentity identity) {
-    this(store, identity, null);
+    this(store, identity, null, null);
+  }
+
+  /** @param grants the grants in force for a request on a key */
+  public PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, GrantsInForce grants) {
+    this(store, identity, null, grants);
   }
 
   /** @param keyPolicies the compiled policy of a key, or null for the account's default key policy on every key */
   PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, Function<KmsKey, CompiledPolicy> keyPolicies) {
+    this(store, identity, keyPolicies, null);
+  }
+
+  private PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, Function<KmsKey, CompiledPolicy> keyPolicies,
+      GrantsInForce grants) {
     this.store = store;
     this.identity = identity;
     this.keyPolicies = keyPolicies == null ? this::compiledKeyPolicy : keyPolicies;
+    this.grants = grants;
   }
 
   @Override
   public void authorize(RequestScope scope, KmsKey key, String requestedKeyId) {
+    authorizeNamingGrant(scope, key, requestedKeyId);
+  }
+
+  @Override
+  public String authorizeNamingGrant(RequestScope scope, KmsKey key, String requestedKeyId) {
     String principal = scope.caller().principalArn();
     RequestContext.Builder b = context(scope);
     if (key != null) {
@@ -85,9 +106,11 @@ public final class PolicyAuthorizer implements Authorizer {
     }
     RequestContext ctx = b.build();
     List<CompiledPolicy> identityPolicies = ctx.isRoot() ? List.of() : identityPoliciesOf(principal);
+    List<Grant> keyGrants = key == null || grants == null ? List.of()
+        : grants.forRequest(key.keyId(), ctx.principalAccount(), scope.grantTokens());
     Decision decision = key == null
         ? KeyAccessEvaluator.evaluateIdentityOnly(identityPolicies, ctx)
-        : KeyAccessEvaluator.evaluate(keyPolicyOf(key), identityPolicies, List.of(), ctx);
+        : KeyAccessEvaluator.evaluate(keyPolicyOf(key), identityPolicies, keyGrants, ctx);
     if (decision.allowed() && key != null && !ctx.principalAccount().equals(ctx.resourceAccount())
         && !CROSS_ACCOUNT_ACTIONS.contains(scope.action())) {
       // AWS's text for this case is not recorded [U]: the key policy's permission does not count, so as
@@ -101,6 +124,7 @@ public final class PolicyAuthorizer implements Authorizer {
           decision.policyName(), decision.statementSid(), decision.statementIndex());
       throw new AccessDeniedException(decision.accessDeniedMessage(ctx));
     }
+    return decision.grantId();
   }
 
   /** An alias (CreateAlias, UpdateAlias, DeleteAlias): identity policies alone decide [D kdg:alias-access]. */
@@ -122,6 +146,7 @@ public final class PolicyAuthorizer implements Authorizer {
         .action(scope.action())
         .encryptionContext(scope.encryptionContext());
     scope.conditionKeys().forEach(b::key);
+    scope.multiValuedKeys().forEach(b::keys);
     // The region of the request's credential scope [D iamdoc:reference_policies_condition-keys#condition-keys-requestedregion].
     b.key("aws:RequestedRegion", scope.caller().region());
     return b;

@@ -14,12 +14,14 @@ import java.time.Duration;
  * @param gcmEncryptionLimit encryptions under one key material that are never exceeded: past it,
  *     imported material refuses encryption and generated material waits for its rotation
  * @param maintenanceIntervalMillis how often scheduled deletion, expiry and rotation are checked
+ * @param maxGrantsPerKey grants one key may have at once (AWS: 50,000 per customer managed key)
  */
 public record KmsConfig(
     int onDemandRotationLimit,
     long gcmRotationThreshold,
     long gcmEncryptionLimit,
-    long maintenanceIntervalMillis) {
+    long maintenanceIntervalMillis,
+    int maxGrantsPerKey) {
 
   /**
    * AES-GCM with random 96-bit IVs may be used for at most 2^32 encryptions per key: NIST SP 800-38D,
@@ -43,6 +45,7 @@ public record KmsConfig(
           + GCM_RANDOM_IV_BOUND + "), the NIST SP 800-38D bound for random 96-bit AES-GCM IVs");
     }
     ServerConfig.requirePositive("kms.maintenanceIntervalMillis", maintenanceIntervalMillis);
+    ServerConfig.requirePositive("kms.maxGrantsPerKey", maxGrantsPerKey);
   }
 
   /**
@@ -52,7 +55,7 @@ public record KmsConfig(
    */
   public KmsPolicy policy() {
     long block = Math.max(1, Math.min(KmsPolicy.DEFAULT.encryptionReservationBlock(), gcmEncryptionLimit / 1024));
-    return new KmsPolicy(gcmRotationThreshold, gcmEncryptionLimit, block, onDemandRotationLimit);
+    return new KmsPolicy(gcmRotationThreshold, gcmEncryptionLimit, block, onDemandRotationLimit, maxGrantsPerKey);
   }
 
   public Duration maintenanceInterval() {

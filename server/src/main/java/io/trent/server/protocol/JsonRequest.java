@@ -71,6 +71,22 @@ final class JsonRequest {
     return (List<String>) value(name, JsonType.STRING_LIST);
   }
 
+  /** A nested structure, or null when absent. */
+  JsonRequest structure(String name) {
+    return (JsonRequest) value(name, JsonType.STRUCTURE);
+  }
+
+  /** The names of the members this request carries, in shape order. */
+  List<String> presentMembers() {
+    List<String> present = new ArrayList<>(values.length);
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        present.add(shape.members().get(i).name());
+      }
+    }
+    return present;
+  }
+
   /** A list of {@code Tag} structures as core tag inputs. */
   @SuppressWarnings("unchecked")
   List<TagInput> tags(String name) {

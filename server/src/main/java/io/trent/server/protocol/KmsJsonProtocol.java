@@ -53,6 +53,7 @@ public final class KmsJsonProtocol {
     SigningOperations.register(registry, services.signing(), services.macs());
     RotationOperations.register(registry, services.rotation(), services.imports());
     KeyPolicyOperations.register(registry, services.keyPolicies());
+    GrantOperations.register(registry, services.grants(), services.identity());
     this.operations = pair(KmsModel.operations(), registry);
     // Dev mode has no signatures: its requests are the account root's, through the same authorization.
     this.accountRoot = services.identity().rootCaller();
@@ -69,6 +70,8 @@ public final class KmsJsonProtocol {
       OperationAuth auth = KmsModel.authorizations().get(name);
       Shape shape = shapes.get(name);
       List<String> named = new ArrayList<>(auth.requestKeys().values());
+      named.addAll(auth.multiValuedKeys().values());
+      named.addAll(auth.memberNameKeys().values());
       named.add(auth.keyMember());
       named.add(auth.contextMember());
       for (String member : named) {
@@ -122,9 +125,29 @@ public final class KmsJsonProtocol {
     if (sourceIp != null) {
       keys.put("aws:SourceIp", sourceIp);
     }
+    Map<String, List<String>> multi = new HashMap<>();
+    auth.multiValuedKeys().forEach((conditionKey, member) -> {
+      Object value = request.peek(member);
+      if (value != null) {
+        multi.put(conditionKey, (List<String>) value);
+      }
+    });
+    auth.memberNameKeys().forEach((conditionKey, member) -> {
+      Object value = request.peek(member);
+      if (value != null) {
+        List<String> names = ((JsonRequest) value).presentMembers();
+        // kms:GrantConstraintType is single-valued [D kdg:conditions-kms.md]; with both kinds given, the first.
+        if (!names.isEmpty()) {
+          keys.put(conditionKey, names.get(0));
+        }
+      }
+    });
     Map<String, String> context = auth.contextMember() == null ? null
         : (Map<String, String>) request.peek(auth.contextMember());
-    return new RequestScope(caller == null ? accountRoot : caller, auth.action(), context, keys);
+    // Grant tokens make their grants count at once, for every operation that takes them.
+    List<String> grantTokens = (List<String>) request.peek("GrantTokens");
+    return new RequestScope(caller == null ? accountRoot : caller, auth.action(), context, keys, multi,
+        grantTokens);
   }
 
   /** The binding of an operation (for the test that every bound member is read). */

@@ -48,6 +48,9 @@ final class KmsModel {
   private static final Member MARKER = Member.of("Marker", STRING);
   private static final Member TAGS = Member.structureList("Tags", TAG);
 
+  static final Shape GRANT_CONSTRAINTS = Shape.of("GrantConstraints",
+      Member.of("EncryptionContextSubset", STRING_MAP), Member.of("EncryptionContextEquals", STRING_MAP));
+
   private static final Map<String, Shape> OPERATIONS = build();
 
   private static final Map<String, OperationAuth> AUTHORIZATION = authorization();
@@ -112,6 +115,16 @@ final class KmsModel {
     for (String op : new String[] {"GenerateMac", "VerifyMac"}) {
       a.put(op, OperationAuth.onKey("kms:" + op, "KeyId").sets("kms:MacAlgorithm", "MacAlgorithm"));
     }
+    // Grants [D kdg:grant-authorization; reference §2.6, §3]: CreateGrant sets the grant condition keys (kms:ViaService
+    // and kms:GrantIsForAWSResource are not set here); ListRetirableGrants is IAM-only; RetireGrant is decided by the
+    // grant itself first (GrantService), with kms:RetireGrant for the accounts that may retire it.
+    a.put("CreateGrant", OperationAuth.onKey("kms:CreateGrant", "KeyId").setsAll("kms:GrantOperations", "Operations")
+        .sets("kms:GranteePrincipal", "GranteePrincipal").sets("kms:RetiringPrincipal", "RetiringPrincipal")
+        .setsMemberNames("kms:GrantConstraintType", "Constraints"));
+    a.put("ListGrants", OperationAuth.onKey("kms:ListGrants", "KeyId"));
+    a.put("RevokeGrant", OperationAuth.onKey("kms:RevokeGrant", "KeyId"));
+    a.put("RetireGrant", OperationAuth.onKey("kms:RetireGrant", "KeyId"));
+    a.put("ListRetirableGrants", OperationAuth.account("kms:ListRetirableGrants"));
     a.put("GetParametersForImport", OperationAuth.onKey("kms:GetParametersForImport", "KeyId")
         .sets("kms:WrappingAlgorithm", "WrappingAlgorithm").sets("kms:WrappingKeySpec", "WrappingKeySpec"));
     a.put("ImportKeyMaterial", OperationAuth.onKey("kms:ImportKeyMaterial", "KeyId")
@@ -137,6 +150,14 @@ final class KmsModel {
         Member.of("Policy", STRING), Member.of("BypassPolicyLockoutSafetyCheck", BOOLEAN));
     add(ops, "GetKeyPolicy", KEY_ID, Member.of("PolicyName", STRING));
     add(ops, "ListKeyPolicies", KEY_ID, LIMIT, MARKER);
+    // Grants
+    add(ops, "CreateGrant", KEY_ID, Member.of("GranteePrincipal", STRING), Member.of("RetiringPrincipal", STRING),
+        Member.of("Operations", STRING_LIST), Member.structure("Constraints", GRANT_CONSTRAINTS), GRANT_TOKENS,
+        Member.of("Name", STRING), DRY_RUN);
+    add(ops, "ListGrants", LIMIT, MARKER, KEY_ID, Member.of("GrantId", STRING), Member.of("GranteePrincipal", STRING));
+    add(ops, "ListRetirableGrants", LIMIT, MARKER, Member.of("RetiringPrincipal", STRING));
+    add(ops, "RetireGrant", Member.of("GrantToken", STRING), KEY_ID, Member.of("GrantId", STRING), DRY_RUN);
+    add(ops, "RevokeGrant", KEY_ID, Member.of("GrantId", STRING), DRY_RUN);
     // Aliases and tags
     add(ops, "CreateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));
     add(ops, "UpdateAlias", Member.of("AliasName", STRING), Member.of("TargetKeyId", STRING));

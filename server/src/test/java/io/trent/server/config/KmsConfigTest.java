@@ -25,7 +25,7 @@ class KmsConfigTest {
   void defaultsAreTheDefaultPolicyAndAMinute() {
     KmsConfig kms = TrentConfig.defaults(Map.of()).kms();
 
-    assertThat(kms).isEqualTo(new KmsConfig(25, 1L << 30, 1L << 32, 60_000));
+    assertThat(kms).isEqualTo(new KmsConfig(25, 1L << 30, 1L << 32, 60_000, 50_000));
     assertThat(kms.policy()).isEqualTo(KmsPolicy.DEFAULT);
     assertThat(kms.maintenanceInterval()).isEqualTo(Duration.ofMinutes(1));
   }

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the operations AWS authorizes by IAM policy alone name no key [D kdg:kms-api-permissions-reference].
  */
 class OperationAuthTableTest {
-  private static final Set<String> ACCOUNT_LEVEL = Set.of("CreateKey", "ListKeys", "ListAliases", "GenerateRandom");
+  private static final Set<String> ACCOUNT_LEVEL = Set.of("CreateKey", "ListKeys", "ListAliases", "GenerateRandom",
+      "ListRetirableGrants");
 
   static Stream<String> operations() {
     return KmsModel.operations().keySet().stream().sorted();
@@ -35,5 +36,11 @@ class OperationAuthTableTest {
       assertThat(conditionKey).matches("(kms|aws):[A-Za-z]+");
       assertThat(shape.indexOf(member)).as("%s.%s for %s", operation, member, conditionKey).isNotNegative();
     });
+    auth.multiValuedKeys().forEach((conditionKey, member) ->
+        assertThat(shape.members().get(shape.indexOf(member)).type()).as("%s.%s", operation, member)
+            .isEqualTo(JsonType.STRING_LIST));
+    auth.memberNameKeys().forEach((conditionKey, member) ->
+        assertThat(shape.members().get(shape.indexOf(member)).type()).as("%s.%s", operation, member)
+            .isEqualTo(JsonType.STRUCTURE));
   }
 }

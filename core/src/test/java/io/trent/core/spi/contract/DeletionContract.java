@@ -44,7 +44,7 @@ interface DeletionContract extends StoreUnderTest {
     assertThat(store().listKeys(SampleKeys.HOME, 10, null).items()).containsExactly(survivor);
     assertThat(store().findAlias(SampleKeys.HOME, "alias/doomed-1")).isEmpty();
     assertThat(store().findAlias(SampleKeys.HOME, "alias/doomed-2")).isEmpty();
-    assertThat(store().listAliases(null, 10, null).items()).extracting(Alias::name)
+    assertThat(store().listAliases(SampleKeys.HOME, null, 10, null).items()).extracting(Alias::name)
         .containsExactly("alias/survivor");
     assertThat(store().findImportToken("doomed-token")).isEmpty();
     assertThat(store().findImportToken("survivor-token")).isPresent();

@@ -50,7 +50,7 @@ interface PagingContract extends StoreUnderTest {
   @Test
   default void listsNothingFromAnEmptyStore() {
     assertThat(store().listKeys(SampleKeys.HOME, 5, null)).isEqualTo(new Page<KmsKey>(List.of(), null));
-    assertThat(store().listAliases(null, 5, null)).isEqualTo(new Page<Alias>(List.of(), null));
+    assertThat(store().listAliases(SampleKeys.HOME, null, 5, null)).isEqualTo(new Page<Alias>(List.of(), null));
   }
 
   @Test
@@ -75,7 +75,7 @@ interface PagingContract extends StoreUnderTest {
     insertKeys(2);
     assertThatThrownBy(() -> store().listKeys(SampleKeys.HOME, 1, "garbage!")).isInstanceOf(InvalidMarkerException.class)
         .hasMessage("Invalid marker");
-    assertThatThrownBy(() -> store().listAliases(null, 1, "garbage!")).isInstanceOf(InvalidMarkerException.class)
+    assertThatThrownBy(() -> store().listAliases(SampleKeys.HOME, null, 1, "garbage!")).isInstanceOf(InvalidMarkerException.class)
         .hasMessage("Invalid marker");
   }
 

@@ -1,0 +1,4 @@
+package io.trent.core.api;
+
+/** CreateGrant output: a new token for the grant, and its id. */
+public record CreateGrantResult(String grantToken, String grantId) {}
