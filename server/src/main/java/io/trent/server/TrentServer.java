@@ -14,6 +14,7 @@ import io.trent.server.auth.CredentialCache;
 import io.trent.server.auth.CredentialIssuer;
 import io.trent.server.auth.CredentialsFile;
 import io.trent.server.auth.IssuedCredentials;
+import io.trent.server.auth.CallerConditionKeys;
 import io.trent.server.auth.PolicyAuthorizer;
 import io.trent.server.config.AuthMode;
 import io.trent.server.config.ConfigException;
@@ -130,7 +131,8 @@ public final class TrentServer implements AutoCloseable {
     try {
       backend = openBackend(config);
       // One authorization path in both modes: dev mode's requests are the account root's.
-      PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity());
+      PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity(),
+          new CallerConditionKeys(config.auth().services(), tls != null, clock));
       KmsServices services = KmsServices.create(backend, store, config.identity(), clock, policy, authorizer);
       // Catch up on deletions, expiries and rotations that came due while the server was down.
       logReport(services.maintenance().runDue());
