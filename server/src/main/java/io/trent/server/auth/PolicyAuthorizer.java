@@ -113,7 +113,9 @@ public final class PolicyAuthorizer implements Authorizer {
       b.resource(identity.keyArn(key.keyId()), identity.accountId())
           .key("kms:KeySpec", key.keySpec().name())
           .key("kms:KeyUsage", key.keyUsage().name())
-          .key("kms:KeyOrigin", key.origin().name());
+          .key("kms:KeyOrigin", key.origin().name())
+          // Every Trent key is single-Region; AWS sets the key's MultiRegion property on key operations [D kdg:conditions-kms].
+          .key("kms:MultiRegion", "false");
       int alias = requestedKeyId == null ? -1 : requestedKeyId.indexOf("alias/");
       if (alias >= 0 && REQUEST_ALIAS_ACTIONS.contains(scope.action())) {
         b.key("kms:RequestAlias", requestedKeyId.substring(alias));

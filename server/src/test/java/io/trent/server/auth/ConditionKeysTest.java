@@ -276,6 +276,18 @@ class ConditionKeysTest {
     assertThat(outcome(bob, "PutKeyPolicy", "{\"KeyId\":\"" + keyId + "\",\"Policy\":" + policy + "}")).isEqualTo("{}");
   }
 
+  @Test
+  void multiRegionIsFalseOnEveryKey() throws Exception {
+    open();
+    Caller bob = principal("arn:aws:iam::" + ACCOUNT + ":user/bob", "{\"Version\":\"2012-10-17\",\"Statement\":["
+        + "{\"Effect\":\"Allow\",\"Action\":\"kms:Encrypt\",\"Resource\":\"*\",\"Condition\":"
+        + "{\"Bool\":{\"kms:MultiRegion\":\"false\"}}},"
+        + "{\"Effect\":\"Allow\",\"Action\":\"kms:DescribeKey\",\"Resource\":\"*\",\"Condition\":"
+        + "{\"Bool\":{\"kms:MultiRegion\":\"true\"}}}]}", PrincipalTags.NONE);
+    assertThat(outcome(bob, "Encrypt", encrypt(keyId))).startsWith(ALLOWED);
+    assertThat(outcome(bob, "DescribeKey", "{\"KeyId\":\"" + keyId + "\"}")).startsWith(DENIED);
+  }
+
   private static PrincipalTags tags(String key, String value) {
     return new PrincipalTags(Map.of(key, value));
   }
