@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * What a policy decision looks at: who calls (principal ARN and account; for a role session also the
@@ -30,6 +31,8 @@ public final class RequestContext {
   private final Map<String, String> encryptionContext;
   private final Map<String, ContextValue> keys;
   private final Map<String, ContextValue> explicitKeys;
+  private final Map<String, Supplier<ContextValue>> lazyKeys;
+  private Map<String, ContextValue> computed;
   private final boolean root;
 
   private RequestContext(Builder b) {
@@ -44,6 +47,7 @@ public final class RequestContext {
     this.resourceAccount = b.resourceAccount;
     this.encryptionContext = Map.copyOf(b.encryptionContext);
     this.explicitKeys = Map.copyOf(b.keys);
+    this.lazyKeys = Map.copyOf(b.lazyKeys);
     Map<String, ContextValue> k = new HashMap<>(b.keys);
     k.putIfAbsent("aws:principalarn", ContextValue.single(sessionIssuerArn != null ? sessionIssuerArn : principalArn));
     k.putIfAbsent("aws:principalaccount", ContextValue.single(principalAccount));
@@ -89,6 +93,7 @@ public final class RequestContext {
     b.resourceAccount = resourceAccount;
     b.encryptionContext.putAll(encryptionContext);
     b.keys.putAll(explicitKeys);
+    b.lazyKeys.putAll(lazyKeys);
     return b;
   }
 
@@ -138,9 +143,27 @@ public final class RequestContext {
     return root;
   }
 
-  /** The value of a condition key, or null if the request has none; {@code lowerCaseKey} must be lower case. */
+  /**
+   * The value of a condition key, or null if the request has none; {@code lowerCaseKey} must be lower case.
+   * A key given by {@link Builder#lazyKeys} is computed here, the first time a condition asks, and kept.
+   */
   ContextValue value(String lowerCaseKey) {
-    return keys.get(lowerCaseKey);
+    ContextValue v = keys.get(lowerCaseKey);
+    if (v != null || lazyKeys.isEmpty()) {
+      return v;
+    }
+    Supplier<ContextValue> lazy = lazyKeys.get(lowerCaseKey);
+    if (lazy == null) {
+      return null;
+    }
+    // A context belongs to one request, evaluated on one thread: no synchronisation needed.
+    if (computed == null) {
+      computed = new HashMap<>();
+    }
+    if (!computed.containsKey(lowerCaseKey)) {
+      computed.put(lowerCaseKey, lazy.get());
+    }
+    return computed.get(lowerCaseKey);
   }
 
   /** Builds a {@link RequestContext}. */
@@ -154,6 +177,7 @@ public final class RequestContext {
     private String resourceAccount;
     private final Map<String, String> encryptionContext = new HashMap<>();
     private final Map<String, ContextValue> keys = new HashMap<>();
+    private final Map<String, Supplier<ContextValue>> lazyKeys = new HashMap<>();
 
     private Builder() {}
 
@@ -200,6 +224,28 @@ public final class RequestContext {
     /** Sets a multi-valued condition key, e.g. {@code kms:GrantOperations}, {@code kms:ResourceAliases}. */
     public Builder keys(String name, List<String> values) {
       keys.put(name.toLowerCase(Locale.ROOT), ContextValue.multi(values));
+      return this;
+    }
+
+    /**
+     * Sets a multi-valued condition key whose values are computed only if a condition looks at it (e.g.
+     * {@code kms:ResourceAliases}, which costs a look-up per request otherwise), at most once per context.
+     * The supplier returns null when the request has no such key.
+     */
+    public Builder lazyKeys(String name, Supplier<List<String>> values) {
+      lazyKeys.put(name.toLowerCase(Locale.ROOT), () -> {
+        List<String> v = values.get();
+        return v == null ? null : ContextValue.multi(v);
+      });
+      return this;
+    }
+
+    /** Sets a single-valued condition key computed only if a condition looks at it (e.g. {@code aws:CurrentTime}). */
+    public Builder lazyKey(String name, Supplier<String> value) {
+      lazyKeys.put(name.toLowerCase(Locale.ROOT), () -> {
+        String v = value.get();
+        return v == null ? null : ContextValue.single(v);
+      });
       return this;
     }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -98,10 +100,16 @@ class ConditionOperatorsTest {
         c("OPS DateNotEquals", "DateNotEquals", "aws:CurrentTime", List.of("2026-01-01"), with("aws:CurrentTime", "2026-01-01T00:00:00Z"), false),
         c("OPS DateLessThanEquals", "DateLessThanEquals", "aws:EpochTime", List.of("1700000000"), with("aws:EpochTime", "1700000000"), true),
         c("OPS DateGreaterThanEquals", "DateGreaterThanEquals", "aws:EpochTime", List.of("1700000001"), with("aws:EpochTime", "1700000000"), false),
+        c("OPS NumericGreaterThan on aws:EpochTime", "NumericGreaterThan", "aws:EpochTime", List.of("1700000000"),
+            with("aws:EpochTime", "1796400000"), true),
+        c("OPS DateLessThanIfExists, key absent", "DateLessThanIfExists", "aws:CurrentTime", List.of("2020-01-01T00:00:00Z"), with(), true),
         // Bool
         c("OPS Bool true", "Bool", "kms:GrantIsForAWSResource", List.of("true"), with("kms:GrantIsForAWSResource", "true"), true),
         c("OPS Bool is case-insensitive", "Bool", "kms:GrantIsForAWSResource", List.of("TRUE"), with("kms:GrantIsForAWSResource", "true"), true),
         c("OPS Bool false vs true", "Bool", "kms:GrantIsForAWSResource", List.of("false"), with("kms:GrantIsForAWSResource", "true"), false),
+        c("OPS Bool aws:SecureTransport false vs a TLS request", "Bool", "aws:SecureTransport", List.of("false"),
+            with("aws:SecureTransport", "true"), false),
+        c("OPS BoolIfExists, key absent", "BoolIfExists", "aws:SecureTransport", List.of("true"), with(), true),
         c("OPS Bool, key absent", "Bool", "kms:GrantIsForAWSResource", List.of("false"), with(), false),
         // Binary
         c("OPS BinaryEquals compares base64", "BinaryEquals", "x:b", List.of("QmluYXJ5VmFsdWU="), with("x:b", "QmluYXJ5VmFsdWU="), true),
@@ -131,7 +139,15 @@ class ConditionOperatorsTest {
             with("aws:PrincipalArn", "arn:aws:iam::444455556666:role/x"), true),
         c("OPS ArnNotEquals, matching", "ArnNotEquals", "aws:PrincipalArn", List.of("arn:aws:iam::444455556666:role/x"),
             with("aws:PrincipalArn", "arn:aws:iam::444455556666:role/x"), false),
+        c("OPS NotIpAddress IPv6 outside the block", "NotIpAddress", "aws:SourceIp", List.of("2001:db8::/32"),
+            with("aws:SourceIp", "2001:db9::1"), true),
+        c("OPS NotIpAddress IPv6 inside the block", "NotIpAddress", "aws:SourceIp", List.of("2001:DB8::/32"),
+            with("aws:SourceIp", "2001:db8:0:0:0:0:0:1"), false),
+        c("OPS NotIpAddress, key absent, is true", "NotIpAddress", "aws:SourceIp", List.of("10.0.0.0/8"), with(), true),
         // Null
+        c("OPS Null false: key absent", "Null", "aws:PrincipalTag/team", List.of("false"), with(), false),
+        c("OPS Null true on a single-valued key that is set", "Null", "kms:ViaService", List.of("true"),
+            with("kms:ViaService", "s3.us-east-1.amazonaws.com"), false),
         c("OPS Null true: key absent", "Null", "kms:EncryptionContextKeys", List.of("true"), with(), true),
         c("OPS Null true: key present", "Null", "kms:EncryptionContextKeys", List.of("true"), with("EC", Map.of("a", "b")), false),
         c("OPS Null false: key present", "Null", "kms:EncryptionContextKeys", List.of("false"), with("EC", Map.of("a", "b")), true),
@@ -165,6 +181,12 @@ class ConditionOperatorsTest {
             with("kms:ResourceAliases", List.of("alias/prod", "alias/myTestKey")), true),
         c("SIM a single-valued key is a set of one under ForAnyValue", "ForAnyValue:StringEquals", "kms:ViaService", List.of("s3.us-east-1.amazonaws.com"),
             with("kms:ViaService", "s3.us-east-1.amazonaws.com"), true),
+        c("SETS ForAllValues with a negated operator passes a missing key", "ForAllValues:StringNotEquals", "kms:ResourceAliases",
+            List.of("alias/x"), with(), true),
+        c("SETS ForAnyValue with a negated operator fails a missing key", "ForAnyValue:StringNotEquals", "kms:ResourceAliases",
+            List.of("alias/x"), with(), false),
+        c("SETS ForAllValues:StringNotEquals: one listed value fails", "ForAllValues:StringNotEquals", "kms:ResourceAliases",
+            List.of("alias/x"), with("kms:ResourceAliases", List.of("alias/x", "alias/y")), false),
         c("SIM IfExists does not rescue ForAnyValue on a missing key", "ForAnyValue:StringEqualsIfExists", "kms:ResourceAliases",
             List.of("alias/x"), with(), false),
         c("SETS/SIM a plain operator on a multi-valued key does not match", "StringEquals", "kms:EncryptionContextKeys", List.of("AppName"),
@@ -178,6 +200,32 @@ class ConditionOperatorsTest {
             with("EC", Map.of("team", "blue")), false),
         c("VARS a missing variable takes its default", "StringEquals", "kms:EncryptionContext:team", List.of("${aws:PrincipalTag/team, 'blue'}"),
             with("EC", Map.of("team", "blue")), true));
+  }
+
+  @Test
+  void aLazyKeyIsComputedOnlyWhenAConditionAsksAndThenOnce() {
+    AtomicInteger lookups = new AtomicInteger();
+    RequestContext ctx = RequestContext.builder().principal(ALICE, "111122223333").action("kms:Encrypt")
+        .lazyKeys("kms:ResourceAliases", () -> {
+          lookups.incrementAndGet();
+          return List.of("alias/prod", "alias/app");
+        }).build();
+    CompiledCondition other = new CompiledCondition(new ConditionClause("StringEquals", "aws:PrincipalArn", List.of(ALICE)));
+    CompiledCondition aliases = new CompiledCondition(
+        new ConditionClause("ForAnyValue:StringEquals", "KMS:ResourceAliases", List.of("alias/app")));
+
+    assertThat(other.holds(ctx)).isTrue();
+    assertThat(lookups).as("no condition asked for the aliases").hasValue(0);
+    assertThat(aliases.holds(ctx)).isTrue();
+    assertThat(aliases.holds(ctx)).isTrue();
+    assertThat(lookups).as("computed once per request").hasValue(1);
+  }
+
+  @Test
+  void aLazyKeyWithNoValueIsAbsent() {
+    RequestContext ctx = RequestContext.builder().principal(ALICE, "111122223333").action("kms:Encrypt")
+        .lazyKey("aws:CurrentTime", () -> null).build();
+    assertThat(new CompiledCondition(new ConditionClause("Null", "aws:CurrentTime", List.of("true"))).holds(ctx)).isTrue();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -3,6 +3,7 @@ package io.trent.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.auth.PrincipalArn;
+import io.trent.core.auth.PrincipalTags;
 import io.trent.core.error.KmsException;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
@@ -82,9 +83,9 @@ final class PrincipalCommand implements Runnable {
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
-      description = {"Creates the principal (or replaces its policy) and issues it an access key; prints "
-          + "{\"Arn\", \"AccessKeyId\", \"SecretAccessKey\"} as JSON, plus \"SessionToken\" and \"Expiration\" for a "
-          + "role (temporary credentials, as STS issues for roles)."})
+      description = {"Creates the principal (or replaces its policy and tags) and issues it an access key; prints "
+          + "{\"Arn\", \"AccessKeyId\", \"SecretAccessKey\"} as JSON, plus \"UserId\" for a user, and \"SessionToken\", "
+          + "\"Expiration\" and \"AssumedRoleId\" for a role (temporary credentials, as STS issues for roles)."})
   static final class Add implements Callable<Integer> {
     @CommandLine.Mixin Target target = new Target();
 
@@ -94,6 +95,11 @@ final class PrincipalCommand implements Runnable {
 
     @Option(names = "--policy", paramLabel = "FILE", description = "An IAM identity policy document (JSON).")
     Path policy;
+
+    @Option(names = "--tag", paramLabel = "KEY=VALUE",
+        description = "A tag of the principal, seen by policies as aws:PrincipalTag/KEY; repeatable. Given tags replace "
+            + "the principal's; without --tag its tags are kept.")
+    java.util.List<String> tags = new java.util.ArrayList<>();
 
     @Option(names = "--duration-seconds", paramLabel = "N", defaultValue = "3600",
         description = "How long a role's credentials last: 1 to 43200 seconds (default 3600).")
@@ -112,10 +118,11 @@ final class PrincipalCommand implements Runnable {
       if (durationSeconds < 1 || durationSeconds > CredentialIssuer.MAX_SESSION.toSeconds()) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--duration-seconds must be 1 to 43200");
       }
+      PrincipalTags principalTags = readTags(principal);
       String document = policy == null ? null : readPolicy(policy);
       return withStore(spec, target, true, (store, backend, out) -> {
         IssuedCredentials issued = new CredentialIssuer(store, backend, Clock.systemUTC())
-            .issue(principal, document, Duration.ofSeconds(durationSeconds));
+            .issue(principal, document, principalTags, Duration.ofSeconds(durationSeconds));
         ObjectNode json = new ObjectMapper().createObjectNode()
             .put("Arn", issued.arn())
             .put("AccessKeyId", issued.accessKeyId())
@@ -123,10 +130,41 @@ final class PrincipalCommand implements Runnable {
         if (issued.sessionToken() != null) {
           json.put("SessionToken", issued.sessionToken()).put("Expiration", issued.expiration().toString());
         }
+        // What requests signed with these credentials carry as aws:userid (IAM's GetUser UserId, STS's AssumedRoleId).
+        store.findPrincipal(principal.value()).ifPresent(stored -> {
+          if (principal.kind() == PrincipalArn.Kind.USER) {
+            json.put("UserId", stored.uniqueId());
+          } else if (principal.kind() == PrincipalArn.Kind.ROLE) {
+            json.put("AssumedRoleId", stored.uniqueId() + ":" + issued.accessKeyId());
+          }
+        });
         out.println(json);
         out.flush();
         return 0;
       });
+    }
+
+    /** The {@code --tag KEY=VALUE} options, checked against IAM's tag rules. */
+    private PrincipalTags readTags(PrincipalArn principal) {
+      if (tags.isEmpty()) {
+        return PrincipalTags.NONE;
+      }
+      if (principal.kind() == PrincipalArn.Kind.ROOT) {
+        // IAM tags users and roles only; an account root has none.
+        throw new CommandLine.ParameterException(spec.commandLine(), "--tag: an account root cannot have tags");
+      }
+      java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+      try {
+        for (String tag : tags) {
+          java.util.Map.Entry<String, String> e = PrincipalTags.parseAssignment(tag);
+          if (values.put(e.getKey(), e.getValue()) != null) {
+            throw new IllegalArgumentException("Tag key '" + e.getKey() + "' is given twice");
+          }
+        }
+        return new PrincipalTags(values);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--tag: " + e.getMessage());
+      }
     }
 
     /** The policy as given, checked to be a JSON object and a valid IAM identity policy. */

@@ -18,6 +18,7 @@ import io.trent.server.auth.CredentialCache;
 import io.trent.server.auth.CredentialIssuer;
 import io.trent.server.auth.CredentialsFile;
 import io.trent.server.auth.IssuedCredentials;
+import io.trent.server.auth.CallerConditionKeys;
 import io.trent.server.auth.PolicyAuthorizer;
 import io.trent.server.config.AuthMode;
 import io.trent.server.config.ConfigException;
@@ -136,7 +137,8 @@ public final class TrentServer implements AutoCloseable {
       // One authorization path in both modes: dev mode's requests are the account root's.
       // Grants are cached per key in memory: authorization reads them, the grant service invalidates them.
       GrantCache grants = new StoredGrantCache(store);
-      PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity(), new GrantsInForce(grants, store));
+      PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity(), new GrantsInForce(grants, store),
+          new CallerConditionKeys(config.auth().services(), tls != null, clock));
       KmsServices services = KmsServiceFactory.create(backend, store, config.identity(), clock, policy, authorizer,
           grants);
       // Catch up on deletions, expiries and rotations that came due while the server was down.

@@ -25,7 +25,7 @@ final class SigV4Process implements AutoCloseable {
   static final String ROOT_ARN = "arn:aws:iam::" + Trent.ACCOUNT + ":root";
   /** Generous: a JVM start, token creation and the HSM's key pair probe, on a shared, loaded machine. */
   private static final long STARTUP_SECONDS = 300;
-  private static final Pattern LISTENING = Pattern.compile("Trent listening on http://127\\.0\\.0\\.1:(\\d+) ");
+  private static final Pattern LISTENING = Pattern.compile("Trent listening on https?://127\\.0\\.0\\.1:(\\d+) ");
 
   private final Process server;
   private final Path dataDir;
@@ -43,7 +43,7 @@ final class SigV4Process implements AutoCloseable {
 
   /** Starts the server on a fresh token and data directory and waits until it listens. */
   static SigV4Process start() throws IOException, InterruptedException {
-    return start("sigv4-it", List.of(Trent.REGION));
+    return start("sigv4-it", List.of(Trent.REGION), "", "");
   }
 
   /**
@@ -51,6 +51,20 @@ final class SigV4Process implements AutoCloseable {
    * ({@code auth.regions}).
    */
   static SigV4Process start(String name, List<String> regions) throws IOException, InterruptedException {
+    return start(name, regions, "", "");
+  }
+
+  /**
+   * As {@link #start()}, in {@code <build>/<name>}, with more YAML inside the {@code auth} mapping (e.g.
+   * {@code , services: [...]}) and more top-level YAML (e.g. {@code tls: {enabled: true}}).
+   */
+  static SigV4Process start(String name, String moreAuth, String moreConfig) throws IOException, InterruptedException {
+    return start(name, List.of(Trent.REGION), moreAuth, moreConfig);
+  }
+
+  /** The general form of the above. */
+  static SigV4Process start(String name, List<String> regions, String moreAuth, String moreConfig)
+      throws IOException, InterruptedException {
     Path base = Trent.buildDir().resolve(name);
     deleteRecursively(base);
     Path tokens = Files.createDirectories(base.resolve("tokens"));
@@ -60,8 +74,8 @@ final class SigV4Process implements AutoCloseable {
         + "log.level = ERROR\nslots.removable = false\n");
     Path config = base.resolve("trent.yaml");
     Files.writeString(config, "server: {host: 127.0.0.1, port: 0}\n"
-        + "auth: {mode: sigv4, regions: [" + String.join(", ", regions) + "]}\n"
-        + "dataDir: " + dataDir + "\n"
+        + "auth: {mode: sigv4, regions: [" + String.join(", ", regions) + "]" + moreAuth + "}\n"
+        + "dataDir: " + dataDir + "\n" + moreConfig
         + "pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so, tokenLabel: trent-" + name + ", autoProvision: true}\n");
     Process server = java(softhsmConf, base.resolve("server.log"), "serve", "--config", config.toString());
     // A thread of its own: the common pool has one thread on a 2-core machine, which other tests may hold.

@@ -132,11 +132,12 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * Stores a principal, or, when one with the same ARN is stored, replaces its identity policy
-   * (when the given one is not null) and keeps its creation time.
+   * (when the given one is not null) and its tags (when the given ones are not empty), and keeps its
+   * creation time.
    */
   void putPrincipal(Principal principal);
 
-  /** The principal with this ARN, exactly as written. */
+  /** The principal with this ARN, exactly as written, with its tags. */
   Optional<Principal> findPrincipal(String arn);
 
   /**

@@ -218,7 +218,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     Principal stored = principals.get(principal.arn().value());
     principals.put(principal.arn().value(), stored == null ? principal
         : new Principal(stored.arn(), principal.policy() != null ? principal.policy() : stored.policy(),
-            stored.createdAt()));
+            stored.createdAt(), principal.tags().isEmpty() ? stored.tags() : principal.tags()));
   }
 
   @Override

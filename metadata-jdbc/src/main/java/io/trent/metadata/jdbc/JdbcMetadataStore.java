@@ -8,6 +8,7 @@ import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.PrincipalArn;
 import io.trent.core.key.AccountRegion;
+import io.trent.core.auth.PrincipalTags;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.grant.KmsGrant;
 import io.trent.core.key.Alias;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -153,6 +155,11 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String LOCK_PRINCIPAL = "SELECT arn FROM principals WHERE arn = ? FOR UPDATE";
   private static final String DELETE_PRINCIPAL_KEYS = "DELETE FROM access_keys WHERE principal_arn = ?";
   private static final String DELETE_PRINCIPAL = "DELETE FROM principals WHERE arn = ?";
+  private static final String DELETE_PRINCIPAL_TAGS = "DELETE FROM principal_tags WHERE principal_arn = ?";
+  private static final String INSERT_PRINCIPAL_TAG =
+      "INSERT INTO principal_tags (principal_arn, tag_key, tag_value) VALUES (?, ?, ?)";
+  private static final String SELECT_PRINCIPAL_TAGS =
+      "SELECT tag_key, tag_value FROM principal_tags WHERE principal_arn = ? ORDER BY tag_key";
   private static final String INSERT_ACCESS_KEY = "INSERT INTO access_keys (access_key_id, principal_arn, secret_iv, "
       + "secret_sealed, session_token_sha256, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT_ACCESS_KEYS = "SELECT access_key_id, principal_arn, secret_iv, secret_sealed, "
@@ -478,7 +485,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     return read(connection -> query(connection, SELECT_KEY_TOKENS, JdbcMetadataStore::importToken, keyId));
   }
 
-  /** Inserts the principal, or locks its row and replaces the policy when one is given. */
+  /** Inserts the principal, or locks its row and replaces the policy and the tags when they are given. */
   @Override
   public void putPrincipal(Principal principal) {
     Objects.requireNonNull(principal, "principal");
@@ -489,6 +496,12 @@ public final class JdbcMetadataStore implements MetadataStore {
       } else if (principal.policy() != null) {
         update(connection, UPDATE_PRINCIPAL_POLICY, principal.policy(), arn);
       }
+      if (!principal.tags().isEmpty()) {
+        update(connection, DELETE_PRINCIPAL_TAGS, arn);
+        List<Object[]> rows = new ArrayList<>();
+        principal.tags().values().forEach((key, value) -> rows.add(new Object[] {arn, key, value}));
+        batch(connection, INSERT_PRINCIPAL_TAG, rows);
+      }
       return null;
     });
   }
@@ -496,9 +509,21 @@ public final class JdbcMetadataStore implements MetadataStore {
   @Override
   public Optional<Principal> findPrincipal(String arn) {
     Objects.requireNonNull(arn, "arn");
-    return read(connection -> query(connection, SELECT_PRINCIPAL, resultSet -> new Principal(
-        PrincipalArn.parse(resultSet.getString("arn")), resultSet.getString("policy"),
-        instant(resultSet, "created_at")), arn).stream().findFirst());
+    return read(connection -> {
+      Optional<Principal> found = query(connection, SELECT_PRINCIPAL, resultSet -> new Principal(
+          PrincipalArn.parse(resultSet.getString("arn")), resultSet.getString("policy"),
+          instant(resultSet, "created_at")), arn).stream().findFirst();
+      if (found.isEmpty()) {
+        return found;
+      }
+      Map<String, String> tags = new LinkedHashMap<>();
+      for (Map.Entry<String, String> tag : query(connection, SELECT_PRINCIPAL_TAGS,
+          resultSet -> Map.entry(resultSet.getString(1), resultSet.getString(2)), arn)) {
+        tags.put(tag.getKey(), tag.getValue());
+      }
+      Principal p = found.get();
+      return Optional.of(new Principal(p.arn(), p.policy(), p.createdAt(), new PrincipalTags(tags)));
+    });
   }
 
   @Override
@@ -506,6 +531,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     Objects.requireNonNull(arn, "arn");
     return write(connection -> {
       update(connection, DELETE_PRINCIPAL_KEYS, arn);
+      update(connection, DELETE_PRINCIPAL_TAGS, arn);
       return update(connection, DELETE_PRINCIPAL, arn) > 0;
     });
   }

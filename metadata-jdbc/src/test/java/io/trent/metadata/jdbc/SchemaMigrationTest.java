@@ -3,6 +3,8 @@ package io.trent.metadata.jdbc;
 import static io.trent.core.testing.SampleKeys.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trent.core.auth.Principal;
+import io.trent.core.auth.PrincipalTags;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.key.AccountRegion;
 import io.trent.core.grant.GrantConstraints;
@@ -101,7 +103,27 @@ class SchemaMigrationTest {
         applied.add(resultSet.getString(1) + ":" + resultSet.getBoolean(2));
       }
       assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
-          "9:true", "10:true");
+          "9:true", "10:true", "11:true");
+    }
+  }
+
+  @Test
+  void aVersionEightPrincipalGainsTagsAfterTheUpgrade() throws Exception {
+    String url = Tables.url(dataDir);
+    Flyway.configure().dataSource(url, "trent", "").locations("classpath:db/migration").target("8").load()
+        .migrate();
+    String arn = "arn:aws:iam::111122223333:user/alice";
+    try (Connection connection = DriverManager.getConnection(url, "trent", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO principals (arn, account_id, policy, created_at) VALUES ('" + arn + "',"
+          + " '111122223333', NULL, TIMESTAMP WITH TIME ZONE '2024-05-06 07:08:09.123Z')");
+    }
+
+    try (JdbcMetadataStore store = JdbcMetadataStore.openEmbedded(dataDir)) {
+      Principal before = store.findPrincipal(arn).orElseThrow();
+      assertThat(before.tags().isEmpty()).isTrue();
+      store.putPrincipal(new Principal(before.arn(), null, T0, new PrincipalTags(Map.of("team", "crypto"))));
+      assertThat(store.findPrincipal(arn).orElseThrow().tags().values()).containsExactly(Map.entry("team", "crypto"));
     }
   }
 }

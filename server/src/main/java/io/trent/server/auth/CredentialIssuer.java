@@ -3,6 +3,7 @@ package io.trent.server.auth;
 import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.PrincipalArn;
+import io.trent.core.auth.PrincipalTags;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.SealedBytes;
@@ -51,6 +52,14 @@ public final class CredentialIssuer {
    * @param session how long role credentials last (ignored for users and roots)
    */
   public IssuedCredentials issue(PrincipalArn arn, String policy, Duration session) {
+    return issue(arn, policy, PrincipalTags.NONE, session);
+  }
+
+  /**
+   * As {@link #issue(PrincipalArn, String, Duration)}, and replaces the principal's tags when {@code tags}
+   * is not empty.
+   */
+  public IssuedCredentials issue(PrincipalArn arn, String policy, PrincipalTags tags, Duration session) {
     Objects.requireNonNull(arn, "arn");
     Instant now = clock.instant();
     boolean temporary = arn.kind() == PrincipalArn.Kind.ROLE;
@@ -65,7 +74,7 @@ public final class CredentialIssuer {
     } finally {
       Arrays.fill(secretBytes, (byte) 0);
     }
-    store.putPrincipal(new Principal(arn, policy, now));
+    store.putPrincipal(new Principal(arn, policy, now, tags));
     store.insertAccessKey(new AccessKey(accessKeyId, arn, sealed, temporary ? sha256(token) : null, expiration, now));
     return new IssuedCredentials(arn.value(), accessKeyId, secret, token, expiration);
   }

@@ -43,6 +43,7 @@ public final class PolicyAuthorizer implements Authorizer {
   private final ServiceIdentity identity;
   private final Function<KmsKey, CompiledPolicy> keyPolicies;
   private final GrantsInForce grants;
+  private final CallerConditionKeys callerKeys;
   private final Map<String, KeyPolicy> compiledKeyPolicies = new ConcurrentHashMap<>();
   private final Map<String, IdentityPolicies> identities = new ConcurrentHashMap<>();
   /**
@@ -58,30 +59,70 @@ public final class PolicyAuthorizer implements Authorizer {
   /** A key's policy text and its compilation, redone only when the text changes. */
   private record KeyPolicy(String text, CompiledPolicy compiled) {}
 
-  /** A principal's identity policy as stored (its text) and compiled. */
-  private record IdentityPolicies(String text, List<CompiledPolicy> compiled) {}
+  /**
+   * A principal as stored (its policy text, tags and creation time, which give aws:PrincipalTag/* and
+   * aws:userid) and its identity policy compiled.
+   */
+  private record IdentityPolicies(String text, Principal principal, List<CompiledPolicy> compiled) {
+    static final IdentityPolicies NONE = new IdentityPolicies(null, null, List.of());
+
+    /** Whether {@code stored} is what this entry was made from: same policy text, tags and creation time. */
+    boolean sameAs(Principal stored) {
+      return principal != null && java.util.Objects.equals(text, stored.policy())
+          && principal.tags().equals(stored.tags()) && principal.createdAt().equals(stored.createdAt());
+    }
+  }
+
+  /**
+   * The operations kms:RequestAlias is set for: the cryptographic operations, DescribeKey and GetPublicKey; it
+   * cannot control alias operations [D kdg:conditions-kms#conditions-kms-request-alias].
+   */
+  private static final java.util.Set<String> REQUEST_ALIAS_ACTIONS = java.util.Set.of("kms:Encrypt", "kms:Decrypt",
+      "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateMac", "kms:VerifyMac",
+      "kms:Sign", "kms:Verify", "kms:DeriveSharedSecret", "kms:DescribeKey", "kms:GetPublicKey");
 
   /** An authorizer without grants. */
   public PolicyAuthorizer(MetadataStore store, ServiceIdentity identity) {
-    this(store, identity, null, null);
+    this(store, identity, null, null, CallerConditionKeys.NONE);
   }
 
   /** @param grants the grants in force for a request on a key */
   public PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, GrantsInForce grants) {
-    this(store, identity, null, grants);
+    this(store, identity, null, grants, CallerConditionKeys.NONE);
+  }
+
+  /** @param callerKeys the condition keys the caller and the transport bring (services, TLS, clock) */
+  public PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, CallerConditionKeys callerKeys) {
+    this(store, identity, null, null, callerKeys);
+  }
+
+  /**
+   * @param grants the grants in force for a request on a key
+   * @param callerKeys the condition keys the caller and the transport bring (services, TLS, clock)
+   */
+  public PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, GrantsInForce grants,
+      CallerConditionKeys callerKeys) {
+    this(store, identity, null, grants, callerKeys);
   }
 
   /** @param keyPolicies the compiled policy of a key, or null for the account's default key policy on every key */
   PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, Function<KmsKey, CompiledPolicy> keyPolicies) {
-    this(store, identity, keyPolicies, null);
+    this(store, identity, keyPolicies, null, CallerConditionKeys.NONE);
+  }
+
+  PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, Function<KmsKey, CompiledPolicy> keyPolicies,
+      CallerConditionKeys callerKeys) {
+    this(store, identity, keyPolicies, null, callerKeys);
   }
 
   private PolicyAuthorizer(MetadataStore store, ServiceIdentity identity, Function<KmsKey, CompiledPolicy> keyPolicies,
-      GrantsInForce grants) {
+      GrantsInForce grants, CallerConditionKeys callerKeys) {
     this.store = store;
     this.identity = identity;
     this.keyPolicies = keyPolicies == null ? this::compiledKeyPolicy : keyPolicies;
     this.grants = grants;
+    this.callerKeys = callerKeys;
   }
 
   @Override
@@ -92,31 +133,47 @@ public final class PolicyAuthorizer implements Authorizer {
   @Override
   public String authorizeNamingGrant(RequestScope scope, KmsKey key, String requestedKeyId) {
     String principal = scope.caller().principalArn();
+    boolean root = principal.endsWith(":root");
+    IdentityPolicies identityPolicies = root ? IdentityPolicies.NONE : identityPoliciesOf(principal);
     RequestContext.Builder b = context(scope);
+    callerKeys.addTo(b, scope.caller(), identityPolicies.principal(), scope.action(), key != null);
+    ResourceAliases aliases = null;
     if (key != null) {
       // The key's own account is the resource account: another account's key needs both policies.
       b.resource(key.arn().value(), key.accountId())
           .key("kms:KeySpec", key.keySpec().name())
           .key("kms:KeyUsage", key.keyUsage().name())
-          .key("kms:KeyOrigin", key.origin().name());
+          .key("kms:KeyOrigin", key.origin().name())
+          // Every Trent key is single-Region; AWS sets the key's MultiRegion property on key operations [D kdg:conditions-kms].
+          .key("kms:MultiRegion", "false");
       int alias = requestedKeyId == null ? -1 : requestedKeyId.indexOf("alias/");
-      if (alias >= 0) {
+      if (alias >= 0 && REQUEST_ALIAS_ACTIONS.contains(scope.action())) {
         b.key("kms:RequestAlias", requestedKeyId.substring(alias));
       }
+      aliases = new ResourceAliases(store, key);
+      b.lazyKeys("kms:ResourceAliases", aliases);
     }
     RequestContext ctx = b.build();
-    List<CompiledPolicy> identityPolicies = ctx.isRoot() ? List.of() : identityPoliciesOf(principal);
+    List<CompiledPolicy> policies = ctx.isRoot() ? List.of() : identityPolicies.compiled();
     List<Grant> keyGrants = key == null || grants == null ? List.of()
         : grants.forRequest(key.keyId(), ctx.principalAccount(), scope.grantTokens());
     Decision decision = key == null
-        ? KeyAccessEvaluator.evaluateIdentityOnly(identityPolicies, ctx)
-        : KeyAccessEvaluator.evaluate(keyPolicyOf(key), identityPolicies, keyGrants, ctx);
+        ? KeyAccessEvaluator.evaluateIdentityOnly(policies, ctx)
+        : KeyAccessEvaluator.evaluate(keyPolicyOf(key), policies, keyGrants, ctx);
     if (decision.allowed() && key != null && !ctx.principalAccount().equals(ctx.resourceAccount())
         && !CROSS_ACCOUNT_ACTIONS.contains(scope.action())) {
       // AWS's text for this case is not recorded [U]: the key policy's permission does not count, so as
       // AWS words a missing key policy permission.
       throw new AccessDeniedException("User: " + principal + " is not authorized to perform: " + scope.action()
           + " on resource: " + ctx.resourceArn() + " because no resource-based policy allows the " + scope.action()
+          + " action");
+    }
+    if (decision.allowed() && aliases != null && aliases.overQuota()) {
+      // kms:ResourceAliases is effective only while the key has at most 50 aliases; beyond that, principals it
+      // would authorize are denied [D kdg:conditions-kms#conditions-kms-resource-aliases]. Which policy type AWS
+      // names then is not recorded [U]: ResourceAliases is for IAM policies only, so the identity-based one.
+      throw new AccessDeniedException("User: " + principal + " is not authorized to perform: " + scope.action()
+          + " on resource: " + ctx.resourceArn() + " because no identity-based policy allows the " + scope.action()
           + " action");
     }
     if (!decision.allowed()) {
@@ -130,9 +187,13 @@ public final class PolicyAuthorizer implements Authorizer {
   /** An alias (CreateAlias, UpdateAlias, DeleteAlias): identity policies alone decide [D kdg:alias-access]. */
   @Override
   public void authorizeResource(RequestScope scope, Arn resource) {
-    RequestContext ctx = context(scope).resource(resource.value(), resource.accountId()).build();
-    List<CompiledPolicy> identityPolicies = ctx.isRoot() ? List.of() : identityPoliciesOf(ctx.principalArn());
-    Decision decision = KeyAccessEvaluator.evaluateIdentityOnly(identityPolicies, ctx);
+    String principal = scope.caller().principalArn();
+    IdentityPolicies identityPolicies = principal.endsWith(":root") ? IdentityPolicies.NONE : identityPoliciesOf(principal);
+    RequestContext.Builder b = context(scope);
+    callerKeys.addTo(b, scope.caller(), identityPolicies.principal(), scope.action(), false);
+    RequestContext ctx = b.resource(resource.value(), resource.accountId()).build();
+    Decision decision = KeyAccessEvaluator.evaluateIdentityOnly(
+        ctx.isRoot() ? List.of() : identityPolicies.compiled(), ctx);
     if (!decision.allowed()) {
       log.debug("{} {} on {}: {}", ctx.principalArn(), scope.action(), resource, decision.reason());
       throw new AccessDeniedException(decision.accessDeniedMessage(ctx));
@@ -172,16 +233,16 @@ public final class PolicyAuthorizer implements Authorizer {
     return cached.compiled();
   }
 
-  private List<CompiledPolicy> identityPoliciesOf(String principalArn) {
+  private IdentityPolicies identityPoliciesOf(String principalArn) {
     IdentityPolicies cached = identities.get(principalArn);
     if (cached == null) {
-      cached = compile(principalArn, store.findPrincipal(principalArn).map(Principal::policy).orElse(null), null);
+      cached = compile(principalArn, store.findPrincipal(principalArn).orElse(null), null);
       identities.put(principalArn, cached);
     }
-    return cached.compiled();
+    return cached;
   }
 
-  /** Re-reads the identity policies of the principals seen so far, recompiling only those that changed. */
+  /** Re-reads the principals seen so far (policies and tags), recompiling only the policies that changed. */
   public void refresh() {
     for (Map.Entry<String, IdentityPolicies> e : identities.entrySet()) {
       java.util.Optional<Principal> stored = store.findPrincipal(e.getKey());
@@ -189,27 +250,35 @@ public final class PolicyAuthorizer implements Authorizer {
         identities.remove(e.getKey()); // removed: its access keys stop working too
         continue;
       }
-      IdentityPolicies next = compile(e.getKey(), stored.get().policy(), e.getValue());
+      IdentityPolicies next = compile(e.getKey(), stored.get(), e.getValue());
       if (next != e.getValue()) {
         identities.put(e.getKey(), next);
       }
     }
   }
 
-  private IdentityPolicies compile(String principalArn, String text, IdentityPolicies previous) {
-    if (previous != null && java.util.Objects.equals(previous.text(), text)) {
+  private IdentityPolicies compile(String principalArn, Principal stored, IdentityPolicies previous) {
+    if (stored == null) {
+      return IdentityPolicies.NONE;
+    }
+    if (previous != null && previous.sameAs(stored)) {
       return previous;
     }
+    String text = stored.policy();
+    if (previous != null && java.util.Objects.equals(previous.text(), text)) {
+      return new IdentityPolicies(text, stored, previous.compiled()); // only tags changed
+    }
     if (text == null) {
-      return new IdentityPolicies(null, List.of());
+      return new IdentityPolicies(null, stored, List.of());
     }
     try {
       String name = principalArn.substring(principalArn.lastIndexOf('/') + 1) + "-policy";
-      return new IdentityPolicies(text, List.of(CompiledPolicy.compile(PolicyParser.parseIdentityPolicy(text), name)));
+      return new IdentityPolicies(text, stored,
+          List.of(CompiledPolicy.compile(PolicyParser.parseIdentityPolicy(text), name)));
     } catch (MalformedPolicyException e) {
       // principal add refuses malformed policies; one that is stored anyway allows nothing.
       log.warn("The identity policy of {} does not parse ({}); it allows nothing", principalArn, e.detail());
-      return new IdentityPolicies(text, List.of());
+      return new IdentityPolicies(text, stored, List.of());
     }
   }
 }

@@ -73,7 +73,8 @@ final class KmsModel {
   private static Map<String, OperationAuth> authorization() {
     Map<String, OperationAuth> a = new LinkedHashMap<>();
     a.put("CreateKey", OperationAuth.account("kms:CreateKey").sets("kms:KeySpec", "KeySpec")
-        .sets("kms:KeyUsage", "KeyUsage").sets("kms:KeyOrigin", "Origin").sets("kms:MultiRegion", "MultiRegion"));
+        .sets("kms:KeyUsage", "KeyUsage").sets("kms:KeyOrigin", "Origin").sets("kms:MultiRegion", "MultiRegion")
+        .sets("kms:BypassPolicyLockoutSafetyCheck", "BypassPolicyLockoutSafetyCheck"));
     a.put("ListKeys", OperationAuth.account("kms:ListKeys"));
     a.put("ListAliases", OperationAuth.account("kms:ListAliases"));
     a.put("GenerateRandom", OperationAuth.account("kms:GenerateRandom"));
@@ -83,9 +84,12 @@ final class KmsModel {
       a.put(op, OperationAuth.onKey("kms:" + op, "KeyId"));
     }
     // The key policy operations take a key id or key ARN (no alias), authorized on that key.
-    for (String op : new String[] {"PutKeyPolicy", "GetKeyPolicy", "ListKeyPolicies"}) {
+    for (String op : new String[] {"GetKeyPolicy", "ListKeyPolicies"}) {
       a.put(op, OperationAuth.onKey("kms:" + op, "KeyId"));
     }
+    // Only when the request has the member: AWS's example allows PutKeyPolicy under Null on it [D kdg:conditions-kms].
+    a.put("PutKeyPolicy", OperationAuth.onKey("kms:PutKeyPolicy", "KeyId")
+        .sets("kms:BypassPolicyLockoutSafetyCheck", "BypassPolicyLockoutSafetyCheck"));
     a.put("ScheduleKeyDeletion", OperationAuth.onKey("kms:ScheduleKeyDeletion", "KeyId")
         .sets("kms:ScheduleKeyDeletionPendingWindowInDays", "PendingWindowInDays"));
     a.put("EnableKeyRotation", OperationAuth.onKey("kms:EnableKeyRotation", "KeyId")

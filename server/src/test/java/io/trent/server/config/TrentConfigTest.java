@@ -204,6 +204,31 @@ class TrentConfigTest {
   }
 
   @Test
+  void authServicesNameIntegratedServicePrincipals() throws Exception {
+    assertThat(TrentConfig.defaults(Map.of()).auth().services()).isEmpty();
+    Path file = dir.resolve("services.yaml");
+    Files.writeString(file, "auth:\n  mode: sigv4\n  services:\n"
+        + "    - {principal: 'arn:aws:iam::111122223333:role/s3-gateway', service: s3}\n"
+        + "    - principal: arn:aws:iam::111122223333:user/backup\n      service: backup-gateway\n");
+    List<ServiceIntegration> services = TrentConfig.load(file, Map.of()).auth().services();
+    assertThat(services).containsExactly(new ServiceIntegration("arn:aws:iam::111122223333:role/s3-gateway", "s3"),
+        new ServiceIntegration("arn:aws:iam::111122223333:user/backup", "backup-gateway"));
+    assertThat(services.get(0).viaService("eu-west-1")).isEqualTo("s3.eu-west-1.amazonaws.com");
+
+    for (String bad : new String[] {"{principal: 'arn:aws:iam::111122223333:root', service: s3}",
+        "{principal: 'arn:aws:iam::111122223333:group/g', service: s3}", "{principal: 'arn:aws:iam::111122223333:role/x'}",
+        "{principal: 'arn:aws:iam::111122223333:role/x', service: 'S3.amazonaws.com'}"}) {
+      Files.writeString(file, "auth:\n  services: [" + bad + "]\n");
+      assertThatThrownBy(() -> TrentConfig.load(file, Map.of())).as(bad)
+          .isInstanceOf(ConfigException.class).hasMessageContaining("auth.services");
+    }
+    Files.writeString(file, "auth:\n  services: [{principal: 'arn:aws:iam::111122223333:role/x', service: s3},"
+        + " {principal: 'arn:aws:iam::111122223333:role/x', service: rds}]\n");
+    assertThatThrownBy(() -> TrentConfig.load(file, Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("listed twice");
+  }
+
+  @Test
   void shippedConfigurationsLoad() {
     TrentConfig production = TrentConfig.load(Path.of("../conf/trent.yaml"), Map.of());
     TrentConfig dev = TrentConfig.load(Path.of("../conf/trent-dev.yaml"), Map.of());
