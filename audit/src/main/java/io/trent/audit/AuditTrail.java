@@ -289,6 +289,10 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
     if (closed) {
       throw new AuditUnavailableException("The audit trail is closed");
     }
+    if (failure == null && !Files.exists(dir.resolve(head.file().fileName()))) {
+      // Records written now would go to a file no one can read: fail closed before any work is done.
+      fail(new NoSuchFileException(dir.resolve(head.file().fileName()).toString(), null, "the audit file was removed"));
+    }
     if (failure != null) {
       recover();
     }
@@ -438,6 +442,7 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
       head = last;
       Path path = dir.resolve(last.file().fileName());
       OwnerOnlyFiles.createDirectories(dir);
+      writePublicKey(dir, signer.publicKey());
       // Files a failed rotation started hold no acknowledged record; they would block the next rotation.
       for (TrailFileName later : NodeHistory.files(dir, settings.nodeId())) {
         if (later.index() > last.file().index()) {

@@ -175,25 +175,43 @@ class AuditTrailTest {
   }
 
   @Test
-  void aRemovedDirectoryRefusesTheAppendThenTheTrailStartsANewFile() throws IOException {
+  void aRemovedDirectoryIsNoticedBeforeTheNextRecordWhichGoesIntoANewFile() throws IOException {
     try (AuditTrail trail = open(1 << 20)) {
       trail.append(event(1));
-      try (Stream<Path> files = Files.list(dir())) {
-        for (Path file : files.toList()) {
-          Files.delete(file);
-        }
-      }
-      Files.delete(dir());
-      assertThatThrownBy(() -> trail.append(event(2))).isInstanceOf(AuditUnavailableException.class)
-          .hasMessageContaining("removed");
-      trail.append(event(3));
-      assertThat(trail.currentFile()).exists();
+      deleteAuditDirectory();
+      trail.append(event(2));
+      assertThat(trail.currentFile()).hasFileName("trail-node-a-00000002.jsonl").exists();
     }
-    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(3);
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(2);
     // The deleted file is missing from the chain, and verify says so.
     VerifyReport report = new TrailVerifier(List.of(signer.publicKey())).verify(dir());
     assertThat(report.ok()).isFalse();
-    assertThat(report.problem()).contains("trail-node-a-00000001.jsonl").contains("missing");
+    assertThat(report.problem()).startsWith("trail-node-a-00000001.jsonl: file missing");
+  }
+
+  @Test
+  void aDirectoryThatCannotBeMadeAgainRefusesAppendsUntilItCan() throws IOException {
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(1));
+      deleteAuditDirectory();
+      Files.writeString(dir(), "not a directory");
+      assertThatThrownBy(trail::checkWritable).isInstanceOf(AuditUnavailableException.class);
+      assertThatThrownBy(() -> trail.append(event(2))).isInstanceOf(AuditUnavailableException.class);
+      assertThat(trail.isWritable()).isFalse();
+      Files.delete(dir());
+      assertThat(trail.isWritable()).isTrue();
+      trail.append(event(3));
+    }
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(3);
+  }
+
+  private void deleteAuditDirectory() throws IOException {
+    try (Stream<Path> files = Files.list(dir())) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    Files.delete(dir());
   }
 
   @Test
