@@ -69,6 +69,8 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
   // Replaced under syncLock: the last head known to be on disk.
   private volatile ChainHead durable;
   private volatile IOException failure;
+  // Per epoch that ended in a failure: the last record that was durable (later ones were cut off).
+  private final java.util.Map<Integer, Long> durableAtFailure = new java.util.concurrent.ConcurrentHashMap<>();
   private Instant fileOpened;
   private Instant lastDigest;
   private boolean closed;
@@ -438,6 +440,7 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
     try {
       closeQuietly(channel);
       channel = null;
+      durableAtFailure.put(durable.epoch(), durable.seq());
       ChainHead last = durable.nextEpoch();
       head = last;
       Path path = dir.resolve(last.file().fileName());
@@ -479,6 +482,10 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
       ChainHead done = durable;
       if (done.epoch() == written.epoch() && done.seq() >= written.seq()) {
         return;
+      }
+      Long survived = durableAtFailure.get(written.epoch());
+      if (survived != null && written.seq() <= survived) {
+        return; // synced before the failure; the recovery kept it
       }
       IOException failed = failure;
       if (failed != null || done.epoch() != written.epoch()) {

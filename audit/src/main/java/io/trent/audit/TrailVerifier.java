@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  */
 public final class TrailVerifier {
   private static final Set<String> ALGORITHMS = Set.of("SHA256withECDSA", "SHA256withRSA");
+  private static final Set<String> INTEGRITY_MEMBERS = Set.of("type", "node", "seq", "time", "prev", "digest");
+  private static final Set<String> DIGEST_MEMBERS = Set.of("firstSeq", "events", "previousSignature",
+      "publicKeyFingerprint", "signatureAlgorithm", "signature");
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, PublicKey> keys = new HashMap<>();
 
@@ -168,7 +171,7 @@ public final class TrailVerifier {
             }
           }
           case "digest" -> {
-            checkDigest(place, node, recordSeq, hash, integrity, lastDigestSeq, eventsSinceDigest, lastSignature);
+            checkDigest(place, record, node, recordSeq, hash, integrity, lastDigestSeq, eventsSinceDigest, lastSignature);
             lastSignature = integrity.path("digest").path("signature").asText();
             lastDigestSeq = recordSeq;
             eventsSinceDigest = 0;
@@ -192,9 +195,21 @@ public final class TrailVerifier {
     }
   }
 
-  private void checkDigest(String place, String node, long seq, String head, JsonNode integrity, long lastDigestSeq,
+  private static Set<String> names(JsonNode node) {
+    Set<String> names = new java.util.HashSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private void checkDigest(String place, JsonNode record, String node, long seq, String head, JsonNode integrity,
+      long lastDigestSeq,
       long events, String lastSignature) throws Broken {
     JsonNode digest = integrity.path("digest");
+    // Exactly the members the trail writes: a node's last digest has no successor whose 'prev' would
+    // show an added member, and the signature covers the values, not the record's bytes.
+    if (record.size() != 1 || !names(integrity).equals(INTEGRITY_MEMBERS) || !names(digest).equals(DIGEST_MEMBERS)) {
+      throw new Broken(place, "digest record has other members than the trail writes (digest altered)");
+    }
     String previous = digest.path("previousSignature").isNull() ? null : digest.path("previousSignature").asText(null);
     if (digest.path("firstSeq").asLong(-1) != lastDigestSeq + 1) {
       throw new Broken(place, "digest covers from record " + digest.path("firstSeq").asText() + ", not from "

@@ -157,6 +157,16 @@ class TrailVerifierTest {
   }
 
   @Test
+  void aMemberAddedToTheLastDigest() throws IOException {
+    String file3 = "trail-node-a-00000003.jsonl";
+    List<String> lines = lines(file3);
+    int last = lines.size() - 1;
+    lines.set(last, lines.get(last).replace("\"digest\":{", "\"digest\":{\"note\":\"all fine\","));
+    write(file3, lines);
+    assertFailsAt(file3 + ":" + (last + 1), "other members");
+  }
+
+  @Test
   void aRemovedDigest() throws IOException {
     List<String> lines = lines(FILE1);
     lines.remove(4);
