@@ -75,6 +75,7 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
   private Instant fileOpened;
   private Instant lastDigest;
   private boolean closed;
+  private boolean signingFailed;
 
   private AuditTrail(AuditSettings settings, DigestSigner signer, Clock clock, ChannelOpener opener,
       FileChannel lockChannel, FileLock nodeLock, boolean schedule) {
@@ -245,6 +246,8 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
   private void tickQuietly() {
     try {
       tick();
+    } catch (AuditUnavailableException e) {
+      LOG.debug("Audit tick skipped: {}", e.getMessage()); // the failure itself was logged once, when it happened
     } catch (RuntimeException e) {
       LOG.warn("Audit trail digest or rotation failed; it is tried again in a second: {}", e.toString());
     }
@@ -366,9 +369,14 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
     try {
       signature = Base64.getEncoder().encodeToString(signer.sign(statement.signedBytes()));
     } catch (RuntimeException e) {
-      LOG.warn("Signing an audit digest failed; tried again at the next tick: {}", e.toString());
+      // Once per outage, not every second: the HSM's own health check reports it too.
+      if (!signingFailed) {
+        LOG.warn("Signing an audit digest failed; tried again every second until it works: {}", e.toString());
+      }
+      signingFailed = true;
       return null;
     }
+    signingFailed = false;
     ObjectNode digest = json.createObjectNode()
         .put("firstSeq", statement.firstSeq())
         .put("events", statement.events())

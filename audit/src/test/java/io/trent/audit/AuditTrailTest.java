@@ -245,6 +245,45 @@ class AuditTrailTest {
   }
 
   @Test
+  void aSignerFailureLeavesTheTrailWritableAndTheDigestComesOnceTheSignerWorks() throws IOException {
+    java.util.concurrent.atomic.AtomicBoolean hsmDown = new java.util.concurrent.atomic.AtomicBoolean();
+    DigestSigner flaky = new DigestSigner() {
+      @Override
+      public byte[] sign(byte[] message) {
+        if (hsmDown.get()) {
+          throw new IllegalStateException("CKR_DEVICE_ERROR (simulated)");
+        }
+        return signer.sign(message);
+      }
+
+      @Override
+      public byte[] publicKey() {
+        return signer.publicKey();
+      }
+
+      @Override
+      public String algorithm() {
+        return signer.algorithm();
+      }
+    };
+    try (AuditTrail trail = AuditTrail.open(new AuditSettings(dir(), "node-a", 1 << 20, Duration.ofHours(1),
+        Duration.ofSeconds(60)), flaky, clock, channels, false)) {
+      trail.append(event(1));
+      hsmDown.set(true);
+      clock.advance(Duration.ofSeconds(60));
+      trail.tick();
+      trail.append(event(2));
+      assertThat(records()).noneMatch(r -> r.path("integrity").path("type").asText().equals("digest"));
+      hsmDown.set(false);
+      trail.tick();
+      assertThat(records()).filteredOn(r -> r.path("integrity").path("type").asText().equals("digest")).hasSize(1);
+    }
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.events()).isEqualTo(2);
+  }
+
+  @Test
   void aSecondTrailForTheSameNodeIsRefused() {
     try (AuditTrail trail = open(1 << 20)) {
       assertThatThrownBy(() -> open(1 << 20)).isInstanceOf(IllegalStateException.class)
