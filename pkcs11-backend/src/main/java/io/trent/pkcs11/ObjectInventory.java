@@ -21,6 +21,9 @@ import org.xipki.pkcs11.wrapper.Session;
  */
 final class ObjectInventory {
 
+  private static final java.util.Set<String> INTERNAL_KEYS = java.util.Set.of(SealKey.ID.toHex(),
+      Pkcs11DigestSigner.ID.toHex());
+
   private ObjectInventory() {}
 
   static List<BackendObject> list(Session session) throws PKCS11Exception {
@@ -33,6 +36,9 @@ final class ObjectInventory {
         continue;
       }
       String hexId = HexFormat.of().formatHex(id);
+      if (INTERNAL_KEYS.contains(hexId)) {
+        continue; // Trent's own keys (credential sealing, audit signing) have no metadata row by design
+      }
       if (label.startsWith(TokenObjects.KEY_LABEL_PREFIX)) {
         found.putIfAbsent("k" + hexId, new BackendObject(BackendObject.Kind.KEY_MATERIAL, hexId,
             label.substring(TokenObjects.KEY_LABEL_PREFIX.length())));

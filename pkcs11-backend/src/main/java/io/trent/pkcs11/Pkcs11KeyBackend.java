@@ -349,6 +349,18 @@ public final class Pkcs11KeyBackend implements KeyBackend {
         (session, pair) -> Signer.sign(session, pair, algorithm, digest));
   }
 
+  /**
+   * The public key of a key pair in the token, DER SubjectPublicKeyInfo (the audit signer finds its
+   * key with it).
+   *
+   * @throws io.trent.core.error.KeyUnavailableException when the token has no such pair
+   */
+  byte[] publicKeyInfo(KeyMaterialId id) {
+    Objects.requireNonNull(id, "id");
+    return withHandle("GetPublicKey", id, connection -> connection.checkedKeyPairs,
+        (session, pair) -> pair.publicKeyInfo().clone());
+  }
+
   @Override
   public boolean verify(KeyMaterialId id, SigningAlgorithm algorithm, byte[] digest, byte[] signature) {
     Objects.requireNonNull(id, "id");

@@ -1,5 +1,7 @@
 package io.trent.server;
 
+import io.trent.audit.AuditSink;
+import io.trent.audit.AuditTrail;
 import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
 import io.trent.core.grant.GrantCache;
@@ -12,6 +14,7 @@ import io.trent.core.service.OrphanSweep;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
 import io.trent.metadata.jdbc.JdbcMetadataStore;
+import io.trent.pkcs11.Pkcs11DigestSigner;
 import io.trent.pkcs11.Pkcs11KeyBackend;
 import io.trent.pkcs11.Pkcs11Settings;
 import io.trent.server.auth.CredentialCache;
@@ -26,12 +29,14 @@ import io.trent.server.config.MetadataConfig;
 import io.trent.server.config.OwnerOnly;
 import io.trent.server.config.Pkcs11Config;
 import io.trent.server.config.TrentConfig;
+import io.trent.server.http.HealthProbe;
 import io.trent.server.http.HealthStatus;
 import io.trent.server.http.KmsHttpServer;
 import io.trent.server.http.SigV4Verifier;
 import io.trent.server.protocol.KmsJsonProtocol;
 import io.trent.server.tls.ServerTls;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -76,11 +81,13 @@ public final class TrentServer implements AutoCloseable {
   private volatile OrphanSweep.Report startupSweep;
   private final CredentialCache credentials;
   private final PolicyAuthorizer authorizer;
+  private final AuditTrail audit;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
-      KmsHttpServer http, ServerTls tls, CredentialCache credentials, PolicyAuthorizer authorizer) {
+      KmsHttpServer http, ServerTls tls, CredentialCache credentials, PolicyAuthorizer authorizer, AuditTrail audit) {
     this.config = config;
+    this.audit = audit;
     this.credentials = credentials;
     this.authorizer = authorizer;
     this.store = store;
@@ -132,8 +139,10 @@ public final class TrentServer implements AutoCloseable {
     ServerTls tls = ServerTls.ifEnabled(config.tls(), config.dataDir(), Clock.systemUTC()).orElse(null);
     MetadataStore store = openStore(config.metadata(), config);
     KeyBackend backend = null;
+    AuditTrail audit = null;
     try {
       backend = openBackend(config);
+      audit = openAuditTrail(config, backend);
       // One authorization path in both modes: dev mode's requests are the account root's.
       // Grants are cached per key in memory: authorization reads them, the grant service invalidates them.
       GrantCache grants = new StoredGrantCache(store);
@@ -155,15 +164,37 @@ public final class TrentServer implements AutoCloseable {
         verifier = new SigV4Verifier(credentials, Set.copyOf(config.auth().regions()), clock);
       }
       KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(), protocol::handle,
-          () -> new HealthStatus(hsm.isHealthy(), hsm.describe()), verifier, services.identity().rootCaller());
-      TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer);
+          health(hsm, audit), verifier, services.identity().rootCaller());
+      TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer,
+          audit);
       server.startupSweep = swept;
       return server;
     } catch (RuntimeException | Error e) {
+      closeQuietly(audit);
       closeQuietly(backend);
       closeQuietly(store);
       throw e;
     }
+  }
+
+  /** The node's audit chain, its digests signed by the token's audit signing key (see docs/audit.md). */
+  private static AuditTrail openAuditTrail(TrentConfig config, KeyBackend backend) {
+    try {
+      return AuditTrail.open(config.audit().settings(config.dataDir(), config.server().port()),
+          Pkcs11DigestSigner.open((Pkcs11KeyBackend) backend));
+    } catch (UncheckedIOException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  /** Down when the HSM is, or when the audit trail cannot be written (requests are then refused). */
+  private static HealthProbe health(KeyBackend hsm, AuditTrail audit) {
+    return () -> {
+      if (!audit.isWritable()) {
+        return HealthStatus.down("the audit trail cannot be written; " + hsm.describe());
+      }
+      return new HealthStatus(hsm.isHealthy(), hsm.describe());
+    };
   }
 
   /**
@@ -205,6 +236,11 @@ public final class TrentServer implements AutoCloseable {
   /** The KMS operations behind the HTTP listener (for operators' tools and tests). */
   public KmsServices services() {
     return services;
+  }
+
+  /** Where requests write their audit events: the node's trail, durable before append returns. */
+  public AuditSink auditSink() {
+    return audit;
   }
 
   /** What the orphan sweep found at start-up (see {@link OrphanSweep}). */
@@ -263,6 +299,8 @@ public final class TrentServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // After the requests, before the HSM: the closing digest is signed in the token.
+    closeQuietly(audit);
     closeQuietly(backend);
     closeQuietly(store);
     log.info("Trent stopped");

@@ -65,7 +65,9 @@ class KeyMaterialNeverLeavesTheTokenTest {
       "CKA_NEVER_EXTRACTABLE", true,
       "CKA_LOCAL", true);
 
-  static final String TRENT_LABEL = "^trent:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+  /** A KMS key's material, or the audit signing key pair (issue 9), held to the same attributes. */
+  static final String TRENT_LABEL = "^trent:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+      + "|^trent:audit-signing$";
 
   static List<KeyMetadata> keyPairs;
   static List<KeyMetadata> generatedSymmetric;

@@ -46,6 +46,7 @@ final class ConfigLoader {
         section(tree, "metadata", MetadataConfig.class, origin),
         section(tree, "pkcs11", Pkcs11Config.class, origin),
         section(tree, "kms", KmsConfig.class, origin),
+        section(tree, "audit", AuditConfig.class, origin),
         pin == null || pin.isEmpty() ? null : Secret.of(pin));
   }
 

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param metadata the metadata database
  * @param pkcs11 the HSM token
  * @param kms service limits and the maintenance schedule
+ * @param audit the audit trail's directory, node id and rotation
  * @param pkcs11Pin the user PIN from {@code TRENT_PKCS11_PIN}, or null to read {@link #pinFile()}
  */
 public record TrentConfig(
@@ -34,6 +35,7 @@ public record TrentConfig(
     MetadataConfig metadata,
     Pkcs11Config pkcs11,
     KmsConfig kms,
+    AuditConfig audit,
     Secret pkcs11Pin) {
 
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
@@ -47,6 +49,7 @@ public record TrentConfig(
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(pkcs11, "pkcs11");
     Objects.requireNonNull(kms, "kms");
+    Objects.requireNonNull(audit, "audit");
     // Resolved once, so a later change of working directory cannot move the data.
     dataDir = dataDir.toAbsolutePath().normalize();
     if (identity.partition() == null || identity.partition().isBlank()) {
@@ -76,27 +79,31 @@ public record TrentConfig(
   }
 
   public TrentConfig withPort(int port) {
-    return new TrentConfig(server.withPort(port), identity, auth, tls, dataDir, metadata, pkcs11, kms, pkcs11Pin);
+    return new TrentConfig(server.withPort(port), identity, auth, tls, dataDir, metadata, pkcs11, kms, audit, pkcs11Pin);
   }
 
   public TrentConfig withTls(TlsConfig newTls) {
-    return new TrentConfig(server, identity, auth, newTls, dataDir, metadata, pkcs11, kms, pkcs11Pin);
+    return new TrentConfig(server, identity, auth, newTls, dataDir, metadata, pkcs11, kms, audit, pkcs11Pin);
   }
 
   public TrentConfig withDataDir(Path newDataDir) {
-    return new TrentConfig(server, identity, auth, tls, newDataDir, metadata, pkcs11, kms, pkcs11Pin);
+    return new TrentConfig(server, identity, auth, tls, newDataDir, metadata, pkcs11, kms, audit, pkcs11Pin);
   }
 
   public TrentConfig withMetadata(MetadataConfig newMetadata) {
-    return new TrentConfig(server, identity, auth, tls, dataDir, newMetadata, pkcs11, kms, pkcs11Pin);
+    return new TrentConfig(server, identity, auth, tls, dataDir, newMetadata, pkcs11, kms, audit, pkcs11Pin);
   }
 
   public TrentConfig withPkcs11(Pkcs11Config newPkcs11) {
-    return new TrentConfig(server, identity, auth, tls, dataDir, metadata, newPkcs11, kms, pkcs11Pin);
+    return new TrentConfig(server, identity, auth, tls, dataDir, metadata, newPkcs11, kms, audit, pkcs11Pin);
+  }
+
+  public TrentConfig withAudit(AuditConfig newAudit) {
+    return new TrentConfig(server, identity, auth, tls, dataDir, metadata, pkcs11, kms, newAudit, pkcs11Pin);
   }
 
   public TrentConfig withPkcs11Pin(Secret pin) {
-    return new TrentConfig(server, identity, auth, tls, dataDir, metadata, pkcs11, kms, pin);
+    return new TrentConfig(server, identity, auth, tls, dataDir, metadata, pkcs11, kms, audit, pin);
   }
 
   /** The user PIN file: {@code pkcs11.pinFile}, or {@code <dataDir>/pin} when that is empty. */

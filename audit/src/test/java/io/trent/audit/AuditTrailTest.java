@@ -1,0 +1,321 @@
+package io.trent.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditTrailTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dataDir;
+
+  private final MutableClock clock = new MutableClock();
+  private final SoftwareSigner signer = new SoftwareSigner();
+  private final FaultyChannels channels = new FaultyChannels();
+
+  private Path dir() {
+    return dataDir.resolve("audit");
+  }
+
+  private AuditTrail open(long maxFileBytes) {
+    return AuditTrail.open(new AuditSettings(dir(), "node-a", maxFileBytes, Duration.ofHours(1),
+        Duration.ofSeconds(60)), signer, clock, channels, false);
+  }
+
+  private static ObjectNode event(int n) {
+    return JSON.createObjectNode().put("eventName", "GenerateDataKey").put("n", n);
+  }
+
+  private VerifyReport verify() throws IOException {
+    return new TrailVerifier(TrailVerifier.publicKeysIn(dir())).verify(dir());
+  }
+
+  private List<JsonNode> records() throws IOException {
+    List<JsonNode> records = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir())) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
+        for (String line : Files.readAllLines(file)) {
+          records.add(JSON.readTree(line));
+        }
+      }
+    }
+    return records;
+  }
+
+  @Test
+  void eventsChainDigestsCoverThemAndACleanCloseLeavesNothingUncovered() throws IOException {
+    try (AuditTrail trail = open(1 << 20)) {
+      for (int i = 0; i < 3; i++) {
+        trail.append(event(i));
+      }
+      clock.advance(Duration.ofSeconds(59));
+      trail.tick();
+      assertThat(records()).noneMatch(r -> r.path("integrity").path("type").asText().equals("digest"));
+      clock.advance(Duration.ofSeconds(1));
+      trail.tick(); // 60 s after the last digest (the open): due
+      assertThat(records()).filteredOn(r -> r.path("integrity").path("type").asText().equals("digest")).hasSize(1);
+      trail.append(event(3));
+    }
+    List<JsonNode> records = records();
+    assertThat(records).extracting(r -> r.path("integrity").path("type").asText())
+        .containsExactly("file", "event", "event", "event", "digest", "event", "digest");
+    assertThat(records.get(1).path("eventName").asText()).isEqualTo("GenerateDataKey");
+    assertThat(records.get(1).path("integrity").path("seq").asLong()).isEqualTo(2);
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.events()).isEqualTo(4);
+    assertThat(report.digests()).isEqualTo(2);
+    assertThat(report.uncovered()).isEmpty();
+    assertThat(report.summary()).startsWith("audit trail valid: 4 events, 2 digests, 1 files, 1 node(s), first 2026-");
+  }
+
+  @Test
+  void filesAndTheDirectoryAreOwnerOnlyAndThePublicKeyIsWritten() throws IOException {
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(1));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir()))).isEqualTo("rwx------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(trail.currentFile())))
+          .isEqualTo("rw-------");
+    }
+    assertThat(PublicKeyPem.decodeAll(Files.readString(dir().resolve("public-key.pem"))))
+        .containsExactly(signer.publicKey());
+  }
+
+  @Test
+  void aRestartContinuesTheChainInANewFile() throws IOException {
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(1));
+    }
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(2));
+    }
+    assertThat(dir().resolve("trail-node-a-00000002.jsonl")).exists();
+    JsonNode header = records().get(3).path("integrity");
+    assertThat(header.path("type").asText()).isEqualTo("file");
+    assertThat(header.path("previousFile").asText()).isEqualTo("trail-node-a-00000001.jsonl");
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.files()).isEqualTo(2);
+  }
+
+  @Test
+  void filesRotateBySizeAndByAgeEachEndingWithADigest() throws IOException {
+    try (AuditTrail trail = open(4096)) {
+      for (int i = 0; i < 40; i++) {
+        trail.append(event(i).put("padding", "x".repeat(200)));
+      }
+      long bySize = countFiles();
+      assertThat(bySize).isGreaterThan(1);
+      trail.append(event(99));
+      clock.advance(Duration.ofHours(1));
+      trail.tick();
+      assertThat(countFiles()).isEqualTo(bySize + 1);
+    }
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.events()).isEqualTo(41);
+    assertThat(report.uncovered()).isEmpty();
+  }
+
+  private long countFiles() throws IOException {
+    try (Stream<Path> files = Files.list(dir())) {
+      return files.filter(p -> p.toString().endsWith(".jsonl")).count();
+    }
+  }
+
+  @Test
+  void aFailingDiskRefusesAppendsAndCheckWritableUntilItWorksAgainAndLosesNothingAcknowledged() throws IOException {
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(1));
+      channels.failing = true;
+      assertThatThrownBy(() -> trail.append(event(2))).isInstanceOf(AuditUnavailableException.class)
+          .hasMessageContaining("No space left on device");
+      assertThatThrownBy(trail::checkWritable).isInstanceOf(AuditUnavailableException.class);
+      assertThat(trail.isWritable()).isFalse();
+      assertThatThrownBy(() -> trail.append(event(3))).isInstanceOf(AuditUnavailableException.class);
+      channels.failing = false;
+      trail.checkWritable();
+      assertThat(trail.isWritable()).isTrue();
+      trail.append(event(4));
+    }
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(1, 4);
+  }
+
+  @Test
+  void aSyncFailureFailsTheEventsItWasToCoverAndCutsThemOffOnRecovery() throws IOException {
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(1));
+      // Writes succeed, the sync fails: the record is in the file but not acknowledged.
+      channels.failingSync = true;
+      assertThatThrownBy(() -> trail.append(event(2))).isInstanceOf(AuditUnavailableException.class);
+      assertThat(Files.readString(trail.currentFile())).contains("\"n\":2");
+      channels.failingSync = false;
+      trail.append(event(3));
+    }
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(1, 3);
+    assertThat(verify().ok()).isTrue();
+  }
+
+  @Test
+  void aRemovedDirectoryIsNoticedBeforeTheNextRecordWhichGoesIntoANewFile() throws IOException {
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(1));
+      deleteAuditDirectory();
+      trail.append(event(2));
+      assertThat(trail.currentFile()).hasFileName("trail-node-a-00000002.jsonl").exists();
+    }
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(2);
+    // The deleted file is missing from the chain, and verify says so.
+    VerifyReport report = new TrailVerifier(List.of(signer.publicKey())).verify(dir());
+    assertThat(report.ok()).isFalse();
+    assertThat(report.problem()).startsWith("trail-node-a-00000001.jsonl: file missing");
+  }
+
+  @Test
+  void aDirectoryThatCannotBeMadeAgainRefusesAppendsUntilItCan() throws IOException {
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(1));
+      deleteAuditDirectory();
+      Files.writeString(dir(), "not a directory");
+      assertThatThrownBy(trail::checkWritable).isInstanceOf(AuditUnavailableException.class);
+      assertThatThrownBy(() -> trail.append(event(2))).isInstanceOf(AuditUnavailableException.class);
+      assertThat(trail.isWritable()).isFalse();
+      Files.delete(dir());
+      assertThat(trail.isWritable()).isTrue();
+      trail.append(event(3));
+    }
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(3);
+  }
+
+  private void deleteAuditDirectory() throws IOException {
+    try (Stream<Path> files = Files.list(dir())) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    Files.delete(dir());
+  }
+
+  @Test
+  void concurrentAppendsKeepOneValidChainAndShareSyncs() throws Exception {
+    int threads = 8;
+    int each = 200;
+    try (AuditTrail trail = open(1 << 16)) {
+      int before = channels.forces.get();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            trail.append(event(thread * each + i));
+          }
+        }));
+      }
+      for (Future<?> future : done) {
+        future.get();
+      }
+      pool.shutdown();
+      // Each append waited for a sync, but one sync serves every append written before it.
+      assertThat(channels.forces.get() - before).isLessThan(threads * each);
+    }
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.events()).isEqualTo(threads * each);
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt())
+        .doesNotHaveDuplicates().hasSize(threads * each);
+  }
+
+  @Test
+  void aSignerFailureLeavesTheTrailWritableAndTheDigestComesOnceTheSignerWorks() throws IOException {
+    java.util.concurrent.atomic.AtomicBoolean hsmDown = new java.util.concurrent.atomic.AtomicBoolean();
+    DigestSigner flaky = new DigestSigner() {
+      @Override
+      public byte[] sign(byte[] message) {
+        if (hsmDown.get()) {
+          throw new IllegalStateException("CKR_DEVICE_ERROR (simulated)");
+        }
+        return signer.sign(message);
+      }
+
+      @Override
+      public byte[] publicKey() {
+        return signer.publicKey();
+      }
+
+      @Override
+      public String algorithm() {
+        return signer.algorithm();
+      }
+    };
+    try (AuditTrail trail = AuditTrail.open(new AuditSettings(dir(), "node-a", 1 << 20, Duration.ofHours(1),
+        Duration.ofSeconds(60)), flaky, clock, channels, false)) {
+      trail.append(event(1));
+      hsmDown.set(true);
+      clock.advance(Duration.ofSeconds(60));
+      trail.tick();
+      trail.append(event(2));
+      assertThat(records()).noneMatch(r -> r.path("integrity").path("type").asText().equals("digest"));
+      hsmDown.set(false);
+      trail.tick();
+      assertThat(records()).filteredOn(r -> r.path("integrity").path("type").asText().equals("digest")).hasSize(1);
+    }
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.events()).isEqualTo(2);
+  }
+
+  @Test
+  void aSecondTrailForTheSameNodeIsRefused() {
+    try (AuditTrail trail = open(1 << 20)) {
+      assertThatThrownBy(() -> open(1 << 20)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("node-a");
+    }
+  }
+
+  @Test
+  void aTornLastLineFromACrashIsCutOffAtTheNextStart() throws IOException {
+    Path first;
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(1));
+      first = trail.currentFile();
+    }
+    Files.writeString(first, "{\"eventName\":\"half", java.nio.file.StandardOpenOption.APPEND);
+    assertThat(verify().uncovered()).anyMatch(u -> u.contains("incomplete record"));
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(2));
+    }
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.uncovered()).isEmpty();
+  }
+
+  @Test
+  void theCallersIntegrityMemberIsReplaced() throws IOException {
+    try (AuditTrail trail = open(1 << 20)) {
+      ObjectNode forged = event(1);
+      forged.putObject("integrity").put("seq", 999);
+      trail.append(forged);
+    }
+    assertThat(records().get(1).path("integrity").path("seq").asLong()).isEqualTo(2);
+    assertThat(verify().ok()).isTrue();
+  }
+}
