@@ -1,5 +1,7 @@
 package io.trent.server;
 
+import io.trent.audit.AuditSink;
+import io.trent.audit.AuditUnavailableException;
 import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
 import io.trent.core.auth.PrincipalArn;
@@ -10,6 +12,10 @@ import io.trent.core.spi.MetadataStore;
 import io.trent.metadata.jdbc.JdbcMetadataStore;
 import io.trent.pkcs11.Pkcs11KeyBackend;
 import io.trent.pkcs11.Pkcs11Settings;
+import io.trent.server.audit.AuditingDispatcher;
+import io.trent.server.audit.InternalEventTrail;
+import io.trent.server.audit.ServiceEvents;
+import io.trent.server.audit.TrailContext;
 import io.trent.server.auth.CredentialCache;
 import io.trent.server.auth.CredentialIssuer;
 import io.trent.server.auth.CredentialsFile;
@@ -72,10 +78,17 @@ public final class TrentServer implements AutoCloseable {
   private final CredentialCache credentials;
   private final PolicyAuthorizer authorizer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AuditSink audit;
+  private final ServiceEvents serviceEvents;
+  private final InternalEventTrail internalEvents;
 
   private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
-      KmsHttpServer http, ServerTls tls, CredentialCache credentials, PolicyAuthorizer authorizer) {
+      KmsHttpServer http, ServerTls tls, CredentialCache credentials, PolicyAuthorizer authorizer, AuditSink audit,
+      ServiceEvents serviceEvents) {
     this.config = config;
+    this.audit = audit;
+    this.serviceEvents = serviceEvents;
+    this.internalEvents = new InternalEventTrail(audit, serviceEvents);
     this.credentials = credentials;
     this.authorizer = authorizer;
     this.store = store;
@@ -120,6 +133,15 @@ public final class TrentServer implements AutoCloseable {
    * @throws ConfigException for a configuration or environment problem the operator must fix
    */
   public static TrentServer start(TrentConfig config, Clock clock, KmsPolicy policy) {
+    return start(config, clock, policy, AuditSink.DISCARD);
+  }
+
+  /**
+   * As {@link #start(TrentConfig, Clock, KmsPolicy)}, writing the audit trail to {@code audit}: one event per
+   * request, the internal events (scheduled work, start with the configuration, stop). A trail that cannot take
+   * the start event stops the start.
+   */
+  public static TrentServer start(TrentConfig config, Clock clock, KmsPolicy policy, AuditSink audit) {
     warnAboutRiskyChoices(config);
     createDataDir(config);
     // Before the store and the HSM, so a bad certificate fails fast. The real clock, not the
@@ -132,8 +154,16 @@ public final class TrentServer implements AutoCloseable {
       // One authorization path in both modes: dev mode's requests are the account root's.
       PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity());
       KmsServices services = KmsServices.create(backend, store, config.identity(), clock, policy, authorizer);
+      KeyBackend token = backend;
+      TrailContext trail = new TrailContext(config.identity(), config.pkcs11().tokenLabel(), token::tokenSerial, clock);
+      ServiceEvents serviceEvents = new ServiceEvents(trail);
+      try {
+        audit.append(serviceEvents.serverStarted(config));
+      } catch (AuditUnavailableException e) {
+        throw new ConfigException("The audit trail cannot be written: " + e.getMessage(), e);
+      }
       // Catch up on deletions, expiries and rotations that came due while the server was down.
-      logReport(services.maintenance().runDue());
+      logReport(services.maintenance().runDue(new InternalEventTrail(audit, serviceEvents)));
       OrphanSweep.Report swept = sweepOrphans(backend, store, clock);
       KmsJsonProtocol protocol = new KmsJsonProtocol(services);
       KeyBackend hsm = backend;
@@ -145,9 +175,11 @@ public final class TrentServer implements AutoCloseable {
         credentials.refresh();
         verifier = new SigV4Verifier(credentials, Set.copyOf(config.auth().regions()), clock);
       }
-      KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(), protocol::handle,
+      KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(),
+          new AuditingDispatcher(protocol, audit, trail),
           () -> new HealthStatus(hsm.isHealthy(), hsm.describe()), verifier);
-      TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer);
+      TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer,
+          audit, serviceEvents);
       server.startupSweep = swept;
       return server;
     } catch (RuntimeException | Error e) {
@@ -215,7 +247,7 @@ public final class TrentServer implements AutoCloseable {
 
   /** Runs scheduled deletion, expiry and rotation now, as the background schedule does. */
   public MaintenanceService.Report runMaintenance() {
-    MaintenanceService.Report report = services.maintenance().runDue();
+    MaintenanceService.Report report = services.maintenance().runDue(internalEvents);
     logReport(report);
     return report;
   }
@@ -253,6 +285,11 @@ public final class TrentServer implements AutoCloseable {
       maintenance.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      audit.append(serviceEvents.serverStopped()); // after the last request's event
+    } catch (RuntimeException e) {
+      log.warn("The audit trail did not take the stop event: {}", e.toString());
     }
     closeQuietly(backend);
     closeQuietly(store);

@@ -1,5 +1,6 @@
 package io.trent.core.auth;
 
+import io.trent.core.audit.RequestTrace;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,18 +14,26 @@ import java.util.Objects;
  * @param encryptionContext the request's encryption context (for {@code kms:EncryptionContext:*}), empty if none
  * @param conditionKeys other single-valued condition keys the request sets, e.g. {@code kms:EncryptionAlgorithm},
  *     {@code aws:SourceIp}
+ * @param trace what the request resolves and how it is authorized, noted for its audit event
  */
 public record RequestScope(Caller caller, String action, Map<String, String> encryptionContext,
-    Map<String, String> conditionKeys) {
+    Map<String, String> conditionKeys, RequestTrace trace) {
   public RequestScope {
     Objects.requireNonNull(caller, "caller");
     Objects.requireNonNull(action, "action");
     encryptionContext = encryptionContext == null ? Map.of() : encryptionContext;
     conditionKeys = conditionKeys == null ? Map.of() : conditionKeys;
+    trace = trace == null ? new RequestTrace() : trace;
   }
 
-  /** The same caller for another action with another encryption context (ReEncrypt's two sides). */
+  /** A scope with a fresh trace (callers that do not audit). */
+  public RequestScope(Caller caller, String action, Map<String, String> encryptionContext,
+      Map<String, String> conditionKeys) {
+    this(caller, action, encryptionContext, conditionKeys, null);
+  }
+
+  /** The same caller and trace for another action with another encryption context (ReEncrypt's two sides). */
   public RequestScope withAction(String newAction, Map<String, String> newEncryptionContext) {
-    return new RequestScope(caller, newAction, newEncryptionContext, conditionKeys);
+    return new RequestScope(caller, newAction, newEncryptionContext, conditionKeys, trace);
   }
 }

@@ -1,5 +1,6 @@
 package io.trent.server.auth;
 
+import io.trent.core.audit.AccessDecision;
 import io.trent.core.auth.Authorizer;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.RequestScope;
@@ -88,8 +89,15 @@ public final class PolicyAuthorizer implements Authorizer {
     Decision decision = key == null
         ? KeyAccessEvaluator.evaluateIdentityOnly(identityPolicies, ctx)
         : KeyAccessEvaluator.evaluate(keyPolicyOf(key), identityPolicies, List.of(), ctx);
-    if (decision.allowed() && key != null && !ctx.principalAccount().equals(ctx.resourceAccount())
-        && !CROSS_ACCOUNT_ACTIONS.contains(scope.action())) {
+    boolean crossAccountRefused = decision.allowed() && key != null
+        && !ctx.principalAccount().equals(ctx.resourceAccount()) && !CROSS_ACCOUNT_ACTIONS.contains(scope.action());
+    // The decision travels out in the request's trace, for its audit event (issue 9).
+    scope.trace().decision(crossAccountRefused
+        ? new AccessDecision(false, "CROSS_ACCOUNT_ACTION_NOT_ALLOWED", decision.policyName(), decision.statementSid(),
+            decision.statementIndex(), decision.grantId())
+        : new AccessDecision(decision.allowed(), decision.reason().name(), decision.policyName(),
+            decision.statementSid(), decision.statementIndex(), decision.grantId()));
+    if (crossAccountRefused) {
       // AWS's text for this case is not recorded [U]: the key policy's permission does not count, so as
       // AWS words a missing key policy permission.
       throw new AccessDeniedException("User: " + principal + " is not authorized to perform: " + scope.action()
