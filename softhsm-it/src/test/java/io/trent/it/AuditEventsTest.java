@@ -275,6 +275,38 @@ class AuditEventsTest {
   }
 
   @Test
+  void expiredImportedMaterialIsAServiceEventAndTheImportLogsNoMaterial() throws Exception {
+    KmsClient kms = Trent.kms();
+    KeyMetadata key = ImportKeyMaterialTest.external("SYMMETRIC_DEFAULT",
+        software.amazon.awssdk.services.kms.model.KeyUsageType.ENCRYPT_DECRYPT);
+    byte[] material = ImportKeyMaterialTest.random(32);
+    var parameters = ImportKeyMaterialTest.parameters(key,
+        software.amazon.awssdk.services.kms.model.AlgorithmSpec.RSAES_OAEP_SHA_1);
+    byte[] wrapped = ImportKeyMaterialTest.wrapOaepSha1(ImportKeyMaterialTest.wrappingKey(parameters), material);
+    try (AuditRecorder.Capture capture = Trent.audit().capture()) {
+      kms.importKeyMaterial(b -> b.keyId(key.keyId()).importToken(parameters.importToken())
+          .encryptedKeyMaterial(SdkBytes.fromByteArray(wrapped))
+          .expirationModel(software.amazon.awssdk.services.kms.model.ExpirationModelType.KEY_MATERIAL_EXPIRES)
+          .validTo(Trent.now().plus(Duration.ofDays(1))));
+      String importedMaterial = capture.events().get(0).path("responseElements").path("keyMaterialId").asText();
+      Trent.clock().advance(Duration.ofDays(2));
+      Trent.server().runMaintenance();
+
+      List<ObjectNode> events = capture.events();
+      assertThat(events.get(0).path("eventName").asText()).isEqualTo("ImportKeyMaterial");
+      assertThat(events.get(0).path("requestParameters").has("expirationModel")).isTrue();
+      assertThat(importedMaterial).hasSize(64);
+      ObjectNode expiry = byKey(events, "DeleteExpiredKeyMaterial", key.arn());
+      assertThat(expiry.path("serviceEventDetails").path("keyMaterialIds")).isEqualTo(json("[\"" + importedMaterial
+          + "\"]"));
+      String text = events.toString();
+      for (byte[] secret : List.of(material, wrapped, parameters.importToken().asByteArray())) {
+        assertThat(text).doesNotContain(Base64.getEncoder().encodeToString(secret));
+      }
+    }
+  }
+
+  @Test
   void aRestartRecordsTheStopAndTheStartWithItsConfigurationButNoSecret() throws Exception {
     try (AuditRecorder.Capture capture = Trent.audit().capture()) {
       Trent.restart();
