@@ -210,6 +210,8 @@ class AuditEventsTest {
 
       List<ObjectNode> events = capture.events();
       assertThat(events).as("one event per request").hasSize(6);
+      assertThat(events.get(1).path("requestParameters")).as("Decrypt's algorithm is logged even when not sent")
+          .isEqualTo(json("{\"encryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}"));
       byte[] trail = events.toString().getBytes(StandardCharsets.UTF_8);
       String text = new String(trail, StandardCharsets.ISO_8859_1);
       for (byte[] secret : secrets) {
@@ -246,6 +248,24 @@ class AuditEventsTest {
     }
     assertThat(Pkcs11Tool.listObjects()).as("no key was created in the HSM").hasSize(objectsBefore);
     assertThat(kms.describeKey(b -> b.keyId(key.keyId())).keyMetadata().keyStateAsString()).isEqualTo("Enabled");
+  }
+
+  @Test
+  void aResultWhoseEventCannotBeAppendedIsNotReturned() {
+    KmsClient kms = Trent.kms();
+    KeyMetadata key = Trent.newKey("AuditEventsTest append fails");
+    try (AuditRecorder.Capture capture = Trent.audit().capture()) {
+      Trent.audit().failingAppends(true);
+
+      KmsException e = catchThrowableOfType(KmsException.class,
+          () -> kms.generateDataKey(b -> b.keyId(key.keyId()).keySpec(DataKeySpec.AES_256)));
+
+      assertThat(e.statusCode()).isEqualTo(500);
+      assertThat(e.awsErrorDetails().errorCode()).isEqualTo("KMSInternalException");
+      assertThat(e.awsErrorDetails().errorMessage())
+          .isEqualTo("The request processing has failed because of an unknown error, exception or failure.");
+      assertThat(capture.events()).isEmpty();
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ public final class AuditRecorder implements AuditSink {
   private final List<ObjectNode> events = new ArrayList<>();
   private boolean capturing;
   private volatile boolean failing;
+  private volatile boolean failingAppends;
 
   @Override
   public void checkWritable() {
@@ -25,6 +26,9 @@ public final class AuditRecorder implements AuditSink {
   @Override
   public synchronized void append(ObjectNode event) {
     checkWritable();
+    if (failingAppends) {
+      throw new AuditUnavailableException("simulated: the disk filled up during the write");
+    }
     if (capturing) {
       events.add(event.deepCopy());
     }
@@ -42,6 +46,11 @@ public final class AuditRecorder implements AuditSink {
     failing = fail;
   }
 
+  /** Makes appends fail while {@link #checkWritable()} still passes: the trail breaks after the work (true). */
+  public void failingAppends(boolean fail) {
+    failingAppends = fail;
+  }
+
   /** The events kept since {@link #capture()}; closing stops keeping them. */
   public final class Capture implements AutoCloseable {
     public List<ObjectNode> events() {
@@ -57,6 +66,7 @@ public final class AuditRecorder implements AuditSink {
         events.clear();
       }
       failing = false;
+      failingAppends = false;
     }
   }
 }

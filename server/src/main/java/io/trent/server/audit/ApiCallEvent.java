@@ -1,7 +1,6 @@
 package io.trent.server.audit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.audit.AccessDecision;
@@ -126,9 +125,5 @@ final class ApiCallEvent {
     if (value != null) {
       node.put(name, value);
     }
-  }
-
-  static JsonNodeFactory json() {
-    return JsonNodeFactory.instance;
   }
 }

@@ -1,5 +1,6 @@
 package io.trent.server.audit;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.audit.InternalEvent;
 import io.trent.server.config.TrentConfig;
@@ -23,7 +24,7 @@ public final class ServiceEvents {
 
   /** Automatic rotation, a scheduled deletion carried out, or expired imported material deleted. */
   public ObjectNode of(InternalEvent internal) {
-    ObjectNode details = ApiCallEvent.json().objectNode().put("keyId", context.identity().keyArn(internal.keyId()));
+    ObjectNode details = JsonNodeFactory.instance.objectNode().put("keyId", context.identity().keyArn(internal.keyId()));
     internal.keyMaterialIds().forEach(details.putArray("keyMaterialIds")::add);
     return event(internal.kind().eventName(), List.of(internal.keyId()), details, false);
   }
@@ -34,7 +35,7 @@ public final class ServiceEvents {
    * and the JDBC URL without its query (which may carry credentials).
    */
   public ObjectNode serverStarted(TrentConfig config) {
-    ObjectNode c = ApiCallEvent.json().objectNode();
+    ObjectNode c = JsonNodeFactory.instance.objectNode();
     c.putObject("server").put("host", config.server().host()).put("port", config.server().port())
         .put("hsmWorkers", config.server().hsmWorkers()).put("maxRequestBytes", config.server().maxRequestBytes());
     c.putObject("tls").put("enabled", config.tls().enabled()).put("mutual", !config.tls().clientCa().isEmpty());
@@ -52,14 +53,14 @@ public final class ServiceEvents {
         .put("gcmEncryptionLimit", config.kms().gcmEncryptionLimit())
         .put("maintenanceIntervalMillis", config.kms().maintenanceIntervalMillis());
     c.put("dataDir", config.dataDir().toString());
-    ObjectNode details = ApiCallEvent.json().objectNode();
+    ObjectNode details = JsonNodeFactory.instance.objectNode();
     details.set("configuration", c);
     return event("StartServer", List.of(), details, false);
   }
 
   /** The server stopped cleanly (every request it accepted was answered). */
   public ObjectNode serverStopped() {
-    return event("StopServer", List.of(), ApiCallEvent.json().objectNode(), false);
+    return event("StopServer", List.of(), JsonNodeFactory.instance.objectNode(), false);
   }
 
   /**
@@ -67,14 +68,14 @@ public final class ServiceEvents {
    * session token), and whether it has an identity policy.
    */
   public ObjectNode principalAdded(String principalArn, String accessKeyId, boolean withPolicy) {
-    ObjectNode details = ApiCallEvent.json().objectNode().put("principalArn", principalArn)
+    ObjectNode details = JsonNodeFactory.instance.objectNode().put("principalArn", principalArn)
         .put("accessKeyId", accessKeyId).put("identityPolicy", withPolicy);
     return event("AddPrincipal", List.of(), details, false);
   }
 
   /** {@code trent principal remove}: the principal and all its access keys are gone. */
   public ObjectNode principalRemoved(String principalArn) {
-    return event("RemovePrincipal", List.of(), ApiCallEvent.json().objectNode().put("principalArn", principalArn),
+    return event("RemovePrincipal", List.of(), JsonNodeFactory.instance.objectNode().put("principalArn", principalArn),
         false);
   }
 

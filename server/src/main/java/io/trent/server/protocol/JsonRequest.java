@@ -99,6 +99,8 @@ final class JsonRequest {
       Member m = shape.members().get(i);
       if (values[i] != null && m.auditName() != null) {
         node.set(m.auditName(), auditValue(values[i]));
+      } else if (m.auditDefault() != null && m.auditName() != null) {
+        node.put(m.auditName(), m.auditDefault());
       }
     }
     return node.isEmpty() ? null : node;

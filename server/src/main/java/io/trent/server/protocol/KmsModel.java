@@ -174,8 +174,9 @@ final class KmsModel {
     // Symmetric and asymmetric encryption
     add(ops, "Encrypt", KEY_ID, Member.of("Plaintext", BLOB), ENCRYPTION_CONTEXT, GRANT_TOKENS,
         Member.of("EncryptionAlgorithm", STRING), DRY_RUN);
+    // CloudTrail logs Decrypt's encryptionAlgorithm even when the request names none (reference §4.2).
     add(ops, "Decrypt", Member.of("CiphertextBlob", BLOB), ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID,
-        Member.of("EncryptionAlgorithm", STRING), RECIPIENT, DRY_RUN, DRY_RUN_MODIFIERS);
+        Member.of("EncryptionAlgorithm", STRING).auditDefault(SYMMETRIC), RECIPIENT, DRY_RUN, DRY_RUN_MODIFIERS);
     add(ops, "ReEncrypt", Member.of("CiphertextBlob", BLOB), Member.of("SourceEncryptionContext", STRING_MAP),
         Member.of("SourceKeyId", STRING), Member.of("DestinationKeyId", STRING),
         Member.of("DestinationEncryptionContext", STRING_MAP), Member.of("SourceEncryptionAlgorithm", STRING),
