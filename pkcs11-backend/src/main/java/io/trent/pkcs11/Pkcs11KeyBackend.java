@@ -555,6 +555,11 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     return description;
   }
 
+  @Override
+  public String tokenSerial() {
+    return connection.serial;
+  }
+
   /**
    * Closes the pool, logs out, closes the anchor session and finalizes the module, so that a later
    * {@link #open} in this JVM starts afresh. Waits for requests in flight.

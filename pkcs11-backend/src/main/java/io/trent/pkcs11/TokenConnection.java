@@ -31,9 +31,10 @@ final class TokenConnection implements AutoCloseable {
   final CheckedHandles<KeyPairHandle> checkedKeyPairs;
   final CheckedHandles<Long> checkedHmacKeys;
   final String description;
+  final String serial;
 
   private TokenConnection(Token token, AnchorSession anchor, Pkcs11SessionPool pool, boolean sessionCopies,
-                          ObjectWriteLock objectWrites, long objectCheckNanos, String description) {
+                          ObjectWriteLock objectWrites, long objectCheckNanos, String description, String serial) {
     this.token = token;
     this.anchor = anchor;
     this.pool = pool;
@@ -51,6 +52,7 @@ final class TokenConnection implements AutoCloseable {
     this.checkedHmacKeys = new CheckedHandles<>(hmacKeys, anchor, key -> new long[] {key}, key -> new long[0],
         objectCheckNanos, System::nanoTime);
     this.description = description;
+    this.serial = serial;
   }
 
   /**
@@ -90,7 +92,7 @@ final class TokenConnection implements AutoCloseable {
     return new TokenConnection(token, anchor,
         new Pkcs11SessionPool(token, settings.sessionPoolSize(), settings.borrowTimeout()),
         sessionCopies, new ObjectWriteLock(settings.borrowTimeout()), settings.objectCheckInterval().toNanos(),
-        description);
+        description, TokenLookup.trimmed(info.getSerialNumber()));
   }
 
   /** Checks that the token still holds the objects behind every handle requests have used. */

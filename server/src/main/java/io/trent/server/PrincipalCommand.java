@@ -2,11 +2,16 @@ package io.trent.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trent.audit.AuditSink;
+import io.trent.audit.AuditTrail;
+import io.trent.audit.AuditUnavailableException;
 import io.trent.core.auth.PrincipalArn;
 import io.trent.core.auth.PrincipalTags;
 import io.trent.core.error.KmsException;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
+import io.trent.server.audit.ServiceEvents;
+import io.trent.server.audit.TrailContext;
 import io.trent.server.auth.CredentialIssuer;
 import io.trent.server.auth.IssuedCredentials;
 import io.trent.server.config.ConfigException;
@@ -18,9 +23,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code trent-server principal add|remove}: creates or removes a principal and its access keys in
@@ -32,6 +38,13 @@ import picocli.CommandLine.Option;
     description = "Adds or removes a principal (IAM user or role, or account root) and its access keys.",
     subcommands = {PrincipalCommand.Add.class, PrincipalCommand.Remove.class})
 final class PrincipalCommand implements Runnable {
+  /**
+   * This process records its principal changes in its own node's chain of the data directory's trail
+   * ({@code <host>-cli}, beside the server's: the trail takes several writers, one chain each), so a change is
+   * recorded whether or not a server runs. Tests put an observer here in place of that trail.
+   */
+  static Function<TrentConfig, AuditSink> trail = null;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -54,10 +67,25 @@ final class PrincipalCommand implements Runnable {
     }
   }
 
-  /** Work on the opened store and backend, closed afterwards. */
+  /** Work on the opened store and backend, closed afterwards; {@code events} records it in the audit trail. */
   @FunctionalInterface
   interface Work {
-    int run(MetadataStore store, KeyBackend backend, PrintWriter out) throws IOException;
+    int run(MetadataStore store, KeyBackend backend, PrintWriter out, Audit events) throws IOException;
+  }
+
+  /**
+   * The trail of one command, checked before the change (a trail that cannot be written refuses it, nothing
+   * changed) and appended after it.
+   */
+  record Audit(AuditSink sink, ServiceEvents events) {
+    void append(com.fasterxml.jackson.databind.node.ObjectNode event) {
+      try {
+        sink.append(event);
+      } catch (AuditUnavailableException e) {
+        throw new IllegalStateException("the change was made but the audit trail did not take its event: "
+            + e.getMessage(), e);
+      }
+    }
   }
 
   static int withStore(CommandLine.Model.CommandSpec spec, Target target, boolean needsBackend, Work work) {
@@ -67,9 +95,23 @@ final class PrincipalCommand implements Runnable {
       if (!Files.isDirectory(settings.dataDir())) {
         throw new ConfigException("No data directory " + settings.dataDir() + " (start the server once first)");
       }
+      Function<TrentConfig, AuditSink> observer = trail;
+      // The node's own trail needs the token: its digests are signed there.
       try (MetadataStore store = TrentServer.openStore(settings.metadata(), settings);
-           KeyBackend backend = needsBackend ? TrentServer.openBackend(settings) : null) {
-        return work.run(store, backend, spec.commandLine().getOut());
+           KeyBackend backend = needsBackend || observer == null ? TrentServer.openBackend(settings) : null;
+           AuditTrail own = observer == null ? TrentServer.openAuditTrail(settings, backend,
+               settings.audit().cliSettings(settings.dataDir())) : null) {
+        AuditSink sink = observer == null ? own : observer.apply(settings);
+        try {
+          sink.checkWritable();
+        } catch (AuditUnavailableException e) {
+          throw new IllegalStateException("the audit trail cannot be written, nothing was changed: " + e.getMessage(),
+              e);
+        }
+        KeyBackend token = backend;
+        ServiceEvents events = new ServiceEvents(new TrailContext(settings.identity(), settings.pkcs11().tokenLabel(),
+            () -> token == null ? null : token.tokenSerial(), Clock.systemUTC()));
+        return work.run(store, backend, spec.commandLine().getOut(), new Audit(sink, events));
       }
     } catch (ConfigException | IllegalArgumentException | IllegalStateException | IOException | KmsException e) {
       err.println("trent-server principal: " + e.getMessage());
@@ -120,9 +162,11 @@ final class PrincipalCommand implements Runnable {
       }
       PrincipalTags principalTags = readTags(principal);
       String document = policy == null ? null : readPolicy(policy);
-      return withStore(spec, target, true, (store, backend, out) -> {
+      return withStore(spec, target, true, (store, backend, out, audit) -> {
         IssuedCredentials issued = new CredentialIssuer(store, backend, Clock.systemUTC())
             .issue(principal, document, principalTags, Duration.ofSeconds(durationSeconds));
+        // Recorded before the secret is shown: a change the trail did not take prints no credentials.
+        audit.append(audit.events().principalAdded(issued.arn(), issued.accessKeyId(), document != null));
         ObjectNode json = new ObjectMapper().createObjectNode()
             .put("Arn", issued.arn())
             .put("AccessKeyId", issued.accessKeyId())
@@ -206,12 +250,13 @@ final class PrincipalCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return withStore(spec, target, false, (store, backend, out) -> {
+      return withStore(spec, target, false, (store, backend, out, audit) -> {
         if (!store.deletePrincipal(arn)) {
           spec.commandLine().getErr().println("trent-server principal: no principal " + arn);
           spec.commandLine().getErr().flush();
           return 1;
         }
+        audit.append(audit.events().principalRemoved(arn));
         out.println(new ObjectMapper().createObjectNode().put("Arn", arn).put("Removed", true));
         out.flush();
         return 0;

@@ -1,7 +1,10 @@
 package io.trent.server;
 
+import io.trent.audit.AuditSettings;
 import io.trent.audit.AuditSink;
 import io.trent.audit.AuditTrail;
+import io.trent.audit.AuditUnavailableException;
+import io.trent.audit.TeeSink;
 import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
 import io.trent.core.grant.GrantCache;
@@ -17,6 +20,10 @@ import io.trent.metadata.jdbc.JdbcMetadataStore;
 import io.trent.pkcs11.Pkcs11DigestSigner;
 import io.trent.pkcs11.Pkcs11KeyBackend;
 import io.trent.pkcs11.Pkcs11Settings;
+import io.trent.server.audit.AuditingDispatcher;
+import io.trent.server.audit.InternalEventTrail;
+import io.trent.server.audit.ServiceEvents;
+import io.trent.server.audit.TrailContext;
 import io.trent.server.auth.CredentialCache;
 import io.trent.server.auth.CredentialIssuer;
 import io.trent.server.auth.CredentialsFile;
@@ -81,13 +88,22 @@ public final class TrentServer implements AutoCloseable {
   private volatile OrphanSweep.Report startupSweep;
   private final CredentialCache credentials;
   private final PolicyAuthorizer authorizer;
-  private final AuditTrail audit;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The node's own trail, closed (with its last digest) at stop. */
+  private final AuditTrail trail;
+  /** Where events go: the trail, and in tests an observer too. */
+  private final AuditSink audit;
+  private final ServiceEvents serviceEvents;
+  private final InternalEventTrail internalEvents;
 
   private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
-      KmsHttpServer http, ServerTls tls, CredentialCache credentials, PolicyAuthorizer authorizer, AuditTrail audit) {
+      KmsHttpServer http, ServerTls tls, CredentialCache credentials, PolicyAuthorizer authorizer, AuditTrail trail,
+      AuditSink audit, ServiceEvents serviceEvents) {
     this.config = config;
+    this.trail = trail;
     this.audit = audit;
+    this.serviceEvents = serviceEvents;
+    this.internalEvents = new InternalEventTrail(audit, serviceEvents);
     this.credentials = credentials;
     this.authorizer = authorizer;
     this.store = store;
@@ -132,6 +148,15 @@ public final class TrentServer implements AutoCloseable {
    * @throws ConfigException for a configuration or environment problem the operator must fix
    */
   public static TrentServer start(TrentConfig config, Clock clock, KmsPolicy policy) {
+    return start(config, clock, policy, AuditSink.DISCARD);
+  }
+
+  /**
+   * As {@link #start(TrentConfig, Clock, KmsPolicy)}, giving every audit event (one per request, the internal
+   * events: scheduled work, start with the configuration, stop) to {@code observer} too, after the node's trail
+   * took it ({@link AuditSink#DISCARD} for none). A trail that cannot take the start event stops the start.
+   */
+  public static TrentServer start(TrentConfig config, Clock clock, KmsPolicy policy, AuditSink observer) {
     warnAboutRiskyChoices(config);
     createDataDir(config);
     // Before the store and the HSM, so a bad certificate fails fast. The real clock, not the
@@ -139,10 +164,11 @@ public final class TrentServer implements AutoCloseable {
     ServerTls tls = ServerTls.ifEnabled(config.tls(), config.dataDir(), Clock.systemUTC()).orElse(null);
     MetadataStore store = openStore(config.metadata(), config);
     KeyBackend backend = null;
-    AuditTrail audit = null;
+    AuditTrail auditTrail = null;
     try {
       backend = openBackend(config);
-      audit = openAuditTrail(config, backend);
+      auditTrail = openAuditTrail(config, backend);
+      AuditSink audit = observer == AuditSink.DISCARD ? auditTrail : new TeeSink(auditTrail, observer);
       // One authorization path in both modes: dev mode's requests are the account root's.
       // Grants are cached per key in memory: authorization reads them, the grant service invalidates them.
       GrantCache grants = new StoredGrantCache(store);
@@ -150,8 +176,16 @@ public final class TrentServer implements AutoCloseable {
           new CallerConditionKeys(config.auth().services(), tls != null, clock));
       KmsServices services = KmsServiceFactory.create(backend, store, config.identity(), clock, policy, authorizer,
           grants);
+      KeyBackend token = backend;
+      TrailContext trail = new TrailContext(config.identity(), config.pkcs11().tokenLabel(), token::tokenSerial, clock);
+      ServiceEvents serviceEvents = new ServiceEvents(trail);
+      try {
+        audit.append(serviceEvents.serverStarted(config));
+      } catch (AuditUnavailableException e) {
+        throw new ConfigException("The audit trail cannot be written: " + e.getMessage(), e);
+      }
       // Catch up on deletions, expiries and rotations that came due while the server was down.
-      logReport(services.maintenance().runDue());
+      logReport(services.maintenance().runDue(new InternalEventTrail(audit, serviceEvents)));
       OrphanSweep.Report swept = sweepOrphans(backend, store, clock);
       KmsJsonProtocol protocol = new KmsJsonProtocol(services);
       KeyBackend hsm = backend;
@@ -163,14 +197,15 @@ public final class TrentServer implements AutoCloseable {
         credentials.refresh();
         verifier = new SigV4Verifier(credentials, Set.copyOf(config.auth().regions()), clock);
       }
-      KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(), protocol::handle,
-          health(hsm, audit), verifier, services.identity().rootCaller());
+      KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(),
+          new AuditingDispatcher(protocol, audit, trail), health(hsm, auditTrail), verifier,
+          services.identity().rootCaller());
       TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer,
-          audit);
+          auditTrail, audit, serviceEvents);
       server.startupSweep = swept;
       return server;
     } catch (RuntimeException | Error e) {
-      closeQuietly(audit);
+      closeQuietly(auditTrail);
       closeQuietly(backend);
       closeQuietly(store);
       throw e;
@@ -179,9 +214,13 @@ public final class TrentServer implements AutoCloseable {
 
   /** The node's audit chain, its digests signed by the token's audit signing key (see docs/audit.md). */
   private static AuditTrail openAuditTrail(TrentConfig config, KeyBackend backend) {
+    return openAuditTrail(config, backend, config.audit().settings(config.dataDir(), config.server().port()));
+  }
+
+  /** A chain of the trail ({@code settings} name its node), signed by the token's audit key. */
+  static AuditTrail openAuditTrail(TrentConfig config, KeyBackend backend, AuditSettings settings) {
     try {
-      return AuditTrail.open(config.audit().settings(config.dataDir(), config.server().port()),
-          Pkcs11DigestSigner.open((Pkcs11KeyBackend) backend));
+      return AuditTrail.open(settings, Pkcs11DigestSigner.open((Pkcs11KeyBackend) backend));
     } catch (UncheckedIOException e) {
       throw new ConfigException(e.getMessage(), e);
     }
@@ -260,7 +299,7 @@ public final class TrentServer implements AutoCloseable {
 
   /** Runs scheduled deletion, expiry and rotation now, as the background schedule does. */
   public MaintenanceService.Report runMaintenance() {
-    MaintenanceService.Report report = services.maintenance().runDue();
+    MaintenanceService.Report report = services.maintenance().runDue(internalEvents);
     logReport(report);
     return report;
   }
@@ -299,8 +338,13 @@ public final class TrentServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // After the requests, before the HSM: the closing digest is signed in the token.
-    closeQuietly(audit);
+    try {
+      audit.append(serviceEvents.serverStopped()); // after the last request's event
+    } catch (RuntimeException e) {
+      log.warn("The audit trail did not take the stop event: {}", e.toString());
+    }
+    // After the requests and the stop event, before the HSM: the closing digest is signed in the token.
+    closeQuietly(trail);
     closeQuietly(backend);
     closeQuietly(store);
     log.info("Trent stopped");

@@ -68,6 +68,11 @@ class KeyMaterialNeverLeavesTheTokenTest {
   /** A KMS key's material, or the audit signing key pair (issue 9), held to the same attributes. */
   static final String TRENT_LABEL = "^trent:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
       + "|^trent:audit-signing$";
+  /**
+   * The credential sealing key, created when a server on this token runs with SigV4 (AuditEventsTest restarts the
+   * shared server so); checked like every other object.
+   */
+  static final String SEAL_LABEL = "^trent:credential-seal$";
 
   static List<KeyMetadata> keyPairs;
   static List<KeyMetadata> generatedSymmetric;
@@ -150,7 +155,7 @@ class KeyMaterialNeverLeavesTheTokenTest {
     // And across the whole token, each private or secret key on its own.
     for (Pkcs11Tool.TokenObject o : objects) {
       KmsAssertions.named(o.header() + " " + o.label(), () -> {
-        assertThat(o.label()).as("label").matches(TRENT_LABEL + "|^trent-import$");
+        assertThat(o.label()).as("label").matches(TRENT_LABEL + "|^trent-import$|" + SEAL_LABEL);
         if (o.isKeyMaterial()) {
           assertThat(o.access()).as("Access").contains("sensitive").doesNotContain("extractable");
         }
@@ -186,7 +191,7 @@ class KeyMaterialNeverLeavesTheTokenTest {
 
     for (HsmObject o : objects) {
       KmsAssertions.named(o.toString(), () -> {
-        assertThat(o.label()).as("label").matches(TRENT_LABEL + "|^trent-import$");
+        assertThat(o.label()).as("label").matches(TRENT_LABEL + "|^trent-import$|" + SEAL_LABEL);
         if (o.isKeyMaterial()) {
           assertThat(o.attributes()).containsAllEntriesOf(KEY_MATERIAL);
         } else {

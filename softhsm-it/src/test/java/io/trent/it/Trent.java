@@ -42,6 +42,7 @@ public final class Trent {
       AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 
   private static final MutableClock CLOCK = new MutableClock();
+  private static final AuditRecorder AUDIT = new AuditRecorder();
   /** Service limits set in code, or null for the configuration's {@code kms} section. */
   private static KmsPolicy policy;
   private static Map<String, String> environment = Map.of();
@@ -102,7 +103,7 @@ public final class Trent {
 
   private static void start() throws IOException {
     TrentConfig config = TrentConfig.load(configFile, environment);
-    server = TrentServer.start(config, CLOCK, policy != null ? policy : config.kms().policy());
+    server = TrentServer.start(config, CLOCK, policy != null ? policy : config.kms().policy(), AUDIT);
     kms = newClient(32);
   }
 
@@ -118,6 +119,11 @@ public final class Trent {
       }
       start();
     }
+  }
+
+  /** The audit trail every server of this JVM writes to. */
+  public static AuditRecorder audit() {
+    return AUDIT;
   }
 
   /** The clock every server of this JVM runs on. */

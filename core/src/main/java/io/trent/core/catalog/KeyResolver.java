@@ -73,6 +73,7 @@ public final class KeyResolver {
 
   /** Authorizes the request on a key found otherwise (Decrypt's ciphertext names its key). */
   public KmsKey authorize(RequestScope scope, KmsKey key, String requestedKeyId) {
+    scope.trace().key(key); // before the decision: a denied request's event names the key too
     authorizer.authorize(scope, key, requestedKeyId);
     return key;
   }

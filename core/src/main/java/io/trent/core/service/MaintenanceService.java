@@ -1,13 +1,17 @@
 package io.trent.core.service;
 
+import io.trent.core.audit.InternalEvent;
+import io.trent.core.audit.InternalEvents;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.grant.GrantCache;
 import io.trent.core.key.KeyMaterial;
+import io.trent.core.key.KeyMaterialId;
 import io.trent.core.key.KeyState;
 import io.trent.core.key.KmsKey;
 import io.trent.core.spi.KeyBackend;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The work a clock makes due: destroying keys whose deletion window has passed (their HSM objects
@@ -38,6 +42,14 @@ public final class MaintenanceService {
   public record Report(int keysDestroyed, int keysRotated, int materialsExpired, int importTokensExpired, int failures) {}
 
   public Report runDue() {
+    return runDue(InternalEvents.NONE);
+  }
+
+  /**
+   * Runs what is due, recording each deletion, expiry and automatic rotation in {@code events}; a key whose
+   * work cannot be recorded ({@link InternalEvents#checkWritable()} throws) is left for the next run.
+   */
+  public Report runDue(InternalEvents events) {
     Instant now = clock.instant();
     int destroyed = 0;
     int rotated = 0;
@@ -45,16 +57,25 @@ public final class MaintenanceService {
     int failures = 0;
     for (KmsKey key : catalog.findKeysWithMaintenanceDue(now)) {
       try {
+        events.checkWritable();
         if (key.state() == KeyState.PendingDeletion && !key.deletionDate().isAfter(now)) {
-          if (destroy(key.keyId(), now)) {
+          KmsKey gone = destroy(key.keyId(), now);
+          if (gone != null) {
             destroyed++;
+            events.record(new InternalEvent(InternalEvent.Kind.DELETE_KEY, key.arn(),
+                gone.materials().stream().map(m -> m.id().toHex()).toList()));
           }
         } else if (key.validTo() != null && !key.validTo().isAfter(now)) {
+          List<String> material = key.currentMaterial().map(m -> List.of(m.id().toHex())).orElse(List.of());
           imports.expire(key);
           expired++;
+          events.record(new InternalEvent(InternalEvent.Kind.DELETE_EXPIRED_KEY_MATERIAL, key.arn(), material));
         } else if (key.nextRotationDate() != null && !key.nextRotationDate().isAfter(now) && key.state() == KeyState.Enabled) {
-          rotation.rotateAutomatically(key);
+          KeyMaterialId material = rotation.rotateAutomatically(key);
           rotated++;
+          if (material != null) {
+            events.record(new InternalEvent(InternalEvent.Kind.ROTATE_KEY, key.arn(), List.of(material.toHex())));
+          }
         }
       } catch (RuntimeException e) {
         // One key's failure must not stop the others; the next run retries it.
@@ -78,13 +99,13 @@ public final class MaintenanceService {
    * only then are the HSM objects destroyed, and last the metadata. A failure in between leaves the
    * key marked, and the next run resumes.
    *
-   * @return false when the key was no longer due (its deletion was cancelled)
+   * @return the key as it was destroyed, or null when it was no longer due (its deletion was cancelled)
    */
-  private boolean destroy(String keyId, Instant now) {
+  private KmsKey destroy(String keyId, Instant now) {
     KmsKey key = catalog.beginDestruction(keyId, now).orElse(null);
     if (key == null) {
       LOG.log(System.Logger.Level.INFO, "KMS key {0} is no longer due for destruction; left alone", keyId);
-      return false;
+      return null;
     }
     for (KeyMaterial material : key.materials()) {
       backend.destroyKey(material.id());
@@ -94,6 +115,6 @@ public final class MaintenanceService {
     grants.invalidate(keyId); // the store deleted the key's grants with it
     LOG.log(System.Logger.Level.INFO, "Destroyed KMS key {0} and its {1} HSM key material(s)",
         keyId, key.materials().size());
-    return true;
+    return key;
   }
 }

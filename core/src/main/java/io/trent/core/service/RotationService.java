@@ -117,14 +117,19 @@ public final class RotationService {
     return new KeyRotations(arn, new Page<>(rotations.subList(start, end), end < rotations.size() ? String.valueOf(end) : null));
   }
 
-  /** Scheduled rotation: rotates an enabled key whose date has come and sets the next date. */
-  void rotateAutomatically(KmsKey key) {
+  /**
+   * Scheduled rotation: rotates an enabled key whose date has come and sets the next date.
+   *
+   * @return the new current material, or null when the key was not rotated
+   */
+  KeyMaterialId rotateAutomatically(KmsKey key) {
     if (key.state() != KeyState.Enabled || key.rotationPeriodDays() == null) {
-      return;
+      return null;
     }
-    rotate(key.keyId(), RotationType.AUTOMATIC);
+    KeyMaterialId material = rotate(key.keyId(), RotationType.AUTOMATIC);
     int days = key.rotationPeriodDays();
     catalog.updateKey(key.keyId(), k -> k.withRotation(days, now().plus(Duration.ofDays(days))));
+    return material;
   }
 
   /**
@@ -141,7 +146,7 @@ public final class RotationService {
   }
 
   /** Generates new material in the HSM and makes it current (imported keys never get generated material). */
-  private void rotate(String keyId, RotationType type) {
+  private KeyMaterialId rotate(String keyId, RotationType type) {
     KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
     backend.createSymmetricKey(materialId, keyId);
     KeyMaterial material = new KeyMaterial(materialId, now(), true, type, 0);
@@ -159,6 +164,7 @@ public final class RotationService {
         requireOnDemandRotationLeft(k, k.arn().value());
         return rotated.withOnDemandRotations(k.onDemandRotations() + 1);
       });
+      return materialId;
     } catch (RuntimeException e) {
       try {
         backend.destroyKey(materialId);

@@ -80,6 +80,11 @@ public interface KeyBackend extends AutoCloseable {
   /** A short description for /health and logs: token label, serial, library; never secrets. */
   String describe();
 
+  /** The serial number of the token the keys live on, for the audit trail; null when the backend has none. */
+  default String tokenSerial() {
+    return null;
+  }
+
   /**
    * Generates an RSA or EC KMS key pair in the HSM: the private key a non-extractable, sensitive
    * token object, the public key a token object, both named by {@code id}. The objects may do only

@@ -1,5 +1,6 @@
 package io.trent.server.auth;
 
+import io.trent.core.audit.AccessDecision;
 import io.trent.core.auth.Authorizer;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.RequestScope;
@@ -160,8 +161,15 @@ public final class PolicyAuthorizer implements Authorizer {
     Decision decision = key == null
         ? KeyAccessEvaluator.evaluateIdentityOnly(policies, ctx)
         : KeyAccessEvaluator.evaluate(keyPolicyOf(key), policies, keyGrants, ctx);
-    if (decision.allowed() && key != null && !ctx.principalAccount().equals(ctx.resourceAccount())
-        && !CROSS_ACCOUNT_ACTIONS.contains(scope.action())) {
+    boolean crossAccountRefused = decision.allowed() && key != null
+        && !ctx.principalAccount().equals(ctx.resourceAccount()) && !CROSS_ACCOUNT_ACTIONS.contains(scope.action());
+    // The decision travels out in the request's trace, for its audit event (issue 9).
+    scope.trace().decision(crossAccountRefused
+        ? new AccessDecision(false, "CROSS_ACCOUNT_ACTION_NOT_ALLOWED", decision.policyName(), decision.statementSid(),
+            decision.statementIndex(), decision.grantId())
+        : new AccessDecision(decision.allowed(), decision.reason().name(), decision.policyName(),
+            decision.statementSid(), decision.statementIndex(), decision.grantId()));
+    if (crossAccountRefused) {
       // AWS's text for this case is not recorded [U]: the key policy's permission does not count, so as
       // AWS words a missing key policy permission.
       throw new AccessDeniedException("User: " + principal + " is not authorized to perform: " + scope.action()
@@ -194,6 +202,8 @@ public final class PolicyAuthorizer implements Authorizer {
     RequestContext ctx = b.resource(resource.value(), resource.accountId()).build();
     Decision decision = KeyAccessEvaluator.evaluateIdentityOnly(
         ctx.isRoot() ? List.of() : identityPolicies.compiled(), ctx);
+    scope.trace().decision(new AccessDecision(decision.allowed(), decision.reason().name(), decision.policyName(),
+        decision.statementSid(), decision.statementIndex(), decision.grantId()));
     if (!decision.allowed()) {
       log.debug("{} {} on {}: {}", ctx.principalArn(), scope.action(), resource, decision.reason());
       throw new AccessDeniedException(decision.accessDeniedMessage(ctx));

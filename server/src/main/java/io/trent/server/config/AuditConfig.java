@@ -46,6 +46,23 @@ public record AuditConfig(String directory, String nodeId, long maxFileBytes, lo
         Duration.ofMillis(maxFileAgeMillis), Duration.ofMillis(digestIntervalMillis));
   }
 
+  /**
+   * The settings of the chain that {@code trent principal} writes its changes in: a node of its own
+   * ({@code <nodeId or host>-cli}), so it never shares a file or a lock with a running server.
+   */
+  public AuditSettings cliSettings(Path dataDir) {
+    return new AuditSettings(directory(dataDir), AuditSettings.sanitizeNodeId((nodeId.isEmpty() ? hostName() : nodeId)
+        + "-cli"), maxFileBytes, Duration.ofMillis(maxFileAgeMillis), Duration.ofMillis(digestIntervalMillis));
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
   private static String defaultNodeId(int port) {
     String host;
     try {

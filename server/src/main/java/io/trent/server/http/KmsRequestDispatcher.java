@@ -19,4 +19,29 @@ public interface KmsRequestDispatcher {
    * @throws io.trent.core.error.KmsException for every error the caller should see
    */
   byte[] dispatch(String operation, byte[] body, Caller caller, String sourceIp);
+
+  /**
+   * As {@link #dispatch(String, byte[], Caller, String)}, with what the audit trail records of the request;
+   * an auditing dispatcher overrides it.
+   */
+  default byte[] dispatch(RequestInfo request, byte[] body, Caller caller) {
+    return dispatch(request.operation(), body, caller, request.sourceIp());
+  }
+
+  /** Whether {@link #refused} records anything: then the transport calls it on an HSM worker before answering. */
+  default boolean audits() {
+    return false;
+  }
+
+  /**
+   * A request for a named operation that the HTTP edge refused (its authentication failed): nothing ran, and the
+   * audit trail records the refusal. Called on an HSM worker.
+   *
+   * @param claimedAccessKeyId the access key id the Authorization header names, or null
+   * @param errorCode the error type the caller gets
+   * @param errorMessage its message, or null
+   * @throws io.trent.core.error.KmsException when it could not be recorded (the caller then gets that error)
+   */
+  default void refused(RequestInfo request, String claimedAccessKeyId, String errorCode, String errorMessage) {
+  }
 }

@@ -87,7 +87,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
    */
   private record Inbound(String requestId, HttpVersion version, HttpMethod method, String uri, String path,
       HttpHeaders headers, String host, String origin, String contentType, String target, String authorization, boolean dated,
-      boolean keepAlive, boolean malformed, byte[] body) {
+      boolean keepAlive, boolean malformed, byte[] body, String userAgent, long startNanos) {
 
     static Inbound of(FullHttpRequest request) {
       ByteBuf content = request.content();
@@ -102,7 +102,8 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
           headers.get(HttpHeaderNames.ORIGIN), headers.get(HttpHeaderNames.CONTENT_TYPE),
           headers.get("X-Amz-Target"), headers.get(HttpHeaderNames.AUTHORIZATION),
           headers.contains("X-Amz-Date") || headers.contains(HttpHeaderNames.DATE),
-          HttpUtil.isKeepAlive(request), request.decoderResult().isFailure(), body);
+          HttpUtil.isKeepAlive(request), request.decoderResult().isFailure(), body,
+          headers.get(HttpHeaderNames.USER_AGENT), System.nanoTime());
     }
   }
 
@@ -149,6 +150,10 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         refuse(ctx, request, UNKNOWN_OPERATION);
         return;
       }
+      String sourceIp = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+          ? a.getAddress().getHostAddress() : null;
+      RequestInfo info = new RequestInfo(request.requestId(), operation, sourceIp, request.userAgent(),
+          request.startNanos());
       // After the target, as AWS's front ends check (target, then authentication).
       Caller caller = null;
       Reply unsigned;
@@ -167,12 +172,15 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       }
       if (unsigned != null) {
         log.debug("Request {} ({}) refused: not authenticated", request.requestId(), operation);
-        refuse(ctx, request, unsigned);
+        if (dispatcher.audits()) {
+          // Recorded before the answer; the trail's write may block, so on a worker, never the event loop.
+          offload(ctx, request, () -> recordRefusal(request, info, unsigned), 0, THROTTLED);
+        } else {
+          refuse(ctx, request, unsigned);
+        }
       } else {
         Caller by = caller;
-        String sourceIp = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
-            ? a.getAddress().getHostAddress() : null;
-        offload(ctx, request, () -> invoke(request, operation, by, sourceIp), request.body().length, THROTTLED);
+        offload(ctx, request, () -> invoke(request, info, by), request.body().length, THROTTLED);
       }
     }
   }
@@ -231,11 +239,48 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
   }
 
+  /** The refusal of an unauthenticated request, once the dispatcher has recorded it; its fault if it could not. */
+  private Reply recordRefusal(Inbound request, RequestInfo info, Reply refusal) {
+    try {
+      dispatcher.refused(info, claimedAccessKeyId(request.authorization()), refusal.errorType(),
+          refusal.errorMessage());
+      return refusal;
+    } catch (KmsException e) {
+      log.warn("Request {} ({}): the refusal could not be recorded: {}", request.requestId(), info.operation(),
+          e.errorType(), e);
+      return ServerFaultReply.of(e);
+    } catch (Throwable e) {
+      log.error("Request {} ({}): recording the refusal failed unexpectedly", request.requestId(), info.operation(), e);
+      return ServerFaultReply.internal();
+    } finally {
+      Arrays.fill(request.body(), (byte) 0);
+    }
+  }
+
+  /** The access key id in {@code Credential=<id>/...} of an Authorization header (not verified), or null. */
+  static String claimedAccessKeyId(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    int start = authorization.indexOf("Credential=");
+    if (start < 0) {
+      return null;
+    }
+    start += "Credential=".length();
+    int end = authorization.indexOf('/', start);
+    if (end <= start || end - start > 128) {
+      return null;
+    }
+    String id = authorization.substring(start, end);
+    return id.chars().allMatch(c -> Character.isLetterOrDigit(c)) ? id : null;
+  }
+
   /** @param caller who signed the request, or null in dev mode */
-  private Reply invoke(Inbound request, String operation, Caller caller, String sourceIp) {
+  private Reply invoke(Inbound request, RequestInfo info, Caller caller) {
+    String operation = info.operation();
     log.debug("Request {} ({}) by {}", request.requestId(), operation, caller == null ? "an unverified caller" : caller);
     try {
-      return Reply.kms(dispatcher.dispatch(operation, request.body(), caller, sourceIp));
+      return Reply.kms(dispatcher.dispatch(info, request.body(), caller));
     } catch (KmsException e) {
       if (e.httpStatus() >= 500) {
         // The detail (return codes, labels, material ids) is for the operator, under the request id.

@@ -93,6 +93,25 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean
         "Request body exceeds the limit of " + maxRequestBytes + " bytes", true);
   }
 
+  /** The {@code __type} of an error reply's body, or null (for the audit trail of refusals). */
+  String errorType() {
+    return errorField("__type");
+  }
+
+  /** The {@code message} of an error reply's body, or null. */
+  String errorMessage() {
+    return errorField("message");
+  }
+
+  private String errorField(String name) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode value = MAPPER.readTree(body).get(name);
+      return value == null || !value.isTextual() ? null : value.asText();
+    } catch (java.io.IOException | RuntimeException notJson) {
+      return null;
+    }
+  }
+
   /** The Netty response, with the headers every response carries. */
   FullHttpResponse toResponse(String requestId, HttpVersion version, boolean keepAlive) {
     FullHttpResponse response =

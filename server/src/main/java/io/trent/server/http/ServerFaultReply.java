@@ -14,7 +14,7 @@ import io.trent.core.error.KmsInternalException;
  * <p>One exception: KeyUnavailableException {@code <key ARN> is unavailable.}, the answer AWS gives
  * for a key whose state is Unavailable, is kept, since it names only the key the caller asked for.
  */
-final class ServerFaultReply {
+public final class ServerFaultReply {
   static final String INTERNAL =
       "The request processing has failed because of an unknown error, exception or failure.";
   static final String TIMEOUT = "The system timed out while trying to fulfill the request. You can retry the request.";
@@ -41,6 +41,11 @@ final class ServerFaultReply {
   /** For a dependency (the metadata database) that failed or did not answer in time: retryable. */
   static Reply dependencyTimeout() {
     return TIMEOUT_REPLY;
+  }
+
+  /** The message the caller gets for this fault (what the audit trail records as its errorMessage). */
+  public static String callerMessage(KmsException fault) {
+    return of(fault).errorMessage();
   }
 
   /** For an unexpected exception (a bug): a bare KMSInternalException. */

@@ -1,5 +1,8 @@
 package io.trent.server.protocol;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.api.TagInput;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,6 +102,51 @@ final class JsonRequest {
       tags.add(new TagInput(tag.string("TagKey"), tag.string("TagValue")));
     }
     return tags;
+  }
+
+  /**
+   * The members the audit trail may log, under their {@link Member#auditName()}s, as CloudTrail's
+   * {@code requestParameters}; members without an audit name (blobs, grant tokens) are left out whatever
+   * they hold. Null when the request carries none, as CloudTrail logs it.
+   */
+  ObjectNode auditParameters() {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    for (int i = 0; i < values.length; i++) {
+      Member m = shape.members().get(i);
+      if (values[i] != null && m.auditName() != null) {
+        node.set(m.auditName(), auditValue(values[i]));
+      } else if (m.auditDefault() != null && m.auditName() != null) {
+        node.put(m.auditName(), m.auditDefault());
+      }
+    }
+    return node.isEmpty() ? null : node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static com.fasterxml.jackson.databind.JsonNode auditValue(Object value) {
+    JsonNodeFactory json = JsonNodeFactory.instance;
+    if (value instanceof JsonRequest nested) {
+      ObjectNode node = nested.auditParameters();
+      return node == null ? json.objectNode() : node;
+    }
+    if (value instanceof Map<?, ?> map) {
+      ObjectNode node = json.objectNode();
+      ((Map<String, String>) map).forEach(node::put);
+      return node;
+    }
+    if (value instanceof List<?> list) {
+      ArrayNode array = json.arrayNode();
+      list.forEach(item -> array.add(auditValue(item)));
+      return array;
+    }
+    if (value instanceof Integer n) {
+      return json.numberNode(n);
+    }
+    if (value instanceof Boolean b) {
+      return json.booleanNode(b);
+    }
+    // Strings as they came; timestamps in ISO 8601, as CloudTrail writes times.
+    return json.textNode(value.toString());
   }
 
   /** The bound members this request carries that the binding has not read: empty when all were. */

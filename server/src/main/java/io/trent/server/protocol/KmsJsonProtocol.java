@@ -95,12 +95,25 @@ public final class KmsJsonProtocol {
    * @throws KmsException for every error, to be rendered with {@link #errorBody(KmsException)}
    */
   public byte[] handle(String operation, byte[] body, Caller caller, String sourceIp) {
+    return handle(operation, body, caller, sourceIp, new CallRecord());
+  }
+
+  /**
+   * As {@link #handle(String, byte[], Caller, String)}, noting in {@code record} what the audit event needs as
+   * the call gets further (it stays filled when the call throws).
+   */
+  public byte[] handle(String operation, byte[] body, Caller caller, String sourceIp, CallRecord record) {
     Operation op = operations.get(operation);
     if (op == null) {
       throw new UnknownOperationException();
     }
+    record.operation(operation);
     JsonRequest request = op.shape().check(parse(body), null);
-    JsonResponse response = op.handler().handle(scope(op.auth(), request, caller, sourceIp), request);
+    record.request(request);
+    RequestScope scope = scope(op.auth(), request, caller, sourceIp);
+    record.trace(scope.trace());
+    JsonResponse response = op.handler().handle(scope, request);
+    record.response(response);
     try {
       return MAPPER.writeValueAsBytes(response.node());
     } catch (JsonProcessingException e) {
@@ -148,6 +161,16 @@ public final class KmsJsonProtocol {
     List<String> grantTokens = (List<String>) request.peek("GrantTokens");
     return new RequestScope(caller == null ? accountRoot : caller, auth.action(), context, keys, multi,
         grantTokens);
+  }
+
+  /** Whether Trent serves the operation (the X-Amz-Target suffix). */
+  public boolean serves(String operation) {
+    return operations.containsKey(operation);
+  }
+
+  /** Whether the operation only reads (CloudTrail's {@code readOnly}). */
+  public static boolean readOnly(String operation) {
+    return KmsModel.readOnly(operation);
   }
 
   /** The binding of an operation (for the test that every bound member is read). */

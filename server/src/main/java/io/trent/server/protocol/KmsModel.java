@@ -10,6 +10,7 @@ import static io.trent.server.protocol.JsonType.TIMESTAMP;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The request side of the AWS KMS model for every operation Trent serves, as data: each
@@ -41,7 +42,8 @@ final class KmsModel {
       .refused("DryRunModifiers is not supported by this server.");
 
   private static final Member KEY_ID = Member.of("KeyId", STRING);
-  private static final Member GRANT_TOKENS = Member.of("GrantTokens", STRING_LIST);
+  // Grant tokens let their holder use a grant: CloudTrail never logs them (reference §4.2), nor does Trent.
+  private static final Member GRANT_TOKENS = Member.of("GrantTokens", STRING_LIST).secret();
   private static final Member DRY_RUN = Member.of("DryRun", BOOLEAN);
   private static final Member ENCRYPTION_CONTEXT = Member.of("EncryptionContext", STRING_MAP);
   private static final Member LIMIT = Member.of("Limit", INTEGER);
@@ -54,6 +56,30 @@ final class KmsModel {
   private static final Map<String, Shape> OPERATIONS = build();
 
   private static final Map<String, OperationAuth> AUTHORIZATION = authorization();
+
+  /**
+   * The operations that change something: CloudTrail's {@code readOnly} false, and the only ones whose
+   * response is logged as {@code responseElements} (key ids and metadata; never plaintext) [reference §4.1].
+   */
+  private static final Set<String> MUTATING = Set.of("CreateKey", "EnableKey", "DisableKey", "ScheduleKeyDeletion",
+      "CancelKeyDeletion", "UpdateKeyDescription", "PutKeyPolicy", "CreateAlias", "UpdateAlias", "DeleteAlias",
+      "TagResource", "UntagResource", "EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand",
+      "ImportKeyMaterial", "DeleteImportedKeyMaterial");
+
+  /** The operations that use a key's material in the HSM; their events name the material (trent.keyMaterialId). */
+  private static final Set<String> CRYPTOGRAPHIC = Set.of("Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey",
+      "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign",
+      "Verify", "GenerateMac", "VerifyMac");
+
+  /** Whether the operation only reads (CloudTrail's {@code readOnly}). */
+  static boolean readOnly(String operation) {
+    return !MUTATING.contains(operation);
+  }
+
+  /** Whether the operation uses key material in the HSM. */
+  static boolean cryptographic(String operation) {
+    return CRYPTOGRAPHIC.contains(operation);
+  }
 
   /** Operation name (the X-Amz-Target suffix) to its request shape. */
   static Map<String, Shape> operations() {
@@ -173,8 +199,9 @@ final class KmsModel {
     // Symmetric and asymmetric encryption
     add(ops, "Encrypt", KEY_ID, Member.of("Plaintext", BLOB), ENCRYPTION_CONTEXT, GRANT_TOKENS,
         Member.of("EncryptionAlgorithm", STRING), DRY_RUN);
+    // CloudTrail logs Decrypt's encryptionAlgorithm even when the request names none (reference §4.2).
     add(ops, "Decrypt", Member.of("CiphertextBlob", BLOB), ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID,
-        Member.of("EncryptionAlgorithm", STRING), RECIPIENT, DRY_RUN, DRY_RUN_MODIFIERS);
+        Member.of("EncryptionAlgorithm", STRING).auditDefault(SYMMETRIC), RECIPIENT, DRY_RUN, DRY_RUN_MODIFIERS);
     add(ops, "ReEncrypt", Member.of("CiphertextBlob", BLOB), Member.of("SourceEncryptionContext", STRING_MAP),
         Member.of("SourceKeyId", STRING), Member.of("DestinationKeyId", STRING),
         Member.of("DestinationEncryptionContext", STRING_MAP), Member.of("SourceEncryptionAlgorithm", STRING),

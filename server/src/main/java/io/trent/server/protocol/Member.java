@@ -10,8 +10,13 @@ package io.trent.server.protocol;
  * @param use whether the binding reads it, Trent refuses it, or accepts it without effect
  * @param note for {@link Use#REFUSED}, the UnsupportedOperationException message; for
  *     {@link Use#NO_EFFECT}, why it is accepted (documentation only); else null
+ * @param auditName the camelCase name the audit event's {@code requestParameters} log it under, as CloudTrail
+ *     names it, or null when it is never logged: blobs (plaintext, ciphertext, messages, signatures, MACs,
+ *     import tokens, wrapped key material, attestation documents) never are, nor are {@link #secret} members
+ * @param auditDefault what {@code requestParameters} logs when the request leaves the member out (CloudTrail logs
+ *     Decrypt's {@code encryptionAlgorithm} always), or null to log nothing then
  */
-record Member(String name, JsonType type, Shape shape, Use use, String note) {
+record Member(String name, JsonType type, Shape shape, Use use, String note, String auditName, String auditDefault) {
 
   /** What Trent does with a member that a request carries (a JSON null counts as absent). */
   enum Use {
@@ -28,24 +33,39 @@ record Member(String name, JsonType type, Shape shape, Use use, String note) {
   }
 
   static Member of(String name, JsonType type) {
-    return new Member(name, type, null, Use.BOUND, null);
+    return new Member(name, type, null, Use.BOUND, null, type == JsonType.BLOB ? null : camelCase(name), null);
   }
 
   static Member structure(String name, Shape shape) {
-    return new Member(name, JsonType.STRUCTURE, shape, Use.BOUND, null);
+    return new Member(name, JsonType.STRUCTURE, shape, Use.BOUND, null, camelCase(name), null);
   }
 
   static Member structureList(String name, Shape shape) {
-    return new Member(name, JsonType.STRUCTURE_LIST, shape, Use.BOUND, null);
+    return new Member(name, JsonType.STRUCTURE_LIST, shape, Use.BOUND, null, camelCase(name), null);
   }
 
   /** This member, refused with UnsupportedOperationException and the given message. */
   Member refused(String message) {
-    return new Member(name, type, shape, Use.REFUSED, message);
+    return new Member(name, type, shape, Use.REFUSED, message, auditName, auditDefault);
   }
 
   /** This member, accepted without effect for the given reason. */
   Member withoutEffect(String reason) {
-    return new Member(name, type, shape, Use.NO_EFFECT, reason);
+    return new Member(name, type, shape, Use.NO_EFFECT, reason, auditName, auditDefault);
+  }
+
+  /** This member, never written to the audit trail (a bearer value such as a grant token). */
+  Member secret() {
+    return new Member(name, type, shape, use, note, null, null);
+  }
+
+  /** This member, logged with {@code value} when the request leaves it out. */
+  Member auditDefault(String value) {
+    return new Member(name, type, shape, use, note, auditName, value);
+  }
+
+  /** CloudTrail's spelling of a request member: the wire name with its first letter in lower case. */
+  static String camelCase(String wireName) {
+    return Character.toLowerCase(wireName.charAt(0)) + wireName.substring(1);
   }
 }
