@@ -105,9 +105,12 @@ class ConditionKeysTest {
 
     assertThat(outcome(s3, "Encrypt", encrypt(keyId))).startsWith(ALLOWED);
     assertThat(outcome(bob, "Encrypt", encrypt(keyId))).as("not via a service").startsWith(DENIED);
-    // The region is the request's credential scope's.
-    Caller s3West = new Caller(ACCOUNT, S3_ROLE, "ASIAS3", "us-west-2", true);
-    assertThat(outcome(s3West, "Encrypt", encrypt(keyId))).startsWith(DENIED);
+    // The region is the request's credential scope's (a key is reachable only from its own region, so the
+    // policy names another region's endpoint instead).
+    keyPolicies.put(keyId, compile(keyPolicy("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"kms:Encrypt\","
+        + "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"" + ACCOUNT + "\","
+        + "\"kms:ViaService\":\"s3.us-west-2.amazonaws.com\"}}}")));
+    assertThat(outcome(s3, "Encrypt", encrypt(keyId))).startsWith(DENIED);
   }
 
   @Test
