@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param accountId the principal's account (12 digits)
  * @param principalArn the principal's ARN (for temporary credentials, the role's)
- * @param accessKeyId the access key the request was signed with
+ * @param accessKeyId the access key the request was signed with; empty for dev mode's stand-in caller, which no
+ *     signature identifies
  * @param region the region of the request's credential scope (in dev mode, of the Authorization header's
  *     scope when there is one, else the configured region): the region whose keys the request sees
  * @param sessionToken whether the request used temporary credentials with a session token
@@ -31,6 +32,11 @@ public record Caller(String accountId, String principalArn, String accessKeyId, 
     int end = principalArn.indexOf(':', 4);
     String partition = principalArn.startsWith("arn:") && end > 4 ? principalArn.substring(4, end) : "aws";
     return new AccountRegion(partition, accountId, region);
+  }
+
+  /** Whether no verified signature names this caller: dev mode's account root, which every request acts as. */
+  public boolean unsigned() {
+    return accessKeyId.isEmpty();
   }
 
   /** The same caller in another region (dev mode: the region a client's credential scope names). */

@@ -28,11 +28,11 @@ final class ApiCallEvent {
   /**
    * The event of a request that ran (to a result or an error).
    *
-   * @param caller the verified caller, or null in dev mode (the anonymous identity)
+   * @param caller the verified caller; null or {@link Caller#unsigned()} in dev mode (the anonymous identity)
    * @param error the error the caller gets, or null on success
    */
   static ObjectNode of(TrailContext context, RequestInfo request, Caller caller, CallRecord call, KmsException error) {
-    ObjectNode event = context.begin(caller == null ? UserIdentity.anonymous() : UserIdentity.of(caller),
+    ObjectNode event = context.begin(caller == null || caller.unsigned() ? UserIdentity.anonymous() : UserIdentity.of(caller),
         request.operation());
     client(event, request);
     error(event, error);
