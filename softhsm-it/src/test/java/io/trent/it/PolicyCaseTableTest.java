@@ -266,8 +266,8 @@ class PolicyCaseTableTest {
           "kdg:grant-tokens: a request with the grant token may use the grant"),
       grantRow("grant: to a user in another account, by ARN", policy(ROOT_ADMIN), null,
           GrantSpec.of(Caller.OUTSIDER, Fate.ACTIVE), Caller.OUTSIDER, null, Outcome.ALLOWED,
-          "kdg:key-policy-modifying-external-accounts: a grant gives an external principal access without an IAM "
-              + "policy"));
+          "kdg:grants: a grant allows its grantee, who may be in another account, without a policy naming it "
+              + "(reference aws-auth-policy-audit.md: 'or a grant')"));
 
   private static SigV4Process trent;
   private static KmsClient root;
