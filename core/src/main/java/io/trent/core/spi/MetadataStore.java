@@ -201,6 +201,13 @@ public interface MetadataStore extends AutoCloseable {
    */
   boolean deleteGrant(String keyId, String grantId);
 
+  /**
+   * Returns once the database answered a trivial query, within the store's bound ({@code GET /health}).
+   *
+   * @throws MetadataUnavailableException when it did not
+   */
+  void checkAvailable();
+
   @Override
   void close();
 }

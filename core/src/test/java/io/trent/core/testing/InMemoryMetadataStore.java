@@ -338,6 +338,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
   }
 
+  /** Memory is always there. */
+  @Override
+  public void checkAvailable() {}
+
   @Override
   public void close() {}
 

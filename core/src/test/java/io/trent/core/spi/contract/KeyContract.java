@@ -171,6 +171,14 @@ interface KeyContract extends StoreUnderTest {
   }
 
   @Test
+  default void answersThatItIsAvailable() {
+    store().checkAvailable();
+    store().insertKey(SampleKeys.key("after-the-check"));
+    store().checkAvailable();
+    assertThat(store().findKey("after-the-check")).isPresent();
+  }
+
+  @Test
   default void findsNothingForAnUnknownKey() {
     assertThat(store().findKey("no-such-key")).isEmpty();
   }
