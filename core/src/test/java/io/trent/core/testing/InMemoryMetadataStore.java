@@ -38,7 +38,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
   private static final String GRANTS = "g:";
 
   private final Map<String, KmsKey> keys = new LinkedHashMap<>();
-  /** Creation numbers of the stored keys and grants (by key id, by grant id), which key and grant markers carry. */
+  /** Creation numbers of the stored keys (by id) and grants, which key and grant markers carry. */
   private final Map<String, Long> keySeqs = new HashMap<>();
   private final Map<KmsGrant, Long> grantSeqs = new HashMap<>();
   private long nextSeq = 1;
