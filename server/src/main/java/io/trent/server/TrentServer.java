@@ -16,6 +16,7 @@ import io.trent.core.service.MaintenanceService;
 import io.trent.core.service.OrphanSweep;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.MetadataStore;
+import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.metadata.jdbc.JdbcMetadataStore;
 import io.trent.pkcs11.Pkcs11DigestSigner;
 import io.trent.pkcs11.Pkcs11KeyBackend;
@@ -198,7 +199,7 @@ public final class TrentServer implements AutoCloseable {
         verifier = new SigV4Verifier(credentials, Set.copyOf(config.auth().regions()), clock);
       }
       KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(),
-          new AuditingDispatcher(protocol, audit, trail), health(hsm, auditTrail), verifier,
+          new AuditingDispatcher(protocol, audit, trail), health(hsm, auditTrail, store), verifier,
           services.identity().rootCaller());
       TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer,
           auditTrail, audit, serviceEvents);
@@ -226,11 +227,19 @@ public final class TrentServer implements AutoCloseable {
     }
   }
 
-  /** Down when the HSM is, or when the audit trail cannot be written (requests are then refused). */
-  private static HealthProbe health(KeyBackend hsm, AuditTrail audit) {
+  /**
+   * Down when the HSM is, when the audit trail cannot be written (requests are then refused), or when the
+   * metadata database does not answer within the store's bound (requests then fail as retryable).
+   */
+  private static HealthProbe health(KeyBackend hsm, AuditTrail audit, MetadataStore store) {
     return () -> {
       if (!audit.isWritable()) {
         return HealthStatus.down("the audit trail cannot be written; " + hsm.describe());
+      }
+      try {
+        store.checkAvailable();
+      } catch (MetadataUnavailableException e) {
+        return HealthStatus.down(e.getMessage() + "; " + hsm.describe());
       }
       return new HealthStatus(hsm.isHealthy(), hsm.describe());
     };

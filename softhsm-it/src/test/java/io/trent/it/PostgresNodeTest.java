@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trent.metadata.jdbc.testing.PostgresExtension;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,9 +61,11 @@ class PostgresNodeTest {
       SdkBytes again = kms.encrypt(b -> b.keyId(key.arn()).plaintext(plaintext)).ciphertextBlob();
       assertThat(kms.decrypt(b -> b.ciphertextBlob(again)).plaintext()).isEqualTo(plaintext);
 
-      // The database goes away: a retryable error within the store's bound, never a hang.
+      assertThat(health(node)).isEqualTo(200);
+      // The database goes away: a retryable error within the store's bound, never a hang; /health says so.
       POSTGRES.server().stop();
       try {
+        assertThat(health(node)).isEqualTo(503);
         long start = System.nanoTime();
         assertThatThrownBy(() -> kms.createKey(b -> b.description("while the database is down")))
             .isInstanceOfSatisfying(DependencyTimeoutException.class, e -> {
@@ -75,7 +81,15 @@ class PostgresNodeTest {
       // Back: the same node serves writes again by itself.
       assertThat(SigV4Process.within(Duration.ofSeconds(60), () -> createsAKey(kms))).isTrue();
       assertThat(kms.describeKey(b -> b.keyId("alias/on-postgres")).keyMetadata()).isEqualTo(key);
+      assertThat(health(node)).isEqualTo(200);
     }
+  }
+
+  /** The status of {@code GET /health}, answered within the store's bound. */
+  private static int health(ServerNode node) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/health"))
+        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private static boolean createsAKey(KmsClient kms) {

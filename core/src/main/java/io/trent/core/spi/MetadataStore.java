@@ -17,7 +17,8 @@ import java.util.Optional;
  *
  * <p>Paging markers are opaque strings the store issues; an unknown marker raises
  * {@link io.trent.core.error.InvalidMarkerException}. Keys list in creation order, aliases in name
- * order. Keys and aliases belong to an account and region ({@link AccountRegion}): key ids are unique
+ * order; a marker names the last item of its page, so items deleted between two pages move nothing along.
+ * Keys and aliases belong to an account and region ({@link AccountRegion}): key ids are unique
  * across the store, alias names only within one account and region, and listings show one account and
  * region. Implementations are thread-safe and every write is durable when the method returns.
  * Instants are kept to the microsecond at least (finer digits may be truncated, never rounded up).
@@ -29,7 +30,10 @@ import java.util.Optional;
  */
 public interface MetadataStore extends AutoCloseable {
 
-  /** Stores a new key with its materials and tags, and its account and region (its ARN's). */
+  /**
+   * Stores a new key with its materials and tags, and its account and region (its ARN's). The key id must be
+   * new in every account and region (else KMSInternalException).
+   */
   void insertKey(KmsKey key);
 
   /**
@@ -51,13 +55,16 @@ public interface MetadataStore extends AutoCloseable {
   Page<KmsKey> listKeys(AccountRegion home, int limit, String marker);
 
   /**
-   * Stores a new alias.
+   * Stores a new alias; its target key must be stored (else KMSInternalException).
    *
    * @return false when an alias of that name already exists in its account and region
    */
   boolean insertAlias(Alias alias);
 
-  /** Replaces an alias's target and update time; false when it does not exist. */
+  /**
+   * Replaces an alias's target and update time; false when it does not exist. The new target must be stored
+   * (else KMSInternalException).
+   */
   boolean updateAlias(Alias alias);
 
   /** Deletes an alias of an account and region; false when it did not exist. */
@@ -193,6 +200,13 @@ public interface MetadataStore extends AutoCloseable {
    * @return false when the key has no such grant
    */
   boolean deleteGrant(String keyId, String grantId);
+
+  /**
+   * Returns once the database answered a trivial query, within the store's bound ({@code GET /health}).
+   *
+   * @throws MetadataUnavailableException when it did not
+   */
+  void checkAvailable();
 
   @Override
   void close();

@@ -16,6 +16,7 @@ import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
-/** A MetadataStore in memory, for core unit tests. */
+/**
+ * A MetadataStore in memory, for core unit tests. It keeps the SPI contract as the databases do
+ * ({@code MetadataStoreContract}): markers name the last item shown (a key's or grant's creation number, an
+ * alias's name), so deleting items between two pages moves nothing along, and a marker of another listing is
+ * refused.
+ */
 public final class InMemoryMetadataStore implements MetadataStore {
+  private static final String KEYS = "k:";
+  private static final String ALIASES = "a:";
+  private static final String GRANTS = "g:";
+
   private final Map<String, KmsKey> keys = new LinkedHashMap<>();
+  /** Creation numbers of the stored keys (by id) and grants, which key and grant markers carry. */
+  private final Map<String, Long> keySeqs = new HashMap<>();
+  private final Map<KmsGrant, Long> grantSeqs = new HashMap<>();
+  private long nextSeq = 1;
   /** By alias ARN, so one account and region's aliases sort by name. */
   private final TreeMap<String, Alias> aliases = new TreeMap<>();
   private final List<KeyDestruction> destructions = new ArrayList<>();
@@ -40,7 +55,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   @Override
   public synchronized void insertKey(KmsKey key) {
+    // Key ids are unique across accounts and regions (the databases' primary key).
+    if (keys.containsKey(key.keyId())) {
+      throw new KmsInternalException("Metadata store failure");
+    }
     keys.put(key.keyId(), key);
+    keySeqs.put(key.keyId(), nextSeq++);
   }
 
   @Override
@@ -90,14 +110,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   @Override
   public synchronized Page<KmsKey> listKeys(AccountRegion home, int limit, String marker) {
-    List<KmsKey> all = keys.values().stream().filter(k -> home == null || k.home().equals(home)).toList();
-    int start = marker == null ? 0 : parse(marker);
-    int end = Math.min(all.size(), start + limit);
-    return new Page<>(all.subList(start, end), end < all.size() ? String.valueOf(end) : null);
+    long after = marker == null ? 0 : seq(marker, KEYS);
+    return page(keys.values().stream().filter(k -> home == null || k.home().equals(home))
+        .filter(k -> keySeqs.get(k.keyId()) > after).toList(), limit, k -> KEYS + keySeqs.get(k.keyId()));
   }
 
   @Override
   public synchronized boolean insertAlias(Alias alias) {
+    requireKey(alias.targetKeyId());
     return aliases.putIfAbsent(alias.arn().value(), alias) == null;
   }
 
@@ -107,6 +127,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     if (stored == null) {
       return false;
     }
+    requireKey(alias.targetKeyId());
     // Only the target and the update time change; the creation time stays.
     aliases.put(alias.arn().value(),
         new Alias(alias.home(), alias.name(), alias.targetKeyId(), stored.createdAt(), alias.lastUpdatedAt()));
@@ -125,11 +146,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   @Override
   public synchronized Page<Alias> listAliases(AccountRegion home, String targetKeyId, int limit, String marker) {
-    List<Alias> all = aliases.values().stream().filter(a -> a.home().equals(home))
-        .filter(a -> targetKeyId == null || a.targetKeyId().equals(targetKeyId)).toList();
-    int start = marker == null ? 0 : parse(marker);
-    int end = Math.min(all.size(), start + limit);
-    return new Page<>(all.subList(start, end), end < all.size() ? String.valueOf(end) : null);
+    String after = marker == null ? "" : payload(marker, ALIASES);
+    if (marker != null && after.isEmpty()) {
+      throw new InvalidMarkerException("Invalid marker");
+    }
+    // Names compare as the databases compare them here: alias names are ASCII.
+    return page(aliases.values().stream().filter(a -> a.home().equals(home))
+        .filter(a -> targetKeyId == null || a.targetKeyId().equals(targetKeyId))
+        .filter(a -> a.name().compareTo(after) > 0).toList(), limit, a -> ALIASES + a.name());
   }
 
   @Override
@@ -154,11 +178,13 @@ public final class InMemoryMetadataStore implements MetadataStore {
   public synchronized void deleteKey(String keyId, Instant destroyedAt) {
     beingDestroyed.remove(keyId);
     KmsKey key = keys.remove(keyId);
+    keySeqs.remove(keyId);
     if (key != null) {
       key.materials().forEach(m -> destructions.add(new KeyDestruction(keyId, m.id(), destroyedAt, "KEY_DELETED")));
       aliases.values().removeIf(a -> a.targetKeyId().equals(keyId));
       importTokens.values().removeIf(t -> t.keyId().equals(keyId));
       grants.removeIf(g -> g.keyId().equals(keyId));
+      grantSeqs.keySet().removeIf(g -> g.keyId().equals(keyId));
     }
   }
 
@@ -256,6 +282,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
       return false;
     }
     grants.add(grant);
+    grantSeqs.put(grant, nextSeq++);
     return true;
   }
 
@@ -272,38 +299,65 @@ public final class InMemoryMetadataStore implements MetadataStore {
   @Override
   public synchronized Page<KmsGrant> listGrants(String keyId, String grantId, String granteePrincipal, int limit,
       String marker) {
+    long after = marker == null ? 0 : seq(marker, GRANTS);
     return page(grants.stream().filter(g -> g.keyId().equals(keyId)
         && (grantId == null || g.grantId().equals(grantId))
-        && (granteePrincipal == null || g.granteePrincipal().equals(granteePrincipal))).toList(), limit, marker);
+        && (granteePrincipal == null || g.granteePrincipal().equals(granteePrincipal))
+        && grantSeqs.get(g) > after).toList(), limit, g -> GRANTS + grantSeqs.get(g));
   }
 
   @Override
   public synchronized Page<KmsGrant> listRetirableGrants(String retiringPrincipal, int limit, String marker) {
-    return page(grants.stream().filter(g -> retiringPrincipal.equals(g.retiringPrincipal())).toList(), limit, marker);
+    long after = marker == null ? 0 : seq(marker, GRANTS);
+    return page(grants.stream().filter(g -> retiringPrincipal.equals(g.retiringPrincipal()) && grantSeqs.get(g) > after)
+        .toList(), limit, g -> GRANTS + grantSeqs.get(g));
   }
 
   @Override
   public synchronized boolean deleteGrant(String keyId, String grantId) {
+    grantSeqs.keySet().removeIf(g -> g.keyId().equals(keyId) && g.grantId().equals(grantId));
     return grants.removeIf(g -> g.keyId().equals(keyId) && g.grantId().equals(grantId));
   }
 
-  private static <T> Page<T> page(List<T> all, int limit, String marker) {
-    int start = marker == null ? 0 : parse(marker);
-    if (start > all.size()) {
-      throw new InvalidMarkerException("Invalid marker");
+  /** The first {@code limit} items after the marker; a marker naming the last one when more follow. */
+  private static <T> Page<T> page(List<T> after, int limit, Function<T, String> markerOf) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
     }
-    int end = Math.min(all.size(), start + limit);
-    return new Page<>(all.subList(start, end), end < all.size() ? String.valueOf(end) : null);
+    if (after.size() <= limit) {
+      return new Page<>(after, null);
+    }
+    List<T> items = after.subList(0, limit);
+    return new Page<>(items, markerOf.apply(items.get(limit - 1)));
   }
+
+  private void requireKey(String keyId) {
+    // The databases' foreign key: an alias points at a stored key.
+    if (!keys.containsKey(keyId)) {
+      throw new KmsInternalException("Metadata store failure");
+    }
+  }
+
+  /** Memory is always there. */
+  @Override
+  public void checkAvailable() {}
 
   @Override
   public void close() {}
 
-  private static int parse(String marker) {
-    try {
-      return Integer.parseInt(marker);
-    } catch (NumberFormatException e) {
+  private static String payload(String marker, String listing) {
+    if (!marker.startsWith(listing)) {
       throw new InvalidMarkerException("Invalid marker");
     }
+    return marker.substring(listing.length());
+  }
+
+  /** The creation number in a marker this store issued for that listing, written as it writes them. */
+  private static long seq(String marker, String listing) {
+    String seq = payload(marker, listing);
+    if (!seq.matches("[1-9][0-9]{0,17}")) {
+      throw new InvalidMarkerException("Invalid marker");
+    }
+    return Long.parseLong(seq);
   }
 }

@@ -26,7 +26,12 @@ public final class SampleKeys {
   }
 
   public static KmsKey key(String keyId) {
-    return KmsKey.create(SampleKeys.HOME, keyId, T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS,
+    return key(HOME, keyId);
+  }
+
+  /** A sample key of another account or region. */
+  public static KmsKey key(AccountRegion home, String keyId) {
+    return KmsKey.create(home, keyId, T0, "", KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS,
         KeyState.Enabled, List.of(KeyMaterial.initial(materialId(keyId.hashCode()), T0)), List.of(), null);
   }
 

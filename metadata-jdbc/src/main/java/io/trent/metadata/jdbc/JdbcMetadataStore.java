@@ -610,6 +610,12 @@ public final class JdbcMetadataStore implements MetadataStore {
     return write(connection -> GrantRows.delete(connection, keyId, grantId));
   }
 
+  /** One trivial query in a transaction of its own: a pooled connection that still works, or a new one. */
+  @Override
+  public void checkAvailable() {
+    read(connection -> query(connection, "SELECT 1", resultSet -> resultSet.getInt(1)));
+  }
+
   @Override
   public void close() {
     database.close();

@@ -52,9 +52,15 @@ class PostgresOutageTest {
         }
         assertUnavailableWithinBound(() -> store.insertKey(SampleKeys.key("during")));
         assertUnavailableWithinBound(() -> store.listAliases(SampleKeys.HOME, null, 10, null));
+        // What GET /health asks.
+        assertUnavailableWithinBound(store::checkAvailable);
       } finally {
         postgres.startAgain();
       }
+      pollUntilAvailable(() -> {
+        store.checkAvailable();
+        return null;
+      });
 
       Optional<?> found = pollUntilAvailable(() -> store.findKey("before"));
       assertThat(found).isPresent();

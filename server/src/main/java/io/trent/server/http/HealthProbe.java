@@ -1,6 +1,9 @@
 package io.trent.server.http;
 
-/** Checks the HSM for {@code GET /health}; may block, so it runs on an HSM worker thread. */
+/**
+ * Checks the HSM, the audit trail and the metadata database for {@code GET /health}; may block (within their
+ * bounds), so it runs on an HSM worker thread.
+ */
 @FunctionalInterface
 public interface HealthProbe {
   HealthStatus check();

@@ -4,7 +4,7 @@ package io.trent.server.http;
  * The answer of a {@link HealthProbe}. Callers of {@code GET /health} learn only {@code up}; the
  * detail (token, library, what failed) is for the server's log.
  *
- * @param up whether the HSM can serve requests
+ * @param up whether the node can serve requests (its HSM, audit trail and metadata database)
  * @param detail a short description for the log (never a secret); may be empty
  */
 public record HealthStatus(boolean up, String detail) {

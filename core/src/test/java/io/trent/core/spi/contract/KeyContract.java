@@ -2,7 +2,9 @@ package io.trent.core.spi.contract;
 
 import static io.trent.core.testing.SampleKeys.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.AccountRegion;
 import io.trent.core.key.Alias;
 import io.trent.core.key.ExpirationModel;
@@ -142,6 +144,38 @@ interface KeyContract extends StoreUnderTest {
     assertThat(found.validTo()).isIn(nanos, Instant.parse("2031-06-30T12:00:00.123456Z"));
     assertThat(store().findAlias(SampleKeys.HOME, "alias/precise"))
         .contains(new Alias(SampleKeys.HOME, "alias/precise", "precise", millis, micros));
+  }
+
+  @Test
+  default void keysKeepTheirAccountAndRegionAndTheirIdsAreUniqueAcrossThem() {
+    AccountRegion otherAccount = new AccountRegion("aws", "444455556666", "us-east-1");
+    AccountRegion otherRegion = SampleKeys.HOME.withRegion("ap-southeast-2");
+    KmsKey home = SampleKeys.key("home-key");
+    KmsKey elsewhere = SampleKeys.key(otherAccount, "account-key");
+    KmsKey inOtherRegion = SampleKeys.key(otherRegion, "region-key");
+    store().insertKey(home);
+    store().insertKey(elsewhere);
+    store().insertKey(inOtherRegion);
+
+    // A key id is unique across accounts and regions: a second insert fails and changes nothing.
+    assertThatThrownBy(() -> store().insertKey(SampleKeys.key(otherAccount, "home-key").withDescription("dup")))
+        .isInstanceOf(KmsInternalException.class);
+    store().updateKey(elsewhere.withDescription("updated"));
+    reopen();
+
+    assertThat(store().findKey("home-key")).contains(home);
+    assertThat(store().findKey("account-key").orElseThrow().arn().value())
+        .isEqualTo("arn:aws:kms:us-east-1:444455556666:key/account-key");
+    assertThat(store().findKey("account-key")).contains(elsewhere.withDescription("updated"));
+    assertThat(store().findKey("region-key").orElseThrow().home()).isEqualTo(otherRegion);
+  }
+
+  @Test
+  default void answersThatItIsAvailable() {
+    store().checkAvailable();
+    store().insertKey(SampleKeys.key("after-the-check"));
+    store().checkAvailable();
+    assertThat(store().findKey("after-the-check")).isPresent();
   }
 
   @Test

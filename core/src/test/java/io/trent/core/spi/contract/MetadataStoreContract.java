@@ -6,13 +6,15 @@ import org.junit.jupiter.api.AfterEach;
 /**
  * The {@link MetadataStore} SPI's contract, one suite that every implementation runs (embedded H2,
  * PostgreSQL, and core's in-memory double), so they cannot drift apart. Each concern is an interface
- * of default test methods (keys, aliases, paging, deletion, import tokens, maintenance, principals);
- * a new concern is a new interface added here.
+ * of default test methods (keys, aliases, paging, deletion, import tokens, maintenance, principals, principal
+ * tags, grants; keys, aliases and paging each with their accounts and regions); a new concern is a new
+ * interface added here. What only a database has (concurrent writers, row locks) stays in its own tests.
  *
  * <p>A subclass says how to open an empty store and how to open it again on the same data.
  */
 public abstract class MetadataStoreContract implements KeyContract, AliasContract, PagingContract,
-    DeletionContract, ImportTokenContract, MaintenanceContract, PrincipalContract {
+    DeletionContract, ImportTokenContract, MaintenanceContract, PrincipalContract, PrincipalTagContract,
+    GrantContract {
   private MetadataStore store;
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trent.core.error.InvalidMarkerException;
+import io.trent.core.key.AccountRegion;
 import io.trent.core.key.Alias;
 import io.trent.core.key.KmsKey;
 import io.trent.core.spi.Page;
@@ -77,6 +78,95 @@ interface PagingContract extends StoreUnderTest {
         .hasMessage("Invalid marker");
     assertThatThrownBy(() -> store().listAliases(SampleKeys.HOME, null, 1, "garbage!")).isInstanceOf(InvalidMarkerException.class)
         .hasMessage("Invalid marker");
+  }
+
+  @Test
+  default void listsOneAccountAndRegionPageByPageAndEveryKeyWithoutOne() {
+    AccountRegion otherAccount = new AccountRegion("aws", "444455556666", "us-east-1");
+    AccountRegion otherRegion = SampleKeys.HOME.withRegion("eu-central-1");
+    List<KmsKey> home = new ArrayList<>();
+    List<KmsKey> all = new ArrayList<>();
+    // Interleaved, so a page of one account and region must skip the others' keys between its own.
+    for (int i = 0; i < 4; i++) {
+      for (AccountRegion where : List.of(SampleKeys.HOME, otherAccount, otherRegion)) {
+        KmsKey key = SampleKeys.key(where, where.accountId() + "-" + where.region() + "-" + i);
+        store().insertKey(key);
+        all.add(key);
+        if (where.equals(SampleKeys.HOME)) {
+          home.add(key);
+        }
+      }
+    }
+    store().insertAlias(new Alias(SampleKeys.HOME, "alias/b", home.get(0).keyId(), T0, T0));
+    store().insertAlias(new Alias(otherAccount, "alias/a", all.get(1).keyId(), T0, T0));
+    store().insertAlias(new Alias(otherRegion, "alias/c", all.get(2).keyId(), T0, T0));
+    store().insertAlias(new Alias(SampleKeys.HOME, "alias/d", home.get(1).keyId(), T0, T0));
+
+    assertThat(allKeys(SampleKeys.HOME, 3)).containsExactlyElementsOf(home);
+    assertThat(allKeys(otherAccount, 1)).extracting(KmsKey::home).containsOnly(otherAccount).hasSize(4);
+    assertThat(allKeys(null, 5)).containsExactlyElementsOf(all);
+    assertThat(store().listKeys(new AccountRegion("aws", "999999999999", "us-east-1"), 10, null).items()).isEmpty();
+
+    assertThat(store().listAliases(SampleKeys.HOME, null, 1, null).items()).extracting(Alias::name)
+        .containsExactly("alias/b");
+    Page<Alias> second = store().listAliases(SampleKeys.HOME, null, 1,
+        store().listAliases(SampleKeys.HOME, null, 1, null).nextMarker());
+    assertThat(second.items()).extracting(Alias::name).containsExactly("alias/d");
+    assertThat(second.nextMarker()).isNull();
+    assertThat(store().listAliases(otherRegion, null, 10, null).items()).extracting(Alias::name)
+        .containsExactly("alias/c");
+    // A key of another account and region has no aliases here.
+    assertThat(store().listAliases(SampleKeys.HOME, all.get(1).keyId(), 10, null).items()).isEmpty();
+  }
+
+  @Test
+  default void pagingResumesAfterTheLastItemShownEvenWhenItWasDeleted() {
+    List<KmsKey> created = insertKeys(6);
+    for (String name : List.of("alias/a", "alias/b", "alias/c", "alias/d", "alias/e")) {
+      store().insertAlias(new Alias(SampleKeys.HOME, name, created.get(5).keyId(), T0, T0));
+    }
+    Page<KmsKey> keys = store().listKeys(SampleKeys.HOME, 2, null);
+    Page<Alias> aliases = store().listAliases(SampleKeys.HOME, null, 2, null);
+    // Keys and aliases deleted between two pages (DeleteAlias, a deletion's end) move nothing along.
+    store().deleteKey(created.get(0).keyId(), T0);
+    store().deleteKey(created.get(1).keyId(), T0);
+    store().deleteAlias(SampleKeys.HOME, "alias/a");
+    store().deleteAlias(SampleKeys.HOME, "alias/b");
+
+    assertThat(store().listKeys(SampleKeys.HOME, 2, keys.nextMarker()).items())
+        .containsExactlyElementsOf(created.subList(2, 4));
+    assertThat(names(store().listAliases(SampleKeys.HOME, null, 2, aliases.nextMarker()).items()))
+        .containsExactly("alias/c", "alias/d");
+  }
+
+  @Test
+  default void rejectsAMarkerOfAnotherListing() {
+    List<KmsKey> created = insertKeys(3);
+    for (String name : List.of("alias/a", "alias/b", "alias/c")) {
+      store().insertAlias(new Alias(SampleKeys.HOME, name, created.get(0).keyId(), T0, T0));
+    }
+    String keysMarker = store().listKeys(SampleKeys.HOME, 1, null).nextMarker();
+    String aliasesMarker = store().listAliases(SampleKeys.HOME, null, 1, null).nextMarker();
+
+    assertThatThrownBy(() -> store().listKeys(SampleKeys.HOME, 1, aliasesMarker))
+        .isInstanceOf(InvalidMarkerException.class).hasMessage("Invalid marker");
+    assertThatThrownBy(() -> store().listAliases(SampleKeys.HOME, null, 1, keysMarker))
+        .isInstanceOf(InvalidMarkerException.class).hasMessage("Invalid marker");
+    for (String forged : List.of("-1", "1", "")) {
+      assertThatThrownBy(() -> store().listKeys(SampleKeys.HOME, 1, forged)).isInstanceOf(InvalidMarkerException.class);
+    }
+  }
+
+  private List<KmsKey> allKeys(AccountRegion home, int limit) {
+    List<KmsKey> all = new ArrayList<>();
+    String marker = null;
+    do {
+      Page<KmsKey> page = store().listKeys(home, limit, marker);
+      assertThat(page.items()).hasSizeLessThanOrEqualTo(limit).isNotEmpty();
+      all.addAll(page.items());
+      marker = page.nextMarker();
+    } while (marker != null);
+    return all;
   }
 
   private List<KmsKey> insertKeys(int count) {
