@@ -21,6 +21,8 @@ final class HsmWorkerPool implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final long maxBytes;
   private final AtomicLong heldBytes = new AtomicLong();
+  // Tasks whose worker returned but whose future has not completed (requests waiting for their audit sync).
+  private int unfinished;
 
   HsmWorkerPool(int threads, int queueCapacity, long maxBytes) {
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
@@ -55,10 +57,14 @@ final class HsmWorkerPool implements AutoCloseable {
         try {
           rest = task.get();
         } finally {
-          if (rest == null) {
+          if (rest == null || rest.isDone()) {
             heldBytes.addAndGet(-bytes);
           } else {
-            rest.whenComplete((result, failure) -> heldBytes.addAndGet(-bytes));
+            started();
+            rest.whenComplete((result, failure) -> {
+              heldBytes.addAndGet(-bytes);
+              finished();
+            });
           }
         }
       });
@@ -85,11 +91,31 @@ final class HsmWorkerPool implements AutoCloseable {
     return true;
   }
 
-  /** Refuses new work, then waits for queued and running tasks to finish (up to the timeout). */
+  private synchronized void started() {
+    unfinished++;
+  }
+
+  private synchronized void finished() {
+    if (--unfinished == 0) {
+      notifyAll();
+    }
+  }
+
+  /**
+   * Refuses new work, then waits for queued and running tasks to finish, and for the futures of finished tasks to
+   * complete (responses waiting for their audit sync are then on their way), up to the timeout in all.
+   */
   void drain(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
     executor.shutdown();
     if (!executor.awaitTermination(timeout, unit)) {
       executor.shutdownNow();
+    }
+    synchronized (this) {
+      long left;
+      while (unfinished > 0 && (left = deadline - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
     }
   }
 

@@ -634,4 +634,36 @@ class KmsHttpServerTest {
     assertThat(response.body()).isEqualTo("{\"__type\":\"KMSInternalException\",\"message\":\""
         + ServerFaultReply.INTERNAL + "\"}");
   }
+
+  @Test
+  void aCloseWaitsForResponsesWaitingForTheirFuture() throws Exception {
+    HeldDispatcher dispatcher = new HeldDispatcher();
+    start(config(1, 16), dispatcher, () -> HealthStatus.up("fake token"));
+    CompletableFuture<HttpResponse<String>> slow =
+        client.sendAsync(post("TrentService.Held", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<byte[]> event = dispatcher.nextHeld();
+
+    int port = server.port();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+    // The listener is closed first: once new connections are refused, the close is draining.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (accepts(port)) {
+      assertThat(System.nanoTime()).as("the listener closes within 10 s").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    assertThat(closing).isNotDone();
+
+    event.complete("{\"done\":true}".getBytes(StandardCharsets.UTF_8));
+    assertThat(slow.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    closing.get(10, TimeUnit.SECONDS);
+  }
+
+  private static boolean accepts(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
 }
