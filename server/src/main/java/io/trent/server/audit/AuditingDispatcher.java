@@ -53,7 +53,12 @@ public final class AuditingDispatcher implements KmsRequestDispatcher {
   @Override
   public CompletableFuture<byte[]> dispatchAsync(RequestInfo request, byte[] body, Caller caller) {
     if (!protocol.serves(request.operation())) {
-      return KmsRequestDispatcher.super.dispatchAsync(request, body, caller); // UnknownOperationException
+      try {
+        return CompletableFuture.completedFuture( // UnknownOperationException
+            protocol.handle(request.operation(), body, caller, request.sourceIp()));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
     try {
       sink.checkWritable();

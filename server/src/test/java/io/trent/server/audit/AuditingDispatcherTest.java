@@ -134,6 +134,15 @@ class AuditingDispatcherTest {
         .satisfies(e -> assertThat(((KmsException) e).errorType()).isEqualTo("NotFoundException"));
   }
 
+  @Test
+  void anOperationTrentDoesNotServeIsUnknownOperationWithoutAnEvent() {
+    CompletableFuture<byte[]> response = dispatcher.dispatchAsync(request("NoSuchOperation"), body("{}"), ROOT);
+
+    assertThatThrownBy(response::join).cause().isInstanceOf(KmsException.class)
+        .satisfies(e -> assertThat(((KmsException) e).errorType()).isEqualTo("UnknownOperationException"));
+    assertThat(sink.events).isEmpty();
+  }
+
   private CompletableFuture<Void> pollWithDeadline() {
     try {
       CompletableFuture<Void> next = sink.appends.poll(10, java.util.concurrent.TimeUnit.SECONDS);
