@@ -1,6 +1,7 @@
 package io.trent.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where audit events go: one JSON object per event, appended durably and in order. The request path
@@ -34,4 +35,21 @@ public interface AuditSink {
    * @throws AuditUnavailableException when it could not be made durable; the event is then not in the trail
    */
   void append(ObjectNode event);
+
+  /**
+   * Starts appending one event and returns at once: the future completes once the event is durable, or
+   * exceptionally with {@link AuditUnavailableException} when it could not be made durable. Lets the
+   * request path free its HSM worker while the disk syncs, so that one group commit covers every request
+   * in flight. The default appends on the calling thread (blocking) and returns a completed future.
+   *
+   * @return completed on the thread that made the event durable; callers must not block that thread
+   */
+  default CompletableFuture<Void> appendAsync(ObjectNode event) {
+    try {
+      append(event);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 }

@@ -19,8 +19,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>Durability: {@link #append} writes the record under the chain lock, then waits for an fsync
  * that covers it. Only one thread syncs at a time; the others wait for it and usually find their
  * record covered when it is done, so a burst of appends shares one fsync (group commit). Nothing is
- * acknowledged before it is on disk.
+ * acknowledged before it is on disk. {@link #appendAsync} writes the same way but leaves the wait to the
+ * trail's own sync thread, which syncs once for every record queued while the last sync ran and then
+ * completes their futures: callers (HSM workers) go on with other requests meanwhile, and one fsync covers
+ * every request in flight.
  *
  * <p>Fail closed: a failed write or sync, or a file that disappeared, makes every append and
  * {@link #checkWritable} throw {@link AuditUnavailableException}. Each later call tries to recover:
@@ -63,6 +71,9 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock nodeLock;
   private final ScheduledExecutorService ticker;
+  // Records written by appendAsync, waiting for the sync thread; STOP ends it.
+  private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+  private final Thread syncer;
 
   // Written under this object's lock; swapped only while also holding syncLock.
   private volatile FileChannel channel;
@@ -92,7 +103,15 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
       t.setDaemon(true);
       return t;
     }) : null;
+    this.syncer = new Thread(this::syncLoop, "trent-audit-sync");
+    syncer.setDaemon(true);
   }
+
+  /** A record appendAsync wrote, and the future its caller waits on. */
+  private record Pending(ChainHead written, CompletableFuture<Void> done) {
+  }
+
+  private static final Pending STOP = new Pending(null, null);
 
   /**
    * Opens the node's chain in a new file and checks the digest and rotation schedule every second on
@@ -171,6 +190,7 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
         syncLock.unlock();
       }
     }
+    syncer.start();
     if (ticker != null) {
       ticker.scheduleWithFixedDelay(this::tickQuietly, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -195,6 +215,28 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
 
   @Override
   public void append(ObjectNode event) {
+    awaitDurable(writeEvent(event));
+  }
+
+  /**
+   * Writes the event now (a hash and a {@code write}, no sync) and returns; the trail's sync thread completes
+   * the future once a sync covered it, or fails it with {@link AuditUnavailableException}.
+   */
+  @Override
+  public CompletableFuture<Void> appendAsync(ObjectNode event) {
+    ChainHead written;
+    try {
+      written = writeEvent(event);
+    } catch (AuditUnavailableException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    pending.add(new Pending(written, done));
+    return done;
+  }
+
+  /** Serializes the event outside the lock, then writes it as the chain's next record. */
+  private ChainHead writeEvent(ObjectNode event) {
     Objects.requireNonNull(event, "event");
     event.remove("integrity");
     byte[] body;
@@ -212,7 +254,40 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
         rotateQuietly("size");
       }
     }
-    awaitDurable(written);
+    return written;
+  }
+
+  /**
+   * The sync thread: takes every record queued since its last round and makes them durable with one sync (the
+   * first {@link #awaitDurable} syncs, the rest find themselves covered), then completes their futures.
+   */
+  private void syncLoop() {
+    List<Pending> batch = new ArrayList<>();
+    boolean stopping = false;
+    while (!stopping) {
+      try {
+        batch.add(pending.take());
+      } catch (InterruptedException e) {
+        stopping = true; // close() timed out waiting: fail what is left rather than leave it hanging
+      }
+      pending.drainTo(batch);
+      for (Pending p : batch) {
+        if (p == STOP) {
+          stopping = true;
+          continue;
+        }
+        try {
+          awaitDurable(p.written());
+          p.done().complete(null);
+        } catch (AuditUnavailableException e) {
+          p.done().completeExceptionally(e);
+        } catch (RuntimeException e) {
+          // e.g. the channel was closed under a failed close: the record is not known durable.
+          p.done().completeExceptionally(unavailable(new IOException(e.toString(), e)));
+        }
+      }
+      batch.clear();
+    }
   }
 
   /**
@@ -286,6 +361,17 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
         }
         closeQuietly(lockChannel);
       }
+    }
+    // Records appended before the close were covered by its final sync (or fail with it): their futures
+    // complete now; appends after the close failed at once.
+    pending.add(STOP);
+    try {
+      syncer.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (syncer.isAlive()) {
+      syncer.interrupt();
     }
   }
 

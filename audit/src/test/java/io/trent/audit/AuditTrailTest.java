@@ -13,9 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -242,6 +245,53 @@ class AuditTrailTest {
     assertThat(report.events()).isEqualTo(threads * each);
     assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt())
         .doesNotHaveDuplicates().hasSize(threads * each);
+  }
+
+  @Test
+  void anAsyncAppendCompletesOnlyOnceASyncCoversItAndOneSyncCoversEveryAppendQueuedMeanwhile() throws Exception {
+    try (AuditTrail trail = open(1 << 20)) {
+      int before = channels.forces.get();
+      java.util.concurrent.CountDownLatch disk = new java.util.concurrent.CountDownLatch(1);
+      channels.holdSyncs = disk;
+      CompletableFuture<Void> first = trail.appendAsync(event(0));
+      assertThat(channels.syncsEntered.tryAcquire(10, TimeUnit.SECONDS)).isTrue(); // the sync thread is in fsync
+      List<CompletableFuture<Void>> queued = new ArrayList<>();
+      for (int i = 1; i <= 9; i++) {
+        queued.add(trail.appendAsync(event(i))); // returns at once, although the disk is busy
+      }
+      assertThat(first).isNotDone();
+      assertThat(queued).noneMatch(CompletableFuture::isDone);
+      channels.holdSyncs = null;
+      disk.countDown();
+      first.get(10, TimeUnit.SECONDS);
+      for (CompletableFuture<Void> f : queued) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+      // One sync for the first event, one for the nine written while it ran.
+      assertThat(channels.forces.get() - before).isEqualTo(2);
+    }
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.events()).isEqualTo(10);
+  }
+
+  @Test
+  void anAsyncAppendWhoseSyncFailsFailsAndIsCutOffOnRecovery() throws Exception {
+    try (AuditTrail trail = open(1 << 20)) {
+      trail.append(event(1));
+      channels.failingSync = true;
+      CompletableFuture<Void> failed = trail.appendAsync(event(2));
+      assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(AuditUnavailableException.class);
+      // While the trail is failed, a new async append fails at once, before anything is written.
+      channels.failing = true;
+      assertThat(trail.appendAsync(event(3))).isCompletedExceptionally();
+      channels.failing = false;
+      channels.failingSync = false;
+      trail.appendAsync(event(4)).get(10, TimeUnit.SECONDS);
+    }
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(1, 4);
+    assertThat(verify().ok()).isTrue();
   }
 
   @Test

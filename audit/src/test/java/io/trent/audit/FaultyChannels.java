@@ -19,6 +19,9 @@ final class FaultyChannels implements ChannelOpener {
   /** Only syncs fail: the records reach the file but are never acknowledged. */
   volatile boolean failingSync;
   final AtomicInteger forces = new AtomicInteger();
+  /** When set, every sync announces itself on {@link #syncsEntered} and then waits for the latch (a slow disk). */
+  volatile java.util.concurrent.CountDownLatch holdSyncs;
+  final java.util.concurrent.Semaphore syncsEntered = new java.util.concurrent.Semaphore(0);
 
   @Override
   public FileChannel open(Path path, boolean create) throws IOException {
@@ -50,6 +53,16 @@ final class FaultyChannels implements ChannelOpener {
     @Override
     public void force(boolean metaData) throws IOException {
       check();
+      java.util.concurrent.CountDownLatch hold = holdSyncs;
+      if (hold != null) {
+        syncsEntered.release();
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while the sync was held", e);
+        }
+      }
       if (failingSync) {
         throw new IOException("Input/output error (simulated fsync failure)");
       }

@@ -1,23 +1,28 @@
 package io.trent.server.http;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A fixed number of threads for blocking HSM work, behind a queue bounded twice: by tasks and by
  * the request bytes the tasks hold (from queuing until they finish). Either limit refuses work at
  * once (the caller answers ThrottlingException) rather than letting latency or memory grow: 4096
- * queued requests of the largest size would otherwise hold a gibibyte.
+ * queued requests of the largest size would otherwise hold a gibibyte. A task may finish after its worker is
+ * free ({@link #tryExecuteAsync}: a request waiting for its audit event's sync); its bytes count until then.
  */
 final class HsmWorkerPool implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final long maxBytes;
   private final AtomicLong heldBytes = new AtomicLong();
+  // Tasks whose worker returned but whose future has not completed (requests waiting for their audit sync).
+  private int unfinished;
 
   HsmWorkerPool(int threads, int queueCapacity, long maxBytes) {
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
@@ -32,15 +37,35 @@ final class HsmWorkerPool implements AutoCloseable {
    * the queue is full, the bytes would pass the bound, or the pool is closing.
    */
   boolean tryExecute(Runnable task, int bytes) {
+    return tryExecuteAsync(() -> {
+      task.run();
+      return CompletableFuture.completedFuture(null);
+    }, bytes);
+  }
+
+  /**
+   * As {@link #tryExecute}, for a task that returns while part of its work goes on elsewhere: the worker is free
+   * once {@code task} returns, and {@code bytes} count against the bound until the future it returned completes.
+   */
+  boolean tryExecuteAsync(Supplier<? extends CompletableFuture<?>> task, int bytes) {
     if (!reserve(bytes)) {
       return false;
     }
     try {
       executor.execute(() -> {
+        CompletableFuture<?> rest = null;
         try {
-          task.run();
+          rest = task.get();
         } finally {
-          heldBytes.addAndGet(-bytes);
+          if (rest == null || rest.isDone()) {
+            heldBytes.addAndGet(-bytes);
+          } else {
+            started();
+            rest.whenComplete((result, failure) -> {
+              heldBytes.addAndGet(-bytes);
+              finished();
+            });
+          }
         }
       });
       return true;
@@ -66,11 +91,31 @@ final class HsmWorkerPool implements AutoCloseable {
     return true;
   }
 
-  /** Refuses new work, then waits for queued and running tasks to finish (up to the timeout). */
+  private synchronized void started() {
+    unfinished++;
+  }
+
+  private synchronized void finished() {
+    if (--unfinished == 0) {
+      notifyAll();
+    }
+  }
+
+  /**
+   * Refuses new work, then waits for queued and running tasks to finish, and for the futures of finished tasks to
+   * complete (responses waiting for their audit sync are then on their way), up to the timeout in all.
+   */
   void drain(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
     executor.shutdown();
     if (!executor.awaitTermination(timeout, unit)) {
       executor.shutdownNow();
+    }
+    synchronized (this) {
+      long left;
+      while (unfinished > 0 && (left = deadline - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
     }
   }
 

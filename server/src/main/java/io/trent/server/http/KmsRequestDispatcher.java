@@ -1,6 +1,7 @@
 package io.trent.server.http;
 
 import io.trent.core.auth.Caller;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs one KMS operation; {@code KmsJsonProtocol::handle} is the production implementation.
@@ -28,6 +29,22 @@ public interface KmsRequestDispatcher {
     return dispatch(request.operation(), body, caller, request.sourceIp());
   }
 
+  /**
+   * As {@link #dispatch(RequestInfo, byte[], Caller)}, but may return before the request is fully done: the
+   * transport writes the response only when the future completes (with the response body, or with the error the
+   * caller gets), so the HSM worker that called it is free meanwhile. An auditing dispatcher completes it once the
+   * request's event is durable. The default runs {@code dispatch} and returns its outcome as a completed future.
+   *
+   * @return completed with a fresh response array (zeroed by the transport once written), or exceptionally
+   */
+  default CompletableFuture<byte[]> dispatchAsync(RequestInfo request, byte[] body, Caller caller) {
+    try {
+      return CompletableFuture.completedFuture(dispatch(request, body, caller));
+    } catch (RuntimeException | Error e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Whether {@link #refused} records anything: then the transport calls it on an HSM worker before answering. */
   default boolean audits() {
     return false;
@@ -43,5 +60,19 @@ public interface KmsRequestDispatcher {
    * @throws io.trent.core.error.KmsException when it could not be recorded (the caller then gets that error)
    */
   default void refused(RequestInfo request, String claimedAccessKeyId, String errorCode, String errorMessage) {
+  }
+
+  /**
+   * As {@link #refused}, completing once the refusal is recorded (exceptionally with the
+   * {@link io.trent.core.error.KmsException} the caller then gets). The default calls {@code refused}.
+   */
+  default CompletableFuture<Void> refusedAsync(RequestInfo request, String claimedAccessKeyId, String errorCode,
+      String errorMessage) {
+    try {
+      refused(request, claimedAccessKeyId, errorCode, errorMessage);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException | Error e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }

@@ -22,6 +22,8 @@ import io.trent.core.spi.MetadataUnavailableException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the event loop and never blocks: operations and health checks go to the
  * {@link HsmWorkerPool}. One request per connection is in progress at a time (a pipelining
- * client's further requests wait, and reading pauses), so responses leave in request order.
+ * client's further requests wait, and reading pauses), so responses leave in request order. A request's
+ * response is written when the dispatcher's future completes (its audit event is durable), not when its
+ * worker returns: the worker goes on with other requests meanwhile.
  *
  * <p>Request bodies hold plaintext and key material: they are never logged, and the handler zeroes
  * its copies of request and operation-response bodies once they are used. Server faults reach the
@@ -140,7 +144,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       refuse(ctx, request, refused);
     } else if (HttpMethod.GET.equals(request.method()) && "/health".equals(request.path())) {
       // A full queue reports unavailable: this instance cannot take HSM work right now.
-      offload(ctx, request, this::checkHealth, 0, HEALTH_DOWN);
+      offload(ctx, request, () -> CompletableFuture.completedFuture(checkHealth()), 0, HEALTH_DOWN);
     } else if (!HttpMethod.POST.equals(request.method()) || !"/".equals(request.path())
         || !isJson(request.contentType())) {
       refuse(ctx, request, NO_OPERATION);
@@ -222,39 +226,50 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   /**
-   * Runs {@code work} on an HSM worker; answers {@code whenFull} at once if the queue is full by
-   * count or by bytes.
+   * Runs {@code work} on an HSM worker and answers when the reply it returns is complete (the worker is free
+   * before that); answers {@code whenFull} at once if the queue is full by count or by bytes.
    */
-  private void offload(ChannelHandlerContext ctx, Inbound request, Supplier<Reply> work, int bytes, Reply whenFull) {
-    boolean queued = workers.tryExecute(() -> {
-      Reply reply = work.get();
+  private void offload(ChannelHandlerContext ctx, Inbound request, Supplier<CompletableFuture<Reply>> work, int bytes,
+      Reply whenFull) {
+    boolean queued = workers.tryExecuteAsync(() -> work.get().whenComplete((reply, failure) -> {
+      // work() never fails: each path turns its failure into a reply; this is the last guard against a hang.
+      Reply answer = failure == null ? reply : ServerFaultReply.internal();
       try {
-        ctx.executor().execute(() -> finish(ctx, request, reply));
+        ctx.executor().execute(() -> finish(ctx, request, answer));
       } catch (RejectedExecutionException e) {
         log.debug("Request {}: event loop closed before the response", request.requestId());
       }
-    }, bytes);
+    }), bytes);
     if (!queued) {
       refuse(ctx, request, whenFull);
     }
   }
 
   /** The refusal of an unauthenticated request, once the dispatcher has recorded it; its fault if it could not. */
-  private Reply recordRefusal(Inbound request, RequestInfo info, Reply refusal) {
+  private CompletableFuture<Reply> recordRefusal(Inbound request, RequestInfo info, Reply refusal) {
+    CompletableFuture<Void> recorded;
     try {
-      dispatcher.refused(info, claimedAccessKeyId(request.authorization()), refusal.errorType(),
+      recorded = dispatcher.refusedAsync(info, claimedAccessKeyId(request.authorization()), refusal.errorType(),
           refusal.errorMessage());
-      return refusal;
-    } catch (KmsException e) {
-      log.warn("Request {} ({}): the refusal could not be recorded: {}", request.requestId(), info.operation(),
-          e.errorType(), e);
-      return ServerFaultReply.of(e);
     } catch (Throwable e) {
-      log.error("Request {} ({}): recording the refusal failed unexpectedly", request.requestId(), info.operation(), e);
-      return ServerFaultReply.internal();
+      recorded = CompletableFuture.failedFuture(e);
     } finally {
       Arrays.fill(request.body(), (byte) 0);
     }
+    return recorded.handle((ok, failure) -> {
+      if (failure == null) {
+        return refusal;
+      }
+      Throwable cause = unwrap(failure);
+      if (cause instanceof KmsException e) {
+        log.warn("Request {} ({}): the refusal could not be recorded: {}", request.requestId(), info.operation(),
+            e.errorType(), e);
+        return ServerFaultReply.of(e);
+      }
+      log.error("Request {} ({}): recording the refusal failed unexpectedly", request.requestId(), info.operation(),
+          cause);
+      return ServerFaultReply.internal();
+    });
   }
 
   /** The access key id in {@code Credential=<id>/...} of an Authorization header (not verified), or null. */
@@ -276,32 +291,52 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   /** @param caller who signed the request, or null in dev mode */
-  private Reply invoke(Inbound request, RequestInfo info, Caller caller) {
-    String operation = info.operation();
-    log.debug("Request {} ({}) by {}", request.requestId(), operation, caller == null ? "an unverified caller" : caller);
+  private CompletableFuture<Reply> invoke(Inbound request, RequestInfo info, Caller caller) {
+    log.debug("Request {} ({}) by {}", request.requestId(), info.operation(),
+        caller == null ? "an unverified caller" : caller);
+    CompletableFuture<byte[]> response;
     try {
-      return Reply.kms(dispatcher.dispatch(info, request.body(), caller));
-    } catch (KmsException e) {
+      response = dispatcher.dispatchAsync(info, request.body(), caller);
+    } catch (Throwable e) {
+      response = CompletableFuture.failedFuture(e);
+    } finally {
+      // The operation has read the body by the time dispatchAsync returns; only the audit write may still run.
+      Arrays.fill(request.body(), (byte) 0);
+    }
+    return response.handle((body, failure) -> failure == null ? Reply.kms(body)
+        : failureReply(request, info, caller, unwrap(failure)));
+  }
+
+  /** What the caller gets for an operation's failure. */
+  private static Reply failureReply(Inbound request, RequestInfo info, Caller caller, Throwable failure) {
+    String operation = info.operation();
+    if (failure instanceof KmsException e) {
       if (e.httpStatus() >= 500) {
         // The detail (return codes, labels, material ids) is for the operator, under the request id.
         log.warn("Request {} ({}) by {} failed: {}", request.requestId(), operation, caller, e.errorType(), e);
         return ServerFaultReply.of(e);
       }
       return Reply.error(e);
-    } catch (MetadataUnavailableException e) {
+    }
+    if (failure instanceof MetadataUnavailableException e) {
       // A database outage or timeout: the one place it becomes AWS's retryable DependencyTimeoutException.
       log.warn("Request {} ({}) by {} failed: the metadata database is unavailable", request.requestId(), operation,
           caller, e);
       return ServerFaultReply.dependencyTimeout();
-    } catch (Throwable e) {
-      // Anything (even a sneaky checked exception) must still produce a response, or the
-      // connection would wait forever. The caller gets a bare KMSInternalException; details stay
-      // in the log, keyed by request id.
-      log.error("Request {} ({}) failed unexpectedly", request.requestId(), operation, e);
-      return ServerFaultReply.internal();
-    } finally {
-      Arrays.fill(request.body(), (byte) 0);
     }
+    // Anything (even a sneaky checked exception) must still produce a response, or the
+    // connection would wait forever. The caller gets a bare KMSInternalException; details stay
+    // in the log, keyed by request id.
+    log.error("Request {} ({}) failed unexpectedly", request.requestId(), operation, failure);
+    return ServerFaultReply.internal();
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   private Reply checkHealth() {

@@ -2,6 +2,7 @@ package io.trent.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trent.core.auth.Caller;
 import io.trent.core.error.DependencyTimeoutException;
 import io.trent.core.error.KeyUnavailableException;
 import io.trent.core.error.KmsException;
@@ -559,6 +560,107 @@ class KmsHttpServerTest {
   private static boolean acceptsConnections(int port) {
     try {
       new java.net.Socket("127.0.0.1", port).close();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A dispatcher whose "Held" requests finish only when the test completes their future (as an auditing dispatcher's
+   * do once the event is durable); every other operation is answered at once.
+   */
+  private static final class HeldDispatcher implements KmsRequestDispatcher {
+    final java.util.concurrent.LinkedBlockingQueue<CompletableFuture<byte[]>> held =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    final Set<String> workerThreads = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public byte[] dispatch(String operation, byte[] body, Caller caller, String sourceIp) {
+      return ECHO.dispatch(operation, body, caller, sourceIp);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> dispatchAsync(RequestInfo request, byte[] body, Caller caller) {
+      workerThreads.add(Thread.currentThread().getName());
+      if (!request.operation().equals("Held")) {
+        return KmsRequestDispatcher.super.dispatchAsync(request, body, caller);
+      }
+      CompletableFuture<byte[]> future = new CompletableFuture<>();
+      held.add(future);
+      return future;
+    }
+
+    CompletableFuture<byte[]> nextHeld() throws InterruptedException {
+      CompletableFuture<byte[]> future = held.poll(10, TimeUnit.SECONDS);
+      assertThat(future).as("the held request reached the dispatcher").isNotNull();
+      return future;
+    }
+  }
+
+  @Test
+  void theOnlyWorkerServesOtherRequestsWhileAResponseWaitsForItsFutureWhichItIsNotSentBefore() throws Exception {
+    HeldDispatcher dispatcher = new HeldDispatcher();
+    start(config(1, 16), dispatcher, () -> HealthStatus.up("fake token"));
+
+    CompletableFuture<HttpResponse<String>> slow =
+        client.sendAsync(post("TrentService.Held", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<byte[]> event = dispatcher.nextHeld();
+
+    // hsmWorkers = 1 and that worker has handed off the held request: another request is answered meanwhile.
+    HttpResponse<String> other = send(post("TrentService.ListKeys", "{}"));
+    assertThat(other.statusCode()).isEqualTo(200);
+    assertThat(dispatcher.workerThreads).hasSize(1);
+    assertThat(slow).as("no response before its future completes").isNotDone();
+
+    event.complete("{\"done\":true}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> response = slow.get(10, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("{\"done\":true}");
+  }
+
+  @Test
+  void aFailedFutureIsTheRetryableServerFaultWithoutTheResult() throws Exception {
+    HeldDispatcher dispatcher = new HeldDispatcher();
+    start(config(1, 16), dispatcher, () -> HealthStatus.up("fake token"));
+
+    CompletableFuture<HttpResponse<String>> slow =
+        client.sendAsync(post("TrentService.Held", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    dispatcher.nextHeld().completeExceptionally(
+        new KmsInternalException("The audit trail cannot take events: disk full (simulated)"));
+
+    HttpResponse<String> response = slow.get(10, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).isEqualTo("{\"__type\":\"KMSInternalException\",\"message\":\""
+        + ServerFaultReply.INTERNAL + "\"}");
+  }
+
+  @Test
+  void aCloseWaitsForResponsesWaitingForTheirFuture() throws Exception {
+    HeldDispatcher dispatcher = new HeldDispatcher();
+    start(config(1, 16), dispatcher, () -> HealthStatus.up("fake token"));
+    CompletableFuture<HttpResponse<String>> slow =
+        client.sendAsync(post("TrentService.Held", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<byte[]> event = dispatcher.nextHeld();
+
+    int port = server.port();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+    // The listener is closed first: once new connections are refused, the close is draining.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (accepts(port)) {
+      assertThat(System.nanoTime()).as("the listener closes within 10 s").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    assertThat(closing).isNotDone();
+
+    event.complete("{\"done\":true}".getBytes(StandardCharsets.UTF_8));
+    assertThat(slow.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    closing.get(10, TimeUnit.SECONDS);
+  }
+
+  private static boolean accepts(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
       return true;
     } catch (IOException e) {
       return false;
