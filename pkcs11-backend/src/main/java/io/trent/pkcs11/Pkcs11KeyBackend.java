@@ -560,6 +560,11 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     return connection.serial;
   }
 
+  /** The session pool's use and waits (metrics): always the current connection's pool, across resets. */
+  public SessionPoolStatistics sessionPool() {
+    return new CurrentSessionPool(() -> connection.pool);
+  }
+
   /**
    * Closes the pool, logs out, closes the anchor session and finalizes the module, so that a later
    * {@link #open} in this JVM starts afresh. Waits for requests in flight.
