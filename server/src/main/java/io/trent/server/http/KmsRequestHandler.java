@@ -397,13 +397,17 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
   }
 
+  /** {@code GET /health} and {@code GET /metrics}: monitoring, not KMS requests, so not in {@code trent.requests}. */
+  private static boolean isProbe(Inbound request) {
+    return HttpMethod.GET.equals(request.method())
+        && ("/health".equals(request.path()) || "/metrics".equals(request.path()));
+  }
+
   /** Writes the reply (on the event loop) and moves on to the connection's next request. */
   private void finish(ChannelHandlerContext ctx, Inbound request, Reply reply) {
-    if (requests != null) {
-      String operation = operation(request.target());
-      if (operation != null) {
-        requests.record(operation, reply.status().code(), reply.type(), System.nanoTime() - request.startNanos());
-      }
+    if (requests != null && !isProbe(request)) {
+      requests.record(operation(request.target()), reply.status().code(), reply.type(),
+          System.nanoTime() - request.startNanos());
     }
     boolean keepAlive = request.keepAlive() && !reply.closeConnection();
     ChannelFuture written =

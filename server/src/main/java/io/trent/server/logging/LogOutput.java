@@ -4,8 +4,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.joran.spi.JoranException;
 import io.trent.server.config.LogFormat;
 import java.io.OutputStream;
 import org.slf4j.ILoggerFactory;
@@ -40,6 +42,18 @@ public final class LogOutput {
     OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
     appender.setOutputStream(out);
     useJson(appender);
+  }
+
+  /** Back to {@code logback.xml}'s text lines (tests). */
+  static void useDefault() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.reset();
+      try {
+        new ContextInitializer(context).autoConfig();
+      } catch (JoranException e) {
+        throw new IllegalStateException("logback.xml cannot be read", e);
+      }
+    }
   }
 
   private static void useJson(OutputStreamAppender<ILoggingEvent> appender) {

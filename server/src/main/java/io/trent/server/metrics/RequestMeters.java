@@ -30,13 +30,13 @@ public final class RequestMeters {
   /**
    * Records one answered request.
    *
-   * @param operation the X-Amz-Target's operation, as the client sent it
+   * @param operation the X-Amz-Target's operation, as the client sent it, or null for a request without one
    * @param status the HTTP status of the response
    * @param errorType the response's {@code __type}, or null for a success
    * @param nanos from the request's arrival to its response
    */
   public void record(String operation, int status, String errorType, long nanos) {
-    String op = served.test(operation) ? operation : UNKNOWN_OPERATION;
+    String op = operation != null && served.test(operation) ? operation : UNKNOWN_OPERATION;
     String error = errorType == null ? NO_ERROR : errorType;
     timers.computeIfAbsent(op, o -> new ConcurrentHashMap<>())
         .computeIfAbsent(error, e -> timer(op, outcome(status), e))
