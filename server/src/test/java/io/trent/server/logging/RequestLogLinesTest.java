@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,10 +83,21 @@ class RequestLogLinesTest {
       return switch (request.operation()) {
         case "Encrypt" -> CompletableFuture.completedFuture("{}".getBytes(StandardCharsets.UTF_8));
         case "DescribeKey" -> CompletableFuture.failedFuture(new NotFoundException("Key 'x' does not exist"));
-        default -> CompletableFuture.supplyAsync(() -> {
-          throw new KmsInternalException("The HSM failed (CKR_DEVICE_ERROR)");
-        }, completer);
+        default -> completedLater(new KmsInternalException("The HSM failed (CKR_DEVICE_ERROR)"));
       };
+    }
+
+    /** Fails on the completer thread once the transport waits on it, as an audit sync does after the worker returned. */
+    private CompletableFuture<byte[]> completedLater(RuntimeException failure) {
+      CompletableFuture<byte[]> later = new CompletableFuture<>();
+      completer.execute(() -> {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (later.getNumberOfDependents() == 0 && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        later.completeExceptionally(failure);
+      });
+      return later;
     }
   };
 
