@@ -102,14 +102,18 @@ class RequestLogLinesTest {
   };
 
   private String send(String operation, String body) throws IOException, InterruptedException {
+    return send(operation, body, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/kms/aws4_request, "
+        + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000");
+  }
+
+  private String send(String operation, String body, String authorization) throws IOException, InterruptedException {
     HttpResponse<String> response = client.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + server.port() + "/"))
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/x-amz-json-1.1")
         .header("X-Amz-Target", "TrentService." + operation)
         .header("X-Amz-Date", "20250101T000000Z")
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/kms/aws4_request, "
-            + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000")
+        .header("Authorization", authorization)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     return response.headers().firstValue("x-amzn-RequestId").orElseThrow();
   }
@@ -135,6 +139,8 @@ class RequestLogLinesTest {
 
     List<String> ids = List.of(send("Encrypt", "{\"Plaintext\":\"" + PLAINTEXT + "\"}"), send("Encrypt", "{}"),
         send("DescribeKey", "{}"), send("Decrypt", "{}"));
+    // Refused on the event loop, before any worker: its debug line is the event loop's.
+    String unsigned = send("Encrypt", "{}", "Bearer not-sigv4");
     server.close(); // every line is written
     server = null;
 
@@ -148,6 +154,9 @@ class RequestLogLinesTest {
       assertThat(lines.stream().filter(l -> l.path("formattedMessage").asText().contains(id)))
           .as(id).allMatch(l -> id.equals(l.path("mdc").path("requestId").asText()));
     }
+    assertThat(lines).anyMatch(l -> unsigned.equals(l.path("mdc").path("requestId").asText())
+        && l.path("threadName").asText().startsWith("trent-io")
+        && l.path("formattedMessage").asText().contains("not authenticated"));
     JsonNode failure = lines.stream().filter(l -> l.path("level").asText().equals("WARN")).findFirst().orElseThrow();
     assertThat(failure.path("threadName").asText()).isEqualTo("test-audit-sync");
     assertThat(failure.path("mdc").path("requestId").asText()).isEqualTo(ids.get(3));
