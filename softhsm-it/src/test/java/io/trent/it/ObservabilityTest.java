@@ -77,6 +77,11 @@ class ObservabilityTest {
       REQUEST_IDS.add(decrypted.responseMetadata().requestId());
       REQUEST_IDS.add(refused(InvalidCiphertextException.class,
           () -> kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(new byte[64])))));
+      // A well-formed blob whose tag does not verify: the HSM's decrypt fails.
+      byte[] tampered = ciphertext.asByteArray();
+      tampered[tampered.length - 1] ^= 1;
+      REQUEST_IDS.add(refused(InvalidCiphertextException.class,
+          () -> kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(tampered)))));
       for (int i = 0; i < 2; i++) {
         GenerateDataKeyResponse dataKey = kms.generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256));
         DATA_KEYS.add(dataKey.plaintext().asByteArray());
@@ -145,10 +150,10 @@ class ObservabilityTest {
     assertThat(requests("CreateKey", "success", "None")).isEqualTo(1.0);
     assertThat(requests("Encrypt", "success", "None")).isEqualTo(3.0);
     assertThat(requests("Decrypt", "success", "None")).isEqualTo(1.0);
-    assertThat(requests("Decrypt", "client_error", "InvalidCiphertextException")).isEqualTo(1.0);
+    assertThat(requests("Decrypt", "client_error", "InvalidCiphertextException")).isEqualTo(2.0);
     assertThat(requests("GenerateDataKey", "success", "None")).isEqualTo(2.0);
     assertThat(requests("DescribeKey", "client_error", "NotFoundException")).isEqualTo(1.0);
-    assertThat(total("trent_requests_seconds_count")).isEqualTo(9.0); // /health and /metrics are not requests
+    assertThat(total("trent_requests_seconds_count")).isEqualTo(10.0); // /health and /metrics are not requests
     assertThat(sample("trent_requests_seconds_bucket{error_type=\"None\",operation=\"Encrypt\",outcome=\"success\","
         + "le=\"+Inf\"}")).isEqualTo(3.0);
     assertThat(scrape).contains("trent_requests_seconds_bucket{error_type=\"None\",operation=\"Encrypt\","
@@ -162,6 +167,8 @@ class ObservabilityTest {
     assertThat(hsmCalls("createSymmetricKey", "AES_256")).isGreaterThanOrEqualTo(1.0);
     assertThat(hsmCalls("encrypt", "AES_GCM")).isGreaterThanOrEqualTo(3.0);
     assertThat(hsmCalls("decrypt", "AES_GCM")).isGreaterThanOrEqualTo(1.0);
+    assertThat(sample("trent_hsm_calls_seconds_count{mechanism=\"AES_GCM\",operation=\"decrypt\","
+        + "outcome=\"InvalidCiphertextException\"}")).isEqualTo(1.0);
     assertThat(hsmCalls("generateDataKey", "AES_GCM")).isGreaterThanOrEqualTo(2.0);
     assertThat(sample("trent_hsm_sessions_max")).isEqualTo(4.0);
     assertThat(sample("trent_hsm_sessions{state=\"in_use\"}")).isNotNull();
@@ -174,7 +181,7 @@ class ObservabilityTest {
     assertThat(sample("trent_hsm_workers")).isEqualTo(2.0);
     // Every request's event went through a group commit.
     assertThat(sample("trent_audit_sync_seconds_count")).isGreaterThanOrEqualTo(1.0);
-    assertThat(sample("trent_audit_sync_records_sum")).isGreaterThanOrEqualTo(9.0);
+    assertThat(sample("trent_audit_sync_records_sum")).isGreaterThanOrEqualTo(10.0);
     assertThat(sample("hikaricp_connections_max{pool=\"trent-metadata\"}")).isEqualTo(4.0);
     assertThat(sample("hikaricp_connections_active{pool=\"trent-metadata\"}")).isNotNull();
     assertThat(sample("hikaricp_connections_pending{pool=\"trent-metadata\"}")).isEqualTo(0.0);
@@ -201,7 +208,7 @@ class ObservabilityTest {
       first++;
     }
     assertThat(text.subList(first, text.size())).isNotEmpty().allMatch(line -> line.startsWith("{"));
-    assertThat(REQUEST_IDS).hasSize(9).doesNotHaveDuplicates();
+    assertThat(REQUEST_IDS).hasSize(10).doesNotHaveDuplicates();
     for (String id : REQUEST_IDS) {
       assertThat(lines).as(id).anyMatch(l -> id.equals(l.path("mdc").path("requestId").asText()));
       assertThat(lines.stream().filter(l -> l.path("formattedMessage").asText().contains(id)))
