@@ -14,6 +14,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trent.audit.AuditTrail;
 import io.trent.metadata.jdbc.JdbcMetadataStore;
 import io.trent.pkcs11.SessionPoolStatistics;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
@@ -29,6 +31,8 @@ public final class ServerMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final RequestMeters requests;
+  // Micrometer holds the objects that function meters read only weakly: these must live as long as the registry.
+  private final List<Object> watched = new CopyOnWriteArrayList<>();
 
   /** @param served whether Trent serves an operation name (others are counted as {@code Unknown}) */
   public ServerMetrics(Predicate<String> served) {
@@ -59,6 +63,7 @@ public final class ServerMetrics implements AutoCloseable {
 
   /** The PKCS#11 session pool's use and waits. */
   public void watchSessionPool(SessionPoolStatistics pool) {
+    watched.add(pool);
     new SessionPoolMeters(pool).bindTo(registry);
   }
 
