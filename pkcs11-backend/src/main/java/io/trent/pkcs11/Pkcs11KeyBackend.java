@@ -560,9 +560,15 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     return connection.serial;
   }
 
-  /** The session pool's use and waits (metrics): always the current connection's pool, across resets. */
+  /**
+   * The session pool's use and waits (metrics): always the current connection's pool, across resets; all zero
+   * while there is none (the HSM is away).
+   */
   public SessionPoolStatistics sessionPool() {
-    return new CurrentSessionPool(() -> connection.pool);
+    return new CurrentSessionPool(() -> {
+      TokenConnection current = connection;
+      return current == null ? null : current.pool;
+    });
   }
 
   /**

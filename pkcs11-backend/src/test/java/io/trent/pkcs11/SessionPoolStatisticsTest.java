@@ -57,4 +57,13 @@ class SessionPoolStatisticsTest {
     assertThat(pool.borrowWaitNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
     assertThat(pool.inUse()).isZero();
   }
+
+  @Test
+  void withoutAPoolEveryFigureIsZeroRatherThanAFailure() {
+    // The backend between losing its token connection and reconnecting: a scrape must still work.
+    SessionPoolStatistics away = new CurrentSessionPool(() -> null);
+
+    assertThat(new long[] {away.size(), away.inUse(), away.idle(), away.waiting(), away.borrows(),
+        away.borrowWaitNanos(), away.borrowTimeouts()}).containsOnly(0);
+  }
 }
