@@ -15,8 +15,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -181,6 +183,24 @@ class MetricsEndpointTest {
     assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(second.get(10, TimeUnit.SECONDS).statusCode() + third.get(10, TimeUnit.SECONDS).statusCode())
         .isEqualTo(600);
+  }
+
+  @Test
+  void withSigV4ItNeedsNoSignatureLikeHealthAndRefusalsAreCounted() throws Exception {
+    // Knows no access key: every signed request would be refused; scrapers sign nothing.
+    SigV4Verifier verifier = new SigV4Verifier(id -> null, Set.of("us-east-1"), Clock.systemUTC());
+    server = KmsHttpServer.start(KmsHttpServerTest.config(1, 16), null,
+        (op, body, by, ip) -> "{}".getBytes(StandardCharsets.UTF_8), () -> HealthStatus.up("fake"), verifier, null,
+        metrics);
+    HttpResponse<String> unsigned = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", AMZ_JSON).header("X-Amz-Target", "TrentService.ListKeys")
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+    assertThat(unsigned.statusCode()).isEqualTo(400);
+
+    String scrape = scrape();
+
+    assertThat(sample(scrape, requests("ListKeys", "client_error", "MissingAuthenticationTokenException")))
+        .isEqualTo(1.0);
   }
 
   @Test
