@@ -74,6 +74,7 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
   // Records written by appendAsync, waiting for the sync thread; STOP ends it.
   private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
   private final Thread syncer;
+  private volatile AuditSyncListener syncListener = AuditSyncListener.NONE;
 
   // Written under this object's lock; swapped only while also holding syncLock.
   private volatile FileChannel channel;
@@ -271,11 +272,14 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
         stopping = true; // close() timed out waiting: fail what is left rather than leave it hanging
       }
       pending.drainTo(batch);
+      long start = System.nanoTime();
+      int records = 0;
       for (Pending p : batch) {
         if (p == STOP) {
           stopping = true;
           continue;
         }
+        records++;
         try {
           awaitDurable(p.written());
           p.done().complete(null);
@@ -287,7 +291,24 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
         }
       }
       batch.clear();
+      if (records > 0) {
+        reportSync(records, System.nanoTime() - start);
+      }
     }
+  }
+
+  /** A listener's failure must not end the sync thread, which every request's response waits for. */
+  private void reportSync(int records, long nanos) {
+    try {
+      syncListener.synced(records, nanos);
+    } catch (RuntimeException e) {
+      LOG.warn("The audit sync listener failed: {}", e.toString());
+    }
+  }
+
+  /** Tells {@code listener} of every group commit from now on (metrics: batch size and sync time). */
+  public void onSync(AuditSyncListener listener) {
+    syncListener = listener == null ? AuditSyncListener.NONE : listener;
   }
 
   /**

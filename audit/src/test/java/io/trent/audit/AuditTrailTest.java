@@ -276,6 +276,43 @@ class AuditTrailTest {
   }
 
   @Test
+  void theSyncListenerHearsEachGroupCommitWithItsRecordsAndAFailingListenerStopsNothing() throws Exception {
+    try (AuditTrail trail = open(1 << 20)) {
+      java.util.concurrent.BlockingQueue<Integer> rounds = new java.util.concurrent.LinkedBlockingQueue<>();
+      java.util.concurrent.atomic.AtomicLong shortest = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+      trail.onSync((records, nanos) -> {
+        shortest.accumulateAndGet(nanos, Math::min);
+        rounds.add(records);
+      });
+      java.util.concurrent.CountDownLatch disk = new java.util.concurrent.CountDownLatch(1);
+      channels.holdSyncs = disk;
+      CompletableFuture<Void> first = trail.appendAsync(event(0));
+      assertThat(channels.syncsEntered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+      List<CompletableFuture<Void>> queued = new ArrayList<>();
+      for (int i = 1; i <= 4; i++) {
+        queued.add(trail.appendAsync(event(i)));
+      }
+      channels.holdSyncs = null;
+      disk.countDown();
+      first.get(10, TimeUnit.SECONDS);
+      for (CompletableFuture<Void> f : queued) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+      // The listener is told after the round's futures complete, so it is waited for.
+      assertThat(rounds.poll(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(rounds.poll(10, TimeUnit.SECONDS)).isEqualTo(4);
+      assertThat(shortest.get()).isNotNegative();
+
+      trail.onSync((records, nanos) -> {
+        throw new IllegalStateException("a broken meter");
+      });
+      trail.appendAsync(event(5)).get(10, TimeUnit.SECONDS);
+      trail.appendAsync(event(6)).get(10, TimeUnit.SECONDS); // the sync thread lives on
+    }
+    assertThat(verify().ok()).isTrue();
+  }
+
+  @Test
   void anAsyncAppendWhoseSyncFailsFailsAndIsCutOffOnRecovery() throws Exception {
     try (AuditTrail trail = open(1 << 20)) {
       trail.append(event(1));

@@ -561,6 +561,17 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   }
 
   /**
+   * The session pool's use and waits (metrics): always the current connection's pool, across resets; all zero
+   * while there is none (the HSM is away).
+   */
+  public SessionPoolStatistics sessionPool() {
+    return new CurrentSessionPool(() -> {
+      TokenConnection current = connection;
+      return current == null ? null : current.pool;
+    });
+  }
+
+  /**
    * Closes the pool, logs out, closes the anchor session and finalizes the module, so that a later
    * {@link #open} in this JVM starts afresh. Waits for requests in flight.
    */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
 import org.xipki.pkcs11.wrapper.Session;
 import org.xipki.pkcs11.wrapper.Token;
@@ -18,11 +19,15 @@ import org.xipki.pkcs11.wrapper.Token;
  * one is opened on a later borrow. {@link #close} must only run when no session is borrowed (the
  * backend calls it under its write lock).
  */
-final class Pkcs11SessionPool implements AutoCloseable {
+final class Pkcs11SessionPool implements AutoCloseable, SessionPoolStatistics {
 
   private final Token token;
   private final long borrowTimeoutNanos;
+  private final int size;
   private final Semaphore permits;
+  private final LongAdder borrows = new LongAdder();
+  private final LongAdder waitNanos = new LongAdder();
+  private final LongAdder timeouts = new LongAdder();
   // LIFO: the most recently used session is the one most likely to be warm in the HSM.
   private final ConcurrentLinkedDeque<Session> idle = new ConcurrentLinkedDeque<>();
   private volatile boolean closed;
@@ -30,6 +35,7 @@ final class Pkcs11SessionPool implements AutoCloseable {
   Pkcs11SessionPool(Token token, int size, Duration borrowTimeout) {
     this.token = token;
     this.borrowTimeoutNanos = borrowTimeout.toNanos();
+    this.size = size;
     this.permits = new Semaphore(size);
   }
 
@@ -41,8 +47,12 @@ final class Pkcs11SessionPool implements AutoCloseable {
    * @throws PKCS11Exception when a new session cannot be opened
    */
   Session borrow() throws PKCS11Exception {
+    long start = System.nanoTime();
     try {
-      if (!permits.tryAcquire(borrowTimeoutNanos, TimeUnit.NANOSECONDS)) {
+      boolean acquired = permits.tryAcquire(borrowTimeoutNanos, TimeUnit.NANOSECONDS);
+      waitNanos.add(System.nanoTime() - start);
+      if (!acquired) {
+        timeouts.increment();
         throw new DependencyTimeoutException("No HSM session became free within "
             + TimeUnit.NANOSECONDS.toMillis(borrowTimeoutNanos) + " ms.");
       }
@@ -50,6 +60,7 @@ final class Pkcs11SessionPool implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new DependencyTimeoutException("Interrupted while waiting for an HSM session.");
     }
+    borrows.increment();
     Session session = idle.pollFirst();
     if (session != null) {
       return session;
@@ -81,6 +92,41 @@ final class Pkcs11SessionPool implements AutoCloseable {
   /** Sessions opened and idle right now (for tests and metrics). */
   int idleCount() {
     return idle.size();
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public int inUse() {
+    return size - permits.availablePermits();
+  }
+
+  @Override
+  public int idle() {
+    return idle.size();
+  }
+
+  @Override
+  public int waiting() {
+    return permits.getQueueLength();
+  }
+
+  @Override
+  public long borrows() {
+    return borrows.sum();
+  }
+
+  @Override
+  public long borrowWaitNanos() {
+    return waitNanos.sum();
+  }
+
+  @Override
+  public long borrowTimeouts() {
+    return timeouts.sum();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.server.config.AuthMode;
 import io.trent.server.config.ConfigException;
 import io.trent.server.config.TrentConfig;
+import io.trent.server.logging.LogOutput;
 import io.trent.server.tls.ServerTls;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -77,6 +78,8 @@ public final class Main implements Runnable {
         if (metadataUrl != null) {
           settings = settings.withMetadata(settings.metadata().withJdbcUrl(metadataUrl));
         }
+        // Before the server logs anything: from here on, lines are in the configured format.
+        LogOutput.use(settings.server().logFormat());
         server = TrentServer.start(settings);
       } catch (ConfigException | MetadataUnavailableException | IllegalStateException | IllegalArgumentException e) {
         err.println("trent-server: " + e.getMessage());

@@ -41,6 +41,8 @@ import io.trent.server.http.HealthProbe;
 import io.trent.server.http.HealthStatus;
 import io.trent.server.http.KmsHttpServer;
 import io.trent.server.http.SigV4Verifier;
+import io.trent.server.metrics.MeteredKeyBackend;
+import io.trent.server.metrics.ServerMetrics;
 import io.trent.server.protocol.KmsJsonProtocol;
 import io.trent.server.tls.ServerTls;
 import java.io.IOException;
@@ -96,11 +98,13 @@ public final class TrentServer implements AutoCloseable {
   private final AuditSink audit;
   private final ServiceEvents serviceEvents;
   private final InternalEventTrail internalEvents;
+  private final ServerMetrics metrics;
 
   private TrentServer(TrentConfig config, MetadataStore store, KeyBackend backend, KmsServices services,
       KmsHttpServer http, ServerTls tls, CredentialCache credentials, PolicyAuthorizer authorizer, AuditTrail trail,
-      AuditSink audit, ServiceEvents serviceEvents) {
+      AuditSink audit, ServiceEvents serviceEvents, ServerMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.trail = trail;
     this.audit = audit;
     this.serviceEvents = serviceEvents;
@@ -166,16 +170,20 @@ public final class TrentServer implements AutoCloseable {
     MetadataStore store = openStore(config.metadata(), config);
     KeyBackend backend = null;
     AuditTrail auditTrail = null;
+    ServerMetrics metrics = null;
     try {
       backend = openBackend(config);
       auditTrail = openAuditTrail(config, backend);
+      metrics = new ServerMetrics(KmsJsonProtocol::modelled);
+      watch(metrics, backend, auditTrail, store);
+      KeyBackend hsm = new MeteredKeyBackend(backend, metrics.registry());
       AuditSink audit = observer == AuditSink.DISCARD ? auditTrail : new TeeSink(auditTrail, observer);
       // One authorization path in both modes: dev mode's requests are the account root's.
       // Grants are cached per key in memory: authorization reads them, the grant service invalidates them.
       GrantCache grants = new StoredGrantCache(store);
       PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity(), new GrantsInForce(grants, store),
           new CallerConditionKeys(config.auth().services(), tls != null, clock));
-      KmsServices services = KmsServiceFactory.create(backend, store, config.identity(), clock, policy, authorizer,
+      KmsServices services = KmsServiceFactory.create(hsm, store, config.identity(), clock, policy, authorizer,
           grants);
       KeyBackend token = backend;
       TrailContext trail = new TrailContext(config.identity(), config.pkcs11().tokenLabel(), token::tokenSerial, clock);
@@ -187,29 +195,40 @@ public final class TrentServer implements AutoCloseable {
       }
       // Catch up on deletions, expiries and rotations that came due while the server was down.
       logReport(services.maintenance().runDue(new InternalEventTrail(audit, serviceEvents)));
-      OrphanSweep.Report swept = sweepOrphans(backend, store, clock);
+      OrphanSweep.Report swept = sweepOrphans(hsm, store, clock);
       KmsJsonProtocol protocol = new KmsJsonProtocol(services);
-      KeyBackend hsm = backend;
       CredentialCache credentials = null;
       SigV4Verifier verifier = null;
       if (config.auth().mode() == AuthMode.SIGV4) {
-        writeRootCredentialsOnFirstStart(config, store, backend, clock);
-        credentials = new CredentialCache(store, backend);
+        writeRootCredentialsOnFirstStart(config, store, hsm, clock);
+        credentials = new CredentialCache(store, hsm);
         credentials.refresh();
         verifier = new SigV4Verifier(credentials, Set.copyOf(config.auth().regions()), clock);
       }
       KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(),
           new AuditingDispatcher(protocol, audit, trail), health(hsm, auditTrail, store), verifier,
-          services.identity().rootCaller());
+          services.identity().rootCaller(), metrics);
       TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer,
-          auditTrail, audit, serviceEvents);
+          auditTrail, audit, serviceEvents, metrics);
       server.startupSweep = swept;
       return server;
     } catch (RuntimeException | Error e) {
       closeQuietly(auditTrail);
       closeQuietly(backend);
       closeQuietly(store);
+      closeQuietly(metrics);
       throw e;
+    }
+  }
+
+  /** The parts that report to the metrics themselves: the HSM session pool, the audit trail, the database pool. */
+  private static void watch(ServerMetrics metrics, KeyBackend backend, AuditTrail trail, MetadataStore store) {
+    if (backend instanceof Pkcs11KeyBackend pkcs11) {
+      metrics.watchSessionPool(pkcs11.sessionPool());
+    }
+    metrics.watchAudit(trail);
+    if (store instanceof JdbcMetadataStore jdbc) {
+      metrics.watchDatabase(jdbc);
     }
   }
 
@@ -291,6 +310,11 @@ public final class TrentServer implements AutoCloseable {
     return audit;
   }
 
+  /** This server's meters: {@code GET /metrics} shows them; other parts may register their own. */
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
   /** What the orphan sweep found at start-up (see {@link OrphanSweep}). */
   public OrphanSweep.Report startupSweep() {
     return startupSweep;
@@ -356,6 +380,7 @@ public final class TrentServer implements AutoCloseable {
     closeQuietly(trail);
     closeQuietly(backend);
     closeQuietly(store);
+    closeQuietly(metrics);
     log.info("Trent stopped");
   }
 

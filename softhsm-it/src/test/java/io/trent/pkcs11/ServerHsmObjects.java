@@ -26,6 +26,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_ATTRIBUTE_SENSITIVE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_ATTRIBUTE_TYPE_INVALID;
 
 import io.trent.core.spi.KeyBackend;
+import io.trent.server.metrics.MeteredKeyBackend;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -97,7 +98,9 @@ public final class ServerHsmObjects {
 
   /** Every object visible to a new session on the server's token (the server must be running). */
   public static List<HsmObject> of(KeyBackend backend, String tokenLabel) {
-    Pkcs11KeyBackend pkcs11 = (Pkcs11KeyBackend) backend;
+    // The server's services time their HSM calls through a decorator; the token is the backend under it.
+    Pkcs11KeyBackend pkcs11 = (Pkcs11KeyBackend) (backend instanceof MeteredKeyBackend metered ? metered.unwrap()
+        : backend);
     try {
       Token token = TokenLookup.byLabel(pkcs11.module(), tokenLabel);
       if (token == null) {

@@ -2,6 +2,7 @@ package io.trent.metadata.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.spi.MetadataUnavailableException;
 import java.sql.Connection;
@@ -89,6 +90,11 @@ final class Database implements AutoCloseable {
 
   DataSource dataSource() {
     return pool;
+  }
+
+  /** Reports the pool's use (connections active, idle, pending; acquire and usage times) to {@code tracker}. */
+  void trackPool(MetricsTrackerFactory tracker) {
+    pool.setMetricsTrackerFactory(tracker);
   }
 
   /**

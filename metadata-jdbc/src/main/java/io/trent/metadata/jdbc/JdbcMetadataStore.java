@@ -4,6 +4,7 @@ import static io.trent.metadata.jdbc.Sql.batch;
 import static io.trent.metadata.jdbc.Sql.query;
 import static io.trent.metadata.jdbc.Sql.update;
 
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import io.trent.core.auth.AccessKey;
 import io.trent.core.auth.Principal;
 import io.trent.core.auth.PrincipalArn;
@@ -608,6 +609,16 @@ public final class JdbcMetadataStore implements MetadataStore {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(grantId, "grantId");
     return write(connection -> GrantRows.delete(connection, keyId, grantId));
+  }
+
+  /**
+   * Reports the connection pool's use (pool {@code trent-metadata}) to {@code tracker}, e.g. HikariCP's
+   * {@code MicrometerMetricsTrackerFactory}; once per store.
+   *
+   * @throws IllegalStateException when a tracker was set already
+   */
+  public void trackPool(MetricsTrackerFactory tracker) {
+    database.trackPool(tracker);
   }
 
   /** One trivial query in a transaction of its own: a pooled connection that still works, or a new one. */

@@ -18,10 +18,19 @@ import java.util.Locale;
  *     IPv6 literals in brackets; the bind address is always allowed as well
  * @param allowedOrigins the browser origins ({@code scheme://host[:port]}) whose requests are
  *     served; a request with any other {@code Origin} header is refused
+ * @param metrics whether {@code GET /metrics} answers (the Prometheus text format, no authentication)
+ * @param logFormat the log's format: {@code text} lines, or {@code json} lines for log collectors
  */
 public record ServerConfig(
     String host, int port, int maxRequestBytes, int hsmWorkers, int hsmQueueCapacity, long hsmQueueBytes,
-    int ioThreads, List<String> allowedHosts, List<String> allowedOrigins) {
+    int ioThreads, List<String> allowedHosts, List<String> allowedOrigins, boolean metrics, LogFormat logFormat) {
+
+  /** With {@code GET /metrics} served and text logs, the defaults. */
+  public ServerConfig(String host, int port, int maxRequestBytes, int hsmWorkers, int hsmQueueCapacity,
+      long hsmQueueBytes, int ioThreads, List<String> allowedHosts, List<String> allowedOrigins) {
+    this(host, port, maxRequestBytes, hsmWorkers, hsmQueueCapacity, hsmQueueBytes, ioThreads, allowedHosts,
+        allowedOrigins, true, LogFormat.TEXT);
+  }
 
   public ServerConfig {
     if (host == null || host.isBlank()) {
@@ -41,11 +50,12 @@ public record ServerConfig(
     requirePositive("server.ioThreads", ioThreads);
     allowedHosts = allowedHosts == null ? List.of() : allowedHosts.stream().map(ServerConfig::hostName).toList();
     allowedOrigins = allowedOrigins == null ? List.of() : allowedOrigins.stream().map(ServerConfig::origin).toList();
+    logFormat = logFormat == null ? LogFormat.TEXT : logFormat;
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, maxRequestBytes, hsmWorkers, hsmQueueCapacity, hsmQueueBytes, ioThreads,
-        allowedHosts, allowedOrigins);
+        allowedHosts, allowedOrigins, metrics, logFormat);
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  */
 final class HsmWorkerPool implements AutoCloseable {
   private final ThreadPoolExecutor executor;
+  private final int queueCapacity;
   private final long maxBytes;
   private final AtomicLong heldBytes = new AtomicLong();
   // Tasks whose worker returned but whose future has not completed (requests waiting for their audit sync).
@@ -28,6 +29,7 @@ final class HsmWorkerPool implements AutoCloseable {
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(queueCapacity), new NamedThreads("trent-hsm-"),
         new ThreadPoolExecutor.AbortPolicy());
+    this.queueCapacity = queueCapacity;
     this.maxBytes = maxBytes;
     executor.prestartAllCoreThreads();
   }
@@ -78,6 +80,36 @@ final class HsmWorkerPool implements AutoCloseable {
   /** Bytes held by queued and running tasks (for tests and metrics). */
   long heldBytes() {
     return heldBytes.get();
+  }
+
+  /** The byte bound ({@code server.hsmQueueBytes}). */
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  /** Tasks waiting for a worker now (metrics). */
+  int queued() {
+    return executor.getQueue().size();
+  }
+
+  /** The count bound of the queue ({@code server.hsmQueueCapacity}). */
+  int queueCapacity() {
+    return queueCapacity;
+  }
+
+  /** Workers running a task now (metrics). */
+  int running() {
+    return executor.getActiveCount();
+  }
+
+  /** The workers ({@code server.hsmWorkers}). */
+  int threads() {
+    return executor.getMaximumPoolSize();
+  }
+
+  /** Tasks whose worker is done but whose response waits (for its audit sync), now (metrics). */
+  synchronized int awaitingCompletion() {
+    return unfinished;
   }
 
   private boolean reserve(int bytes) {

@@ -12,6 +12,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.trent.core.auth.Caller;
 import io.trent.server.config.ServerConfig;
+import io.trent.server.metrics.ServerMetrics;
 import io.trent.server.tls.HandshakeFailures;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +79,23 @@ public final class KmsHttpServer implements AutoCloseable {
    */
   public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
       HealthProbe health, SigV4Verifier verifier, Caller devCaller) {
+    return start(config, tls, dispatcher, health, verifier, devCaller, null);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, SslContext, KmsRequestDispatcher, HealthProbe, SigV4Verifier, Caller)}, recording
+   * every KMS request in {@code metrics} with the worker pool's gauges, and answering {@code GET /metrics} with
+   * them when {@code server.metrics} is on.
+   *
+   * @param metrics where requests are counted and timed, or null for no metrics (and no {@code GET /metrics})
+   */
+  public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
+      HealthProbe health, SigV4Verifier verifier, Caller devCaller, ServerMetrics metrics) {
     HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity(), config.hsmQueueBytes());
+    if (metrics != null) {
+      new WorkerPoolMeters(workers).bindTo(metrics.registry());
+    }
+    ServerMetrics scraped = config.metrics() ? metrics : null;
     RebindingGuard guard = RebindingGuard.of(config);
     NettyTransport transport = NettyTransport.best();
     EventLoopGroup eventLoops =
@@ -99,7 +116,8 @@ public final class KmsHttpServer implements AutoCloseable {
                   new HttpServerCodec(),
                   new BoundedRequestAggregator(config.maxRequestBytes()),
                   new IdleStateHandler(0, 0, IDLE_SECONDS),
-                  new KmsRequestHandler(dispatcher, health, workers, guard, verifier, devCaller));
+                  new KmsRequestHandler(dispatcher, health, workers, guard, verifier, devCaller,
+                      metrics == null ? null : metrics.requests(), scraped));
             }
           })
           .bind(config.host(), config.port())

@@ -19,6 +19,9 @@ import io.trent.core.error.KmsException;
 import io.trent.core.error.ThrottlingException;
 import io.trent.core.error.UnknownOperationException;
 import io.trent.core.spi.MetadataUnavailableException;
+import io.trent.server.logging.RequestLogScope;
+import io.trent.server.metrics.RequestMeters;
+import io.trent.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -45,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * its copies of request and operation-response bodies once they are used. Server faults reach the
  * caller as AWS's generic text ({@link ServerFaultReply}); their detail goes to the log with the
  * request id.
+ *
+ * <p>Each KMS request is timed in {@code trent.requests} when its response is written; {@code GET /metrics} is
+ * answered on the event loop (a scrape reads counters and gauges, no HSM), so it works while the HSM queue is full.
+ * Every log line of a request's work, on whichever thread, carries its request id ({@link RequestLogScope}).
  */
 final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final String TARGET_PREFIX = "TrentService.";
@@ -65,21 +72,27 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final RebindingGuard guard;
   private final SigV4Verifier verifier;
   private final Caller devCaller;
+  private final RequestMeters requests;
+  private final ServerMetrics metrics;
   private final ArrayDeque<Inbound> waiting = new ArrayDeque<>();
   private boolean busy;
 
   /**
    * @param verifier checks SigV4 signatures (auth.mode sigv4), or null in dev mode (shape only)
    * @param devCaller in dev mode, the caller every request acts as, moved to its credential scope's region; or null
+   * @param requests where KMS requests are timed, or null
+   * @param metrics what {@code GET /metrics} answers, or null when it is not served
    */
   KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers, RebindingGuard guard,
-      SigV4Verifier verifier, Caller devCaller) {
+      SigV4Verifier verifier, Caller devCaller, RequestMeters requests, ServerMetrics metrics) {
     this.dispatcher = dispatcher;
     this.health = health;
     this.workers = workers;
     this.guard = guard;
     this.verifier = verifier;
     this.devCaller = devCaller;
+    this.requests = requests;
+    this.metrics = metrics;
   }
 
   /**
@@ -131,7 +144,9 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       return;
     }
     busy = true;
-    route(ctx, request);
+    try (RequestLogScope scope = RequestLogScope.open(request.requestId())) {
+      route(ctx, request);
+    }
   }
 
   private void route(ChannelHandlerContext ctx, Inbound request) {
@@ -145,6 +160,8 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     } else if (HttpMethod.GET.equals(request.method()) && "/health".equals(request.path())) {
       // A full queue reports unavailable: this instance cannot take HSM work right now.
       offload(ctx, request, () -> CompletableFuture.completedFuture(checkHealth()), 0, HEALTH_DOWN);
+    } else if (metrics != null && HttpMethod.GET.equals(request.method()) && "/metrics".equals(request.path())) {
+      refuse(ctx, request, scrape());
     } else if (!HttpMethod.POST.equals(request.method()) || !"/".equals(request.path())
         || !isJson(request.contentType())) {
       refuse(ctx, request, NO_OPERATION);
@@ -186,6 +203,15 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         Caller by = caller;
         offload(ctx, request, () -> invoke(request, info, by), request.body().length, THROTTLED);
       }
+    }
+  }
+
+  private Reply scrape() {
+    try {
+      return Reply.metrics(metrics.scrape());
+    } catch (RuntimeException e) {
+      log.warn("Scraping the metrics failed", e);
+      return ServerFaultReply.internal();
     }
   }
 
@@ -231,15 +257,19 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
    */
   private void offload(ChannelHandlerContext ctx, Inbound request, Supplier<CompletableFuture<Reply>> work, int bytes,
       Reply whenFull) {
-    boolean queued = workers.tryExecuteAsync(() -> work.get().whenComplete((reply, failure) -> {
-      // work() never fails: each path turns its failure into a reply; this is the last guard against a hang.
-      Reply answer = failure == null ? reply : ServerFaultReply.internal();
-      try {
-        ctx.executor().execute(() -> finish(ctx, request, answer));
-      } catch (RejectedExecutionException e) {
-        log.debug("Request {}: event loop closed before the response", request.requestId());
+    boolean queued = workers.tryExecuteAsync(() -> {
+      try (RequestLogScope scope = RequestLogScope.open(request.requestId())) {
+        return work.get().whenComplete((reply, failure) -> {
+          // work() never fails: each path turns its failure into a reply; this is the last guard against a hang.
+          Reply answer = failure == null ? reply : ServerFaultReply.internal();
+          try {
+            ctx.executor().execute(() -> finish(ctx, request, answer));
+          } catch (RejectedExecutionException e) {
+            log.debug("Request {}: event loop closed before the response", request.requestId());
+          }
+        });
       }
-    }), bytes);
+    }, bytes);
     if (!queued) {
       refuse(ctx, request, whenFull);
     }
@@ -260,16 +290,24 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       if (failure == null) {
         return refusal;
       }
-      Throwable cause = unwrap(failure);
-      if (cause instanceof KmsException e) {
-        log.warn("Request {} ({}): the refusal could not be recorded: {}", request.requestId(), info.operation(),
-            e.errorType(), e);
-        return ServerFaultReply.of(e);
+      // Possibly on the audit trail's sync thread, which completed the future.
+      try (RequestLogScope scope = RequestLogScope.open(request.requestId())) {
+        return refusalFault(request, info, failure);
       }
-      log.error("Request {} ({}): recording the refusal failed unexpectedly", request.requestId(), info.operation(),
-          cause);
-      return ServerFaultReply.internal();
     });
+  }
+
+  /** What the caller gets when its refusal could not be recorded. */
+  private static Reply refusalFault(Inbound request, RequestInfo info, Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof KmsException e) {
+      log.warn("Request {} ({}): the refusal could not be recorded: {}", request.requestId(), info.operation(),
+          e.errorType(), e);
+      return ServerFaultReply.of(e);
+    }
+    log.error("Request {} ({}): recording the refusal failed unexpectedly", request.requestId(), info.operation(),
+        cause);
+    return ServerFaultReply.internal();
   }
 
   /** The access key id in {@code Credential=<id>/...} of an Authorization header (not verified), or null. */
@@ -303,8 +341,15 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       // The operation has read the body by the time dispatchAsync returns; only the audit write may still run.
       Arrays.fill(request.body(), (byte) 0);
     }
-    return response.handle((body, failure) -> failure == null ? Reply.kms(body)
-        : failureReply(request, info, caller, unwrap(failure)));
+    return response.handle((body, failure) -> {
+      if (failure == null) {
+        return Reply.kms(body);
+      }
+      // Possibly on the audit trail's sync thread, which completed the future.
+      try (RequestLogScope scope = RequestLogScope.open(request.requestId())) {
+        return failureReply(request, info, caller, unwrap(failure));
+      }
+    });
   }
 
   /** What the caller gets for an operation's failure. */
@@ -352,8 +397,18 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
   }
 
+  /** {@code GET /health} and {@code GET /metrics}: monitoring, not KMS requests, so not in {@code trent.requests}. */
+  private static boolean isProbe(Inbound request) {
+    return HttpMethod.GET.equals(request.method())
+        && ("/health".equals(request.path()) || "/metrics".equals(request.path()));
+  }
+
   /** Writes the reply (on the event loop) and moves on to the connection's next request. */
   private void finish(ChannelHandlerContext ctx, Inbound request, Reply reply) {
+    if (requests != null && !isProbe(request)) {
+      requests.record(operation(request.target()), reply.status().code(), reply.type(),
+          System.nanoTime() - request.startNanos());
+    }
     boolean keepAlive = request.keepAlive() && !reply.closeConnection();
     ChannelFuture written =
         ctx.writeAndFlush(reply.toResponse(request.requestId(), request.version(), keepAlive));

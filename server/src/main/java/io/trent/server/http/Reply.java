@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.trent.core.error.KmsException;
+import io.trent.server.metrics.ServerMetrics;
 import io.trent.server.protocol.KmsJsonProtocol;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -27,9 +29,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param body the body, JSON
  * @param closeConnection whether the connection must close after this response
  * @param wipeAfterWrite whether the body may hold plaintext and is zeroed once written (so it is sent once)
+ * @param type the error's {@code __type}, or null for a success (for metrics, without parsing the body)
  */
 record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean closeConnection,
-    boolean wipeAfterWrite) {
+    boolean wipeAfterWrite, String type) {
   static final String AMZ_JSON = "application/x-amz-json-1.1";
   static final String JSON = "application/json";
   static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
@@ -37,12 +40,13 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean
 
   /** A successful KMS operation; operations without output may answer null or nothing. */
   static Reply kms(byte[] body) {
-    return new Reply(HttpResponseStatus.OK, AMZ_JSON, body == null ? new byte[0] : body, false, true);
+    return new Reply(HttpResponseStatus.OK, AMZ_JSON, body == null ? new byte[0] : body, false, true, null);
   }
 
   /** A KMS error, with the status and body AWS uses for it. */
   static Reply error(KmsException e) {
-    return new Reply(HttpResponseStatus.valueOf(e.httpStatus()), AMZ_JSON, KmsJsonProtocol.errorBody(e), false, false);
+    return new Reply(HttpResponseStatus.valueOf(e.httpStatus()), AMZ_JSON, KmsJsonProtocol.errorBody(e), false, false,
+        e.errorType());
   }
 
   /**
@@ -54,7 +58,7 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean
     if (message != null) {
       body.put("message", message);
     }
-    return new Reply(status, AMZ_JSON, bytes(body), close, false);
+    return new Reply(status, AMZ_JSON, bytes(body), close, false, type);
   }
 
   /**
@@ -63,9 +67,16 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean
    */
   static Reply health(boolean up) {
     return up
-        ? new Reply(HttpResponseStatus.OK, JSON, bytes(MAPPER.createObjectNode().put("status", "ok")), false, false)
+        ? new Reply(HttpResponseStatus.OK, JSON, bytes(MAPPER.createObjectNode().put("status", "ok")), false, false,
+            null)
         : new Reply(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
-            bytes(MAPPER.createObjectNode().put("status", "unavailable")), false, false);
+            bytes(MAPPER.createObjectNode().put("status", "unavailable")), false, false, null);
+  }
+
+  /** {@code GET /metrics}: the Prometheus text format, which holds no secrets (see docs/operations.md). */
+  static Reply metrics(String text) {
+    return new Reply(HttpResponseStatus.OK, ServerMetrics.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8), false,
+        false, null);
   }
 
   /**

@@ -168,6 +168,11 @@ public final class KmsJsonProtocol {
     return operations.containsKey(operation);
   }
 
+  /** Whether the operation is in the AWS KMS model (a bounded set of names, e.g. for metric tags). */
+  public static boolean modelled(String operation) {
+    return KmsModel.operations().containsKey(operation);
+  }
+
   /** Whether the operation only reads (CloudTrail's {@code readOnly}). */
   public static boolean readOnly(String operation) {
     return KmsModel.readOnly(operation);

@@ -242,5 +242,24 @@ class TrentConfigTest {
     assertThat(dev.pkcs11().autoProvision()).isTrue();
     assertThat(dev.pkcs11().tokenLabel()).isEqualTo("trent-dev");
     assertThat(dev.server().port()).isEqualTo(4599);
+    // Production logs are for collectors; ./trent dev stays readable.
+    assertThat(production.server().logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(dev.server().logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(production.server().metrics()).isTrue();
+  }
+
+  @Test
+  void metricsAndLogFormatAreServerKeysWithEnvironmentOverrides() {
+    TrentConfig defaults = TrentConfig.defaults(Map.of());
+    TrentConfig overridden =
+        TrentConfig.defaults(Map.of("TRENT_SERVER_LOG_FORMAT", "json", "TRENT_SERVER_METRICS", "false"));
+
+    assertThat(defaults.server().logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(defaults.server().metrics()).isTrue();
+    assertThat(overridden.server().logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(overridden.server().metrics()).isFalse();
+    assertThat(overridden.withPort(1).server().logFormat()).isEqualTo(LogFormat.JSON);
+    assertThatThrownBy(() -> TrentConfig.defaults(Map.of("TRENT_SERVER_LOG_FORMAT", "xml")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'server'");
   }
 }
