@@ -118,7 +118,6 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
   }
 
   private static final Pending STOP = new Pending(null, null);
-  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   /**
    * Opens the node's chain in a new file and checks the digest and rotation schedule every second on
@@ -241,7 +240,7 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     if (interval) {
-      return DONE; // written: all that interval mode promises before the response
+      return CompletableFuture.completedFuture(null); // written: all interval mode promises before the response
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     pending.add(new Pending(written, done));
