@@ -12,7 +12,8 @@ import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
 
 /**
- * {@code audit.sync: interval} on a real server: a response arrives only once its event is written to the
+ * {@code audit.sync: interval} on a real server, which names the mode in its StartServer event: a response
+ * arrives only once its event is written to the
  * trail file, where another reader finds it (the sync itself may follow; with a minute's interval it has not
  * yet). The trail's own tests count the syncs and cover failures (audit module, AuditTrailTest).
  */
@@ -22,6 +23,10 @@ class AuditSyncIntervalTest {
   void eachResponsesEventIsAlreadyInTheTrailFileWhenTheResponseArrives() throws Exception {
     Trent.restartWithEnvironment(Map.of("TRENT_AUDIT_SYNC", "interval", "TRENT_AUDIT_SYNC_INTERVAL_MILLIS", "60000"));
     try {
+      // The server says which mode it runs in: its StartServer event, the last one in the trail.
+      String text = trailText();
+      String started = text.substring(text.lastIndexOf("\"eventName\":\"StartServer\""));
+      assertThat(started).contains("\"audit\":{\"sync\":\"interval\",\"syncIntervalMillis\":60000}");
       String keyId = Trent.newKey("AuditSyncIntervalTest").keyId();
       for (int i = 0; i < 3; i++) {
         GenerateDataKeyResponse response = Trent.kms().generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256));
