@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * acknowledged before it is on disk. {@link #appendAsync} writes the same way but leaves the wait to the
  * trail's own sync thread, which syncs once for every record queued while the last sync ran and then
  * completes their futures: callers (HSM workers) go on with other requests meanwhile, and one fsync covers
- * every request in flight.
+ * every request in flight. With {@link AuditSync#INTERVAL} both return once the record is written (the
+ * {@code write(2)} returned, so another reader of the file sees it and a crash of this process keeps it); the
+ * sync thread then syncs at most every {@link AuditSettings#syncInterval()}, and rotation, digests and close
+ * sync as in batch mode.
  *
  * <p>Fail closed: a failed write or sync, or a file that disappeared, makes every append and
  * {@link #checkWritable} throw {@link AuditUnavailableException}. Each later call tries to recover:
@@ -75,6 +78,8 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
   private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
   private final Thread syncer;
   private volatile AuditSyncListener syncListener = AuditSyncListener.NONE;
+  // AuditSync.INTERVAL: appends return once written; the sync thread syncs on a timer.
+  private final boolean interval;
 
   // Written under this object's lock; swapped only while also holding syncLock.
   private volatile FileChannel channel;
@@ -104,7 +109,8 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
       t.setDaemon(true);
       return t;
     }) : null;
-    this.syncer = new Thread(this::syncLoop, "trent-audit-sync");
+    this.interval = settings.sync() == AuditSync.INTERVAL;
+    this.syncer = new Thread(interval ? this::intervalSyncLoop : this::syncLoop, "trent-audit-sync");
     syncer.setDaemon(true);
   }
 
@@ -216,7 +222,10 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
 
   @Override
   public void append(ObjectNode event) {
-    awaitDurable(writeEvent(event));
+    ChainHead written = writeEvent(event);
+    if (!interval) {
+      awaitDurable(written);
+    }
   }
 
   /**
@@ -230,6 +239,9 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
       written = writeEvent(event);
     } catch (AuditUnavailableException e) {
       return CompletableFuture.failedFuture(e);
+    }
+    if (interval) {
+      return CompletableFuture.completedFuture(null); // written: all interval mode promises before the response
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     pending.add(new Pending(written, done));
@@ -309,6 +321,39 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
   /** Tells {@code listener} of every group commit from now on (metrics: batch size and sync time). */
   public void onSync(AuditSyncListener listener) {
     syncListener = listener == null ? AuditSyncListener.NONE : listener;
+  }
+
+  /**
+   * The sync thread in interval mode: every {@link AuditSettings#syncInterval()}, syncs what was written since
+   * the last sync (nothing when nothing was), until close queues {@link #STOP}.
+   */
+  private void intervalSyncLoop() {
+    long intervalNanos = settings.syncInterval().toNanos();
+    while (true) {
+      try {
+        if (pending.poll(intervalNanos, TimeUnit.NANOSECONDS) == STOP) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      syncWritten();
+    }
+  }
+
+  /**
+   * Syncs every record written so far (interval mode's timer; tests call it directly). A failure fails the
+   * trail like a failed write: requests are refused until a recovery works.
+   */
+  void syncWritten() {
+    ChainHead target = head;
+    try {
+      awaitDurable(target);
+    } catch (AuditUnavailableException e) {
+      LOG.debug("Audit interval sync skipped: {}", e.getMessage()); // a new failure was logged by fail()
+    } catch (RuntimeException e) {
+      LOG.debug("Audit interval sync skipped (closing): {}", e.toString());
+    }
   }
 
   /**
@@ -561,10 +606,18 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
     try {
       closeQuietly(channel);
       channel = null;
-      durableAtFailure.put(durable.epoch(), durable.seq());
-      ChainHead last = durable.nextEpoch();
+      Path path = dir.resolve(durable.file().fileName());
+      ChainHead kept = durable;
+      // In interval mode the records written since the last sync were acknowledged: keep those the file still
+      // holds (a failed write never moved the head, so its partial line is cut off below). After a failed
+      // recovery the head is already that record, in the next epoch.
+      if (interval && head.file().equals(durable.file())
+          && Files.isRegularFile(path) && Files.size(path) >= head.position()) {
+        kept = head;
+      }
+      durableAtFailure.put(kept.epoch(), kept.seq());
+      ChainHead last = kept.nextEpoch();
       head = last;
-      Path path = dir.resolve(last.file().fileName());
       OwnerOnlyFiles.createDirectories(dir);
       writePublicKey(dir, signer.publicKey());
       // Files a failed rotation started hold no acknowledged record; they would block the next rotation.

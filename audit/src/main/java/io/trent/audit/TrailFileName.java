@@ -18,7 +18,10 @@ record TrailFileName(String node, long index) implements Comparable<TrailFileNam
   }
 
   String fileName() {
-    return String.format("trail-%s-%08d.jsonl", node, index);
+    // Concatenation, not String.format: the trail checks its file on every append, and a Formatter per call
+    // was the largest Java cost of the audit append in a profile (docs/benchmark.md).
+    String digits = Long.toString(index);
+    return "trail-" + node + "-" + "0".repeat(Math.max(0, 8 - digits.length())) + digits + ".jsonl";
   }
 
   TrailFileName next() {

@@ -41,6 +41,12 @@ class AuditTrailTest {
         Duration.ofSeconds(60)), signer, clock, channels, false);
   }
 
+  /** A trail in interval mode; with an interval of a minute its timer does not sync during a test. */
+  private AuditTrail openInterval(Duration syncInterval) {
+    return AuditTrail.open(new AuditSettings(dir(), "node-a", 64L << 20, Duration.ofHours(1), Duration.ofSeconds(60),
+        AuditSync.INTERVAL, syncInterval), signer, clock, channels, false);
+  }
+
   private static ObjectNode event(int n) {
     return JSON.createObjectNode().put("eventName", "GenerateDataKey").put("n", n);
   }
@@ -404,5 +410,99 @@ class AuditTrailTest {
     }
     assertThat(records().get(1).path("integrity").path("seq").asLong()).isEqualTo(2);
     assertThat(verify().ok()).isTrue();
+  }
+
+  @Test
+  void intervalModeAcknowledgesAnEventOnceWrittenWhereAnotherReaderSeesItWithoutASync() throws Exception {
+    try (AuditTrail trail = openInterval(Duration.ofMinutes(1))) {
+      int before = channels.forces.get();
+      trail.append(event(1));
+      CompletableFuture<Void> second = trail.appendAsync(event(2));
+      assertThat(second).isCompleted(); // no wait for a sync: the response may go now
+      for (int i = 3; i <= 50; i++) {
+        assertThat(trail.appendAsync(event(i))).isCompleted();
+      }
+      assertThat(channels.forces.get() - before).isZero();
+      // Another reader (e.g. a restarted process after a crash of this one) finds every acknowledged event.
+      assertThat(Files.readString(trail.currentFile())).contains("\"n\":1,", "\"n\":2,", "\"n\":50,");
+      Path copy = dataDir.resolve("copy");
+      Files.createDirectories(copy);
+      try (Stream<Path> files = Files.list(dir())) {
+        for (Path file : files.filter(f -> !f.toString().endsWith(".lock")).toList()) {
+          Files.copy(file, copy.resolve(file.getFileName()));
+        }
+      }
+      VerifyReport crashed = new TrailVerifier(TrailVerifier.publicKeysIn(copy)).verify(copy);
+      assertThat(crashed.ok()).as(crashed.summary()).isTrue();
+      assertThat(crashed.events()).isEqualTo(50);
+      assertThat(crashed.uncovered()).isNotEmpty(); // written, not yet under a digest
+      trail.syncWritten(); // the timer's work: one sync covers all fifty
+      trail.syncWritten(); // nothing new: no sync
+      assertThat(channels.forces.get() - before).isEqualTo(1);
+    }
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.events()).isEqualTo(50);
+    assertThat(report.uncovered()).isEmpty();
+  }
+
+  @Test
+  void intervalModeSyncsOnItsOwnTimerAtMostOncePerInterval() throws Exception {
+    Duration interval = Duration.ofMillis(20);
+    try (AuditTrail trail = openInterval(interval)) {
+      int before = channels.forces.get();
+      long start = System.nanoTime();
+      for (int i = 0; i < 2000; i++) {
+        trail.appendAsync(event(i));
+      }
+      int afterWrites = channels.forces.get();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (channels.forces.get() == afterWrites && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // polls the timer's sync, with a deadline
+      }
+      long elapsed = System.nanoTime() - start;
+      int syncs = channels.forces.get() - before;
+      assertThat(syncs).isPositive();
+      // Not one per append or per batch: at most one per interval (plus the one in progress at each end).
+      assertThat(syncs).isLessThanOrEqualTo((int) (elapsed / interval.toNanos()) + 2);
+    }
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    assertThat(report.events()).isEqualTo(2000);
+  }
+
+  @Test
+  void intervalModeStillRefusesAppendsWhileTheDiskFailsAndLosesNothingAcknowledged() throws Exception {
+    try (AuditTrail trail = openInterval(Duration.ofMinutes(1))) {
+      trail.append(event(1));
+      channels.failing = true;
+      assertThatThrownBy(() -> trail.append(event(2))).isInstanceOf(AuditUnavailableException.class)
+          .hasMessageContaining("No space left on device");
+      assertThat(trail.appendAsync(event(3))).isCompletedExceptionally();
+      assertThatThrownBy(trail::checkWritable).isInstanceOf(AuditUnavailableException.class);
+      channels.failing = false;
+      trail.append(event(4));
+    }
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(1, 4);
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
+  }
+
+  @Test
+  void intervalModeAFailedSyncRefusesRequestsUntilOneWorksAndKeepsTheEventsAlreadyAcknowledged() throws Exception {
+    try (AuditTrail trail = openInterval(Duration.ofMinutes(1))) {
+      trail.append(event(1));
+      channels.failingSync = true;
+      trail.append(event(2)); // written: acknowledged in this mode
+      trail.syncWritten(); // the timer's sync fails
+      assertThatThrownBy(() -> trail.append(event(3))).isInstanceOf(AuditUnavailableException.class);
+      assertThatThrownBy(() -> trail.append(event(4))).isInstanceOf(AuditUnavailableException.class);
+      channels.failingSync = false;
+      trail.append(event(5));
+    }
+    // Event 2 was acknowledged and is kept; 3 and 4 were refused, before anything was written.
+    assertThat(records()).filteredOn(r -> r.has("n")).extracting(r -> r.path("n").asInt()).containsExactly(1, 2, 5);
+    VerifyReport report = verify();
+    assertThat(report.ok()).as(report.summary()).isTrue();
   }
 }

@@ -2,6 +2,7 @@ package io.trent.benchmark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trent.audit.AuditSync;
 import io.trent.pkcs11.Pkcs11TokenProvisioner;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -41,13 +42,43 @@ public final class BenchmarkMain implements Callable<Integer> {
 
   enum RawKey { session_copy, token_object }
 
+  enum Auth { dev, sigv4 }
+
   @Option(names = "--threads", split = ",", defaultValue = "1,2", paramLabel = "T[,T...]",
       description = "HSM threads: raw threads, in-process callers, server hsmWorkers (default: ${DEFAULT-VALUE}).")
   List<Integer> threads;
 
-  @Option(names = "--connections", defaultValue = "16", paramLabel = "C",
-      description = "HTTP keep-alive connections (default: ${DEFAULT-VALUE}).")
-  int connections;
+  @Option(names = "--connections", split = ",", defaultValue = "16", paramLabel = "C[,C...]",
+      description = "HTTP keep-alive connections, one measurement each (default: ${DEFAULT-VALUE}).")
+  List<Integer> connections;
+
+  @Option(names = "--operations", split = ",", defaultValue = "GenerateDataKey", paramLabel = "OP[,OP...]",
+      description = "HTTP operations: GenerateDataKey, Decrypt, GenerateDataKeyPair:ECC_NIST_P256,"
+          + " GenerateDataKeyPair:RSA_2048, ... (default: ${DEFAULT-VALUE}).")
+  List<String> operations;
+
+  @Option(names = "--auth", split = ",", defaultValue = "dev", paramLabel = "A[,A...]",
+      description = "Server auth modes, one server each: dev (signature shape only) or sigv4 (every request signed"
+          + " by the account root and verified) (default: ${DEFAULT-VALUE}).")
+  List<Auth> auth;
+
+  @Option(names = "--audit-sync", split = ",", defaultValue = "batch", paramLabel = "S[,S...]",
+      description = "audit.sync of the server, one server each: batch or interval (default: ${DEFAULT-VALUE}).")
+  List<AuditSync> auditSync;
+
+  @Option(names = "--half-rate", defaultValue = "false", fallbackValue = "true", arity = "0..1",
+      description = "Per server and operation, also measure latency at half the best rate of the --connections"
+          + " sweep (each connection waits a random 0-2x think time before each request) (default: ${DEFAULT-VALUE}).")
+  boolean halfRate;
+
+  @Option(names = "--server-env", paramLabel = "TRENT_X=V",
+      description = "A configuration override for the HTTP server, e.g. a key pair pool size; repeatable.")
+  Map<String, String> serverEnv = new LinkedHashMap<>();
+
+  @Option(names = "--soak-minutes", defaultValue = "0", paramLabel = "N",
+      description = "After the table, N minutes of steady load (first T, server, operation and C), per-minute"
+          + " rates, and the heap after a full GC at its start and end (default: ${DEFAULT-VALUE}).")
+  int soakMinutes;
 
   @Option(names = "--seconds", defaultValue = "10", paramLabel = "D",
       description = "Measured seconds per rate (default: ${DEFAULT-VALUE}).")
@@ -140,6 +171,7 @@ public final class BenchmarkMain implements Callable<Integer> {
         + (wrkNice != 0 ? " (nice " + wrkNice + ")" : "")
         : phases.contains(Phase.http) ? "java.net.http.HttpClient" : "none");
     environment.put("loadAverageAtStart", loadAverage());
+    List<HttpOperation> httpOperations = operations.stream().map(HttpOperation::parse).toList();
 
     // byThreads.get(t) holds one PhaseRates per round; rounds interleave the thread counts, so slow
     // drift (another process, thermal) spreads over all of them instead of hitting one.
@@ -148,13 +180,14 @@ public final class BenchmarkMain implements Callable<Integer> {
       for (int t : threads) {
         log("--- T=%d%s ---", t, rounds > 1 ? ", round " + round + "/" + rounds : "");
         byThreads.computeIfAbsent(t, k -> new ArrayList<>())
-            .add(measureAll(t, round, wrk, pin, warmup, duration, environment));
+            .add(measureAll(t, round, wrk, pin, warmup, duration, environment, httpOperations));
       }
     }
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map.Entry<Integer, List<PhaseRates>> entry : byThreads.entrySet()) {
       rows.add(row(entry.getKey(), entry.getValue()));
     }
+    Map<String, Object> soak = soakMinutes > 0 ? soak(wrk, pin, warmup, httpOperations.get(0)) : null;
     environment.put("loadAverageAtEnd", loadAverage());
 
     Map<String, Object> settings = new LinkedHashMap<>();
@@ -166,29 +199,40 @@ public final class BenchmarkMain implements Callable<Integer> {
     settings.put("phases", phases);
     settings.put("rawKey", rawKey);
     settings.put("dataKeySpec", "AES_256");
+    settings.put("operations", operations);
+    settings.put("auth", auth);
+    settings.put("auditSync", auditSync);
+    settings.put("halfRate", halfRate);
+    settings.put("serverEnv", serverEnv.keySet());
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("environment", environment);
     result.put("settings", settings);
     result.put("rows", rows);
+    if (soak != null) {
+      result.put("soak", soak);
+    }
     Path out = output.toAbsolutePath();
     Files.createDirectories(out.getParent());
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
 
     System.out.println(ResultTable.render(environment, rows, rounds));
+    if (soak != null) {
+      System.out.println(ResultTable.renderSoak(soak));
+    }
     System.out.println("JSON: " + out);
     return 0;
   }
 
-  /** The four rates of one thread count in one round; null for a phase not run. */
-  record PhaseRates(Rate rawRandomEncrypt, Rate rawRandomIvEncrypt, Rate inProcess, Rate http) {}
+  /** The rates of one thread count in one round; null (empty) for a phase not run. */
+  record PhaseRates(Rate rawRandomEncrypt, Rate rawRandomIvEncrypt, Rate inProcess, List<HttpCell> http) {}
 
   private PhaseRates measureAll(int t, int round, Path wrk, char[] pin, Duration warmup, Duration duration,
-                                Map<String, Object> environment) throws Exception {
+                                Map<String, Object> environment, List<HttpOperation> httpOperations) throws Exception {
     Rate rawPair = null;
     Rate rawHotPath = null;
     Rate inProcess = null;
-    Rate http = null;
+    List<HttpCell> http = new ArrayList<>();
     String suffix = rounds > 1 ? "-r" + round : "";
     if (phases.contains(Phase.raw)) {
       try (RawHsm raw = RawHsm.open(library, TOKEN_LABEL, pin, rawKey == RawKey.token_object)) {
@@ -209,15 +253,98 @@ public final class BenchmarkMain implements Callable<Integer> {
       }
     }
     if (phases.contains(Phase.http)) {
-      try (HttpTrent trent = HttpTrent.start(library, TOKEN_LABEL, pin, t, workDir.resolve("http-t" + t + suffix))) {
-        http = recorded("http" + suffix, t, () -> wrk != null
-            ? WrkLoad.run(wrk, workDir, trent.port(), trent.generateDataKeyBody(), connections, wrkThreads,
-                wrkCountStatuses, wrkNice, warmup, duration)
-            : JavaLoad.run(trent.port(), trent.generateDataKeyBody(), connections, warmup, duration));
-        log("HTTP GenerateDataKey (C=%d):       %s", connections, brief(http));
+      for (HttpTrent.Options options : serverOptions()) {
+        String server = options.label();
+        try (HttpTrent trent = HttpTrent.start(library, TOKEN_LABEL, pin, t,
+            workDir.resolve("http-t" + t + "-" + server.replace('/', '-') + suffix), options)) {
+          for (HttpOperation operation : httpOperations) {
+            trent.probe(operation);
+            List<HttpCell> sweep = new ArrayList<>();
+            for (int c : connections) {
+              String phase = "http-" + server.replace('/', '-') + "-" + operation.label().replace(':', '-') + "-c" + c;
+              Rate rate = recorded(phase + suffix, t, () -> load(wrk, trent, operation, c, 0, warmup, duration));
+              log("HTTP %s %s C=%d: %s", server, operation, c, brief(rate));
+              sweep.add(new HttpCell(server, operation.label(), c, 0, rate));
+            }
+            http.addAll(sweep);
+            if (halfRate) {
+              http.add(halfRate(wrk, trent, server, operation, sweep, warmup, duration));
+            }
+          }
+        }
       }
     }
     return new PhaseRates(rawPair, rawHotPath, inProcess, http);
+  }
+
+  /** One server per auth mode and audit.sync, in that order; the first is the main table's HTTP column. */
+  private List<HttpTrent.Options> serverOptions() {
+    List<HttpTrent.Options> all = new ArrayList<>();
+    for (Auth a : auth) {
+      for (AuditSync sync : auditSync) {
+        all.add(new HttpTrent.Options(a == Auth.sigv4, sync, serverEnv));
+      }
+    }
+    return all;
+  }
+
+  /** A closed loop of C connections, each waiting a random 0 to 2 x thinkMillis before each request. */
+  private Rate load(Path wrk, HttpTrent trent, HttpOperation operation, int c, int thinkMillis, Duration warmup,
+                    Duration duration) throws Exception {
+    if (wrk != null) {
+      return WrkLoad.run(wrk, workDir, trent.port(), () -> trent.request(operation),
+          new WrkLoad.Settings(c, wrkThreads, wrkCountStatuses, wrkNice, thinkMillis), warmup, duration);
+    }
+    if (thinkMillis > 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--half-rate needs wrk");
+    }
+    return JavaLoad.run(trent.port(), trent.request(operation), c, warmup, duration);
+  }
+
+  /**
+   * Latency at half the best rate of the sweep: enough connections that each waits 20 ms or more on average
+   * between requests (wrk's delay() has a 1 ms grain), so the think time, not the server, sets the rate.
+   */
+  private HttpCell halfRate(Path wrk, HttpTrent trent, String server, HttpOperation operation, List<HttpCell> sweep,
+                            Duration warmup, Duration duration) throws Exception {
+    HttpCell best = sweep.stream().max(java.util.Comparator.comparingDouble(cell -> cell.rate().perSecond())).orElseThrow();
+    double target = Math.max(1, best.rate().perSecond() / 2);
+    int c = (int) Math.max(best.connections(), Math.ceil(target * 0.020));
+    int think = (int) Math.max(1, Math.round(1000.0 * c / target));
+    Rate rate = load(wrk, trent, operation, c, think, warmup, duration);
+    log("HTTP %s %s at half of %,.0f/s (C=%d, think %d ms): %s", server, operation, best.rate().perSecond(), c, think,
+        brief(rate));
+    return new HttpCell(server, operation.label(), c, think, rate);
+  }
+
+  /** Steady load for --soak-minutes in one-minute wrk runs (each signed afresh), heap after GC at both ends. */
+  private Map<String, Object> soak(Path wrk, char[] pin, Duration warmup, HttpOperation operation) throws Exception {
+    int t = threads.get(0);
+    int c = connections.get(0);
+    HttpTrent.Options options = serverOptions().get(0);
+    log("--- soak: %d minutes, T=%d, %s, %s, C=%d ---", soakMinutes, t, options.label(), operation, c);
+    Map<String, Object> soak = new LinkedHashMap<>();
+    soak.put("minutes", soakMinutes);
+    soak.put("threads", t);
+    soak.put("server", options.label());
+    soak.put("operation", operation.label());
+    soak.put("connections", c);
+    try (HttpTrent trent = HttpTrent.start(library, TOKEN_LABEL, pin, t, workDir.resolve("soak"), options)) {
+      trent.probe(operation);
+      load(wrk, trent, operation, c, 0, Duration.ZERO, warmup.isZero() ? Duration.ofSeconds(1) : warmup);
+      long heapStart = HeapAfterGc.bytes();
+      List<Rate> minutes = new ArrayList<>();
+      for (int m = 1; m <= soakMinutes; m++) {
+        Rate rate = load(wrk, trent, operation, c, 0, Duration.ZERO, Duration.ofMinutes(1));
+        log("soak minute %d/%d: %s", m, soakMinutes, brief(rate));
+        minutes.add(rate);
+      }
+      long heapEnd = HeapAfterGc.bytes();
+      soak.put("heapAfterGcStartBytes", heapStart);
+      soak.put("heapAfterGcEndBytes", heapEnd);
+      soak.put("perMinute", minutes);
+    }
+    return soak;
   }
 
   /** One table row: per phase the median round (by rate), the ratios of those, and every round. */
@@ -225,10 +352,22 @@ public final class BenchmarkMain implements Callable<Integer> {
     Rate rawPair = median(measured.stream().map(PhaseRates::rawRandomEncrypt).toList());
     Rate rawHotPath = median(measured.stream().map(PhaseRates::rawRandomIvEncrypt).toList());
     Rate inProcess = median(measured.stream().map(PhaseRates::inProcess).toList());
-    Rate http = median(measured.stream().map(PhaseRates::http).toList());
+    // Per cell (server, operation, C) the median of its rounds; the first cell is the main table's HTTP column.
+    Map<String, List<HttpCell>> byKey = new LinkedHashMap<>();
+    for (PhaseRates rates : measured) {
+      for (HttpCell cell : rates.http()) {
+        byKey.computeIfAbsent(cell.key(), k -> new ArrayList<>()).add(cell);
+      }
+    }
+    List<HttpCell> cells = new ArrayList<>();
+    for (List<HttpCell> rounds : byKey.values()) {
+      Rate middle = median(rounds.stream().map(HttpCell::rate).toList());
+      cells.add(rounds.stream().filter(cell -> cell.rate() == middle).findFirst().orElseThrow());
+    }
+    Rate http = cells.isEmpty() ? null : cells.get(0).rate();
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("threads", t);
-    row.put("connections", connections);
+    row.put("connections", cells.isEmpty() ? connections.get(0) : cells.get(0).connections());
     row.put("rawRandomEncrypt", rawPair);
     row.put("rawRandomIvEncrypt", rawHotPath);
     row.put("inProcess", inProcess);
@@ -240,6 +379,18 @@ public final class BenchmarkMain implements Callable<Integer> {
     ratios.put("inProcessToRawHotPath", ratio(inProcess, rawHotPath));
     ratios.put("httpToInProcess", ratio(http, inProcess));
     row.put("ratios", ratios);
+    List<Map<String, Object>> httpCells = new ArrayList<>();
+    for (HttpCell cell : cells) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("server", cell.server());
+      entry.put("operation", cell.operation());
+      entry.put("connections", cell.connections());
+      entry.put("thinkMillis", cell.thinkMillis());
+      entry.put("rate", cell.rate());
+      entry.put("toRaw", ratio(cell.rate(), rawPair));
+      httpCells.add(entry);
+    }
+    row.put("httpCells", httpCells);
     if (measured.size() > 1) {
       row.put("rounds", measured);
     }
@@ -264,9 +415,21 @@ public final class BenchmarkMain implements Callable<Integer> {
     if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1 || t > 256)) {
       throw new CommandLine.ParameterException(cmd, "--threads must be between 1 and 256");
     }
-    if (connections < 1 || seconds < 1 || warmupSeconds < 0 || wrkThreads < 1 || rounds < 1) {
+    if (connections.isEmpty() || connections.stream().anyMatch(c -> c < 1) || soakMinutes < 0) {
+      throw new CommandLine.ParameterException(cmd, "--connections must be positive, --soak-minutes not negative");
+    }
+    try {
+      operations.forEach(HttpOperation::parse);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, "--operations: " + e.getMessage());
+    }
+    if (seconds > 240 || warmupSeconds > 240) {
+      // A signed request is valid for the server's 5-minute clock skew; wrk sends the same one throughout.
+      throw new CommandLine.ParameterException(cmd, "--seconds and --warmup-seconds must be at most 240");
+    }
+    if (seconds < 1 || warmupSeconds < 0 || wrkThreads < 1 || rounds < 1) {
       throw new CommandLine.ParameterException(cmd,
-          "--connections, --seconds, --rounds and --wrk-threads must be positive");
+          "--seconds, --rounds and --wrk-threads must be positive");
     }
     if (!Files.isRegularFile(library)) {
       throw new CommandLine.ParameterException(cmd, "No PKCS#11 library at " + library);

@@ -2,6 +2,7 @@ package io.trent.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trent.audit.AuditSync;
 import io.trent.server.TrentServer;
 import io.trent.server.config.TrentConfig;
 import java.io.IOException;
@@ -9,38 +10,56 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * The real server in this JVM: {@link TrentServer} on 127.0.0.1, a free port, {@code hsmWorkers}
  * and {@code pkcs11.sessionPoolSize} both T, configured like an operator would (the
- * {@code TRENT_*} overrides over the built-in defaults). Only these overrides are passed, so the
- * caller's environment cannot change the benchmark.
+ * {@code TRENT_*} overrides over the built-in defaults). Only these overrides (and the caller's
+ * {@code --server-env}) are passed, so the caller's environment cannot change the benchmark. The audit
+ * trail is always on (in {@code <dataDir>/audit}); with SigV4 every request carries a real signature by the
+ * account root's access key, which the server writes at its first start.
  */
 final class HttpTrent implements AutoCloseable {
 
-  static final String CONTENT_TYPE = "application/x-amz-json-1.1";
-  /**
-   * A fixed, SigV4-shaped Authorization header and its date: the dev server checks the shape, not
-   * the signature, so signing each request would only measure the client.
-   */
-  static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/kms/aws4_request, "
-      + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000";
-  static final String AMZ_DATE = "20250101T000000Z";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final TrentServer server;
-  private final String keyId;
+  /**
+   * How the server under test is configured.
+   *
+   * @param sigv4 true: {@code auth.mode: sigv4}, every request signed and checked; false: dev mode
+   * @param sync the audit trail's {@code audit.sync}
+   * @param extraEnv further {@code TRENT_*} overrides (e.g. a key pair pool's size)
+   */
+  record Options(boolean sigv4, AuditSync sync, Map<String, String> extraEnv) {
+    Options {
+      extraEnv = Map.copyOf(extraEnv);
+    }
 
-  private HttpTrent(TrentServer server, String keyId) {
-    this.server = server;
-    this.keyId = keyId;
+    String label() {
+      return (sigv4 ? "sigv4" : "dev") + "/" + sync.name().toLowerCase(Locale.ROOT);
+    }
   }
 
-  static HttpTrent start(Path library, String tokenLabel, char[] pin, int workers, Path dataDir)
+  private final TrentServer server;
+  private final AwsCredentialsIdentity credentials;
+  private final String keyId;
+  private final String ciphertext;
+
+  private HttpTrent(TrentServer server, AwsCredentialsIdentity credentials, String keyId, String ciphertext) {
+    this.server = server;
+    this.credentials = credentials;
+    this.keyId = keyId;
+    this.ciphertext = ciphertext;
+  }
+
+  static HttpTrent start(Path library, String tokenLabel, char[] pin, int workers, Path dataDir, Options options)
       throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>();
     env.put("TRENT_SERVER_HOST", "127.0.0.1");
@@ -52,61 +71,64 @@ final class HttpTrent implements AutoCloseable {
     env.put("TRENT_PKCS11_AUTO_PROVISION", "false");
     env.put("TRENT_PKCS11_PIN", new String(pin));
     env.put("TRENT_DATA_DIR", dataDir.toString());
-    TrentServer server = TrentServer.start(TrentConfig.defaults(env));
+    env.put("TRENT_AUTH_MODE", options.sigv4() ? "sigv4" : "dev");
+    env.put("TRENT_AUDIT_SYNC", options.sync().name());
+    env.putAll(options.extraEnv());
+    TrentConfig config = TrentConfig.defaults(env);
+    TrentServer server = TrentServer.start(config);
     try {
-      String keyId = createKey(server.port());
-      return new HttpTrent(server, keyId);
+      AwsCredentialsIdentity credentials = options.sigv4() ? readCredentials(TrentServer.credentialsFile(config)) : null;
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      JsonNode key = call(client, KmsRequest.of(server.port(), "CreateKey", "{\"Description\":\"benchmark\"}",
+          credentials), server.port());
+      String keyId = key.path("KeyMetadata").path("KeyId").asText();
+      // One GenerateDataKey, so that a broken setup fails here rather than as a rate of zero; its
+      // ciphertext is what Decrypt sends.
+      JsonNode dataKey = call(client, KmsRequest.of(server.port(), "GenerateDataKey",
+          HttpOperation.GENERATE_DATA_KEY.body(keyId, null), credentials), server.port());
+      return new HttpTrent(server, credentials, keyId, dataKey.path("CiphertextBlob").asText());
     } catch (IOException | InterruptedException | RuntimeException e) {
       server.close();
       throw e;
     }
   }
 
+  /** The access key in the {@code credentials} file (INI, as the AWS CLI reads it). */
+  private static AwsCredentialsIdentity readCredentials(Path file) throws IOException {
+    Map<String, String> values = new HashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+      }
+    }
+    return AwsCredentialsIdentity.create(values.get("aws_access_key_id"), values.get("aws_secret_access_key"));
+  }
+
   int port() {
     return server.port();
   }
 
-  String keyId() {
-    return keyId;
+  /** The operation's request, freshly signed in SigV4 mode (a signature is valid for 5 minutes). */
+  KmsRequest request(HttpOperation operation) {
+    return KmsRequest.of(server.port(), operation.target(), operation.body(keyId, ciphertext), credentials);
   }
 
-  /** The GenerateDataKey request body every load generator sends. */
-  String generateDataKeyBody() {
-    return "{\"KeyId\":\"" + keyId + "\",\"KeySpec\":\"AES_256\"}";
+  /** Sends one request and checks it works, so a bad operation fails before it is measured. */
+  void probe(HttpOperation operation) throws IOException, InterruptedException {
+    call(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), request(operation), server.port());
   }
 
-  private static String createKey(int port) throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-        .header("Content-Type", CONTENT_TYPE)
-        .header("Authorization", AUTHORIZATION)
-        .header("X-Amz-Date", AMZ_DATE)
-        .header("X-Amz-Target", "TrentService.CreateKey")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"Description\":\"benchmark\"}"))
-        .timeout(Duration.ofSeconds(30))
-        .build();
-    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+  private static JsonNode call(HttpClient client, KmsRequest request, int port) throws IOException, InterruptedException {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+        .POST(HttpRequest.BodyPublishers.ofString(request.body()))
+        .timeout(Duration.ofSeconds(60));
+    request.headers().forEach(builder::header);
+    HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("CreateKey answered " + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(request.target() + " answered " + response.statusCode() + ": " + response.body());
     }
-    JsonNode keyId = JSON.readTree(response.body()).path("KeyMetadata").path("KeyId");
-    if (!keyId.isTextual()) {
-      throw new IllegalStateException("CreateKey answered without KeyMetadata.KeyId: " + response.body());
-    }
-    // One GenerateDataKey, so that a broken setup fails here rather than as a rate of zero.
-    HttpResponse<String> probe = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-        .header("Content-Type", CONTENT_TYPE)
-        .header("Authorization", AUTHORIZATION)
-        .header("X-Amz-Date", AMZ_DATE)
-        .header("X-Amz-Target", "TrentService.GenerateDataKey")
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"KeyId\":\"" + keyId.asText() + "\",\"KeySpec\":\"AES_256\"}"))
-        .timeout(Duration.ofSeconds(30))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    if (probe.statusCode() != 200 || !probe.body().contains("\"CiphertextBlob\"")) {
-      throw new IllegalStateException("GenerateDataKey answered " + probe.statusCode() + ": " + probe.body());
-    }
-    return keyId.asText();
+    return JSON.readTree(response.body());
   }
 
   @Override

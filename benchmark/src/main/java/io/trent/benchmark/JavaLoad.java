@@ -10,22 +10,20 @@ import java.time.Duration;
 /**
  * The fallback load generator when wrk is absent: C threads, each with its own
  * {@link HttpClient} (so each holds exactly one keep-alive HTTP/1.1 connection), sending
- * GenerateDataKey in a closed loop. It costs far more CPU than wrk, which on a 2-core machine
+ * one request in a closed loop. It costs far more CPU than wrk, which on a 2-core machine
  * lowers the measured HTTP rate: prefer wrk.
  */
 final class JavaLoad {
 
   private JavaLoad() {}
 
-  static Rate run(int port, String body, int connections, Duration warmup, Duration duration) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-        .header("Content-Type", HttpTrent.CONTENT_TYPE)
-        .header("Authorization", HttpTrent.AUTHORIZATION)
-        .header("X-Amz-Date", HttpTrent.AMZ_DATE)
-        .header("X-Amz-Target", "TrentService.GenerateDataKey")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .timeout(Duration.ofSeconds(10))
-        .build();
+  /** The request is signed once: keep warm-up plus window under the server's 5-minute clock skew. */
+  static Rate run(int port, KmsRequest kms, int connections, Duration warmup, Duration duration) throws Exception {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+        .POST(HttpRequest.BodyPublishers.ofString(kms.body()))
+        .timeout(Duration.ofSeconds(10));
+    kms.headers().forEach(builder::header);
+    HttpRequest request = builder.build();
     return RateMeter.measure("http-java", connections, warmup, duration, index -> {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       return () -> {

@@ -17,7 +17,8 @@ final class ResultTable {
         environment.get("loadGenerator")));
     out.append("raw      = C_GenerateRandom(32) + C_EncryptInit/C_Encrypt(AES-GCM), IV from a counter (the issue's raw rate)\n");
     out.append("raw+iv   = C_GenerateRandom(32) + C_GenerateRandom(12) + C_EncryptInit/C_Encrypt (Trent's hot path)\n");
-    out.append("in-proc  = KmsServices.dataKeys().generateDataKey(), no HTTP;  HTTP = POST / GenerateDataKey, 200s only\n");
+    out.append("in-proc  = KmsServices.dataKeys().generateDataKey(), no HTTP;  HTTP = POST / (first server, operation"
+        + " and C below), 200s only\n");
     if (rounds > 1) {
       out.append("rates are the median of ").append(rounds).append(" interleaved rounds; ratios are of those medians\n");
     }
@@ -45,6 +46,7 @@ final class ResultTable {
           http == null ? "-" : String.format(Locale.ROOT, "%s/%s/%s", cores(http.jvmCpuCores()),
               cores(http.loadGeneratorCpuCores()), cores(http.otherCpuCores()))));
     }
+    renderCells(out, rows);
     for (Map<String, Object> row : rows) {
       for (String phase : List.of("rawRandomEncrypt", "rawRandomIvEncrypt", "inProcess", "http")) {
         Rate rate = (Rate) row.get(phase);
@@ -71,6 +73,59 @@ final class ResultTable {
             + "%nLoad average at start %s, at end %s. Numbers from a small shared machine are noisy: compare ratios"
             + " from the same run, not absolute rates across runs.%n",
         environment.get("loadAverageAtStart"), environment.get("loadAverageAtEnd")));
+    return out.toString();
+  }
+
+  /** Every HTTP measurement: server (auth/audit.sync), operation, C, and its rate against raw. */
+  @SuppressWarnings("unchecked")
+  private static void renderCells(StringBuilder out, List<Map<String, Object>> rows) {
+    boolean any = rows.stream().anyMatch(row -> !((List<?>) row.getOrDefault("httpCells", List.of())).isEmpty());
+    if (!any) {
+      return;
+    }
+    out.append(String.format(Locale.ROOT, "%nHTTP measurements (server = auth/audit.sync; 'half' = latency at half the"
+        + " best rate of the sweep, with think time)%n"));
+    String header = String.format(Locale.ROOT, "%3s %-13s %-34s %9s %10s %9s %19s %7s %15s%n",
+        "T", "server", "operation", "C", "rate/s", "of raw", "p50/p99", "errors", "cpu j/w/o");
+    out.append(header);
+    out.append("-".repeat(header.length() - 1)).append('\n');
+    for (Map<String, Object> row : rows) {
+      for (Map<String, Object> cell : (List<Map<String, Object>>) row.getOrDefault("httpCells", List.of())) {
+        Rate rate = (Rate) cell.get("rate");
+        int think = (Integer) cell.get("thinkMillis");
+        out.append(String.format(Locale.ROOT, "%3d %-13s %-34s %9s %10s %9s %19s %7d %15s%n",
+            (Integer) row.get("threads"), cell.get("server"), cell.get("operation"),
+            think > 0 ? "half " + cell.get("connections") : cell.get("connections").toString(),
+            rate(rate), percent((Double) cell.get("toRaw")),
+            rate.latencyP50Millis() == null ? "-"
+                : String.format(Locale.ROOT, "%.2f/%.2f ms", rate.latencyP50Millis(), rate.latencyP99Millis()),
+            rate.errors(), String.format(Locale.ROOT, "%s/%s/%s", cores(rate.jvmCpuCores()),
+                cores(rate.loadGeneratorCpuCores()), cores(rate.otherCpuCores()))));
+        if (rate.errors() > 0) {
+          out.append("    errors: ").append(rate.errorKinds()).append('\n');
+        }
+      }
+    }
+  }
+
+  /** The soak: its configuration, the rate per minute, and the heap after GC at its start and end. */
+  @SuppressWarnings("unchecked")
+  static String renderSoak(Map<String, Object> soak) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "Soak: %s minutes, T=%s, %s, %s, C=%s%n", soak.get("minutes"),
+        soak.get("threads"), soak.get("server"), soak.get("operation"), soak.get("connections")));
+    List<Rate> minutes = (List<Rate>) soak.get("perMinute");
+    long errors = 0;
+    for (int i = 0; i < minutes.size(); i++) {
+      Rate rate = minutes.get(i);
+      errors += rate.errors();
+      out.append(String.format(Locale.ROOT, "  minute %3d: %10s/s  p99 %s ms  errors %d  other cores %s%n", i + 1,
+          rate(rate), rate.latencyP99Millis() == null ? "-" : String.format(Locale.ROOT, "%.2f", rate.latencyP99Millis()),
+          rate.errors(), cores(rate.otherCpuCores())));
+    }
+    out.append(String.format(Locale.ROOT, "  heap after full GC: start %.1f MiB, end %.1f MiB; errors %d%n",
+        (Long) soak.get("heapAfterGcStartBytes") / 1048576.0, (Long) soak.get("heapAfterGcEndBytes") / 1048576.0,
+        errors));
     return out.toString();
   }
 

@@ -18,7 +18,10 @@ import java.util.TreeMap;
 /**
  * wrk as the load generator: C keep-alive connections, few wrk threads (it is the cheapest client
  * in CPU, which matters when it shares 2 cores with the server). A Lua script makes every request
- * a GenerateDataKey POST and counts responses by status, so only 200s count as done.
+ * the same POST (a {@link KmsRequest}: its headers, signature included, are computed once per run) and
+ * counts responses by status, so only 200s count as done. With a think time, each connection waits a
+ * random 0 to 2x that many milliseconds before each request (wrk's {@code delay()}), which holds the rate
+ * below what the server could do: the latency at a given load rather than at saturation.
  */
 final class WrkLoad {
 
@@ -31,7 +34,7 @@ final class WrkLoad {
   private static final long ticksPerSecond = clockTicks();
 
   /**
-   * Every request is the same GenerateDataKey POST (built once by wrk). With BENCH_COUNT_STATUSES=1
+   * Every request is the same POST (built once by wrk). With BENCH_COUNT_STATUSES=1
    * a response() callback counts 200s and every other status exactly; it costs wrk CPU (a Lua
    * header table per response), which on 2 cores is taken from the server. Without it, "200s" are
    * wrk's completed responses minus its status errors (status > 399): exact for Trent, which
@@ -41,10 +44,16 @@ final class WrkLoad {
       wrk.method = "POST"
       wrk.path = "/"
       wrk.body = os.getenv("BENCH_BODY")
-      wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
-      wrk.headers["X-Amz-Target"] = "TrentService.GenerateDataKey"
-      wrk.headers["X-Amz-Date"] = "20250101T000000Z"
-      wrk.headers["Authorization"] = os.getenv("BENCH_AUTHORIZATION")
+      for name, value in string.gmatch(os.getenv("BENCH_HEADERS"), "([^:\\n]+): ([^\\n]*)\\n") do
+        wrk.headers[name] = value
+      end
+
+      local think = tonumber(os.getenv("BENCH_THINK_MILLIS") or "0")
+      if think > 0 then
+        function delay()
+          return math.random(0, 2 * think)
+        end
+      end
 
       local count_statuses = os.getenv("BENCH_COUNT_STATUSES") == "1"
       local threads = {}
@@ -128,16 +137,23 @@ final class WrkLoad {
     }
   }
 
-  /** Runs wrk for the warm-up (discarded), then for the measured window. */
-  static Rate run(Path wrk, Path workDir, int port, String body, int connections, int wrkThreads,
-                  boolean countStatuses, int nice, Duration warmup, Duration duration) throws IOException, InterruptedException {
-    Path script = workDir.resolve("generate-data-key.lua");
+  /** How wrk runs: connections, its own threads, whether it counts statuses, its nice value, the think time. */
+  record Settings(int connections, int wrkThreads, boolean countStatuses, int nice, int thinkMillis) {}
+
+  /**
+   * Runs wrk for the warm-up (discarded), then for the measured window (each at most a few minutes: a signed
+   * request is valid for 5). {@code request} is asked for a fresh one before each.
+   */
+  static Rate run(Path wrk, Path workDir, int port, java.util.function.Supplier<KmsRequest> request, Settings settings,
+                  Duration warmup, Duration duration) throws IOException, InterruptedException {
+    Path script = workDir.resolve("kms-request.lua");
     Files.writeString(script, SCRIPT);
     if (!warmup.isZero()) {
-      invoke(wrk, script, port, body, connections, wrkThreads, countStatuses, nice, warmup);
+      invoke(wrk, script, port, request.get(), settings, warmup);
     }
+    KmsRequest measured = request.get();
     CpuSampler cpu = CpuSampler.start();
-    JsonNode result = invoke(wrk, script, port, body, connections, wrkThreads, countStatuses, nice, duration);
+    JsonNode result = invoke(wrk, script, port, measured, settings, duration);
     CpuSampler.Usage usage = cpu.stop();
 
     long ok = result.get("ok").asLong();
@@ -174,21 +190,22 @@ final class WrkLoad {
     }
   }
 
-  private static JsonNode invoke(Path wrk, Path script, int port, String body, int connections, int wrkThreads,
-                                 boolean countStatuses, int nice, Duration duration) throws IOException, InterruptedException {
+  private static JsonNode invoke(Path wrk, Path script, int port, KmsRequest request, Settings settings,
+                                 Duration duration) throws IOException, InterruptedException {
     // Through sh, which reports wrk's CPU time (its children's utime + stime from /proc/self/stat).
-    List<String> command = new ArrayList<>(List.of("nice", "-n", Integer.toString(nice),
+    List<String> command = new ArrayList<>(List.of("nice", "-n", Integer.toString(settings.nice()),
         "sh", "-c", WRAPPER, "sh", wrk.toString(),
-        "-t", Integer.toString(Math.min(wrkThreads, connections)),
-        "-c", Integer.toString(connections),
+        "-t", Integer.toString(Math.min(settings.wrkThreads(), settings.connections())),
+        "-c", Integer.toString(settings.connections()),
         "-d", duration.toSeconds() + "s",
         "--timeout", "10s",
         "-s", script.toString(),
         "http://127.0.0.1:" + port + "/"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("BENCH_BODY", body);
-    builder.environment().put("BENCH_AUTHORIZATION", HttpTrent.AUTHORIZATION);
-    builder.environment().put("BENCH_COUNT_STATUSES", countStatuses ? "1" : "0");
+    builder.environment().put("BENCH_BODY", request.body());
+    builder.environment().put("BENCH_HEADERS", request.headerLines());
+    builder.environment().put("BENCH_COUNT_STATUSES", settings.countStatuses() ? "1" : "0");
+    builder.environment().put("BENCH_THINK_MILLIS", Integer.toString(settings.thinkMillis()));
     Process process = builder.start();
     List<String> output = new ArrayList<>();
     JsonNode result = null;

@@ -53,6 +53,9 @@ public final class ServiceEvents {
         .put("gcmRotationThreshold", config.kms().gcmRotationThreshold())
         .put("gcmEncryptionLimit", config.kms().gcmEncryptionLimit())
         .put("maintenanceIntervalMillis", config.kms().maintenanceIntervalMillis());
+    // How durable each event was before its response (docs/audit.md, "Durability").
+    c.putObject("audit").put("sync", config.audit().sync().name().toLowerCase(java.util.Locale.ROOT))
+        .put("syncIntervalMillis", config.audit().syncIntervalMillis());
     c.put("dataDir", config.dataDir().toString());
     ObjectNode details = JsonNodeFactory.instance.objectNode();
     details.set("configuration", c);

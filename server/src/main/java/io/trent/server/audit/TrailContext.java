@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trent.core.key.ServiceIdentity;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -30,7 +29,7 @@ public record TrailContext(ServiceIdentity identity, String tokenLabel, Supplier
     event.put("eventVersion", EVENT_VERSION);
     event.set("userIdentity", userIdentity);
     // CloudTrail writes whole seconds in UTC, e.g. 2026-12-03T20:34:29Z.
-    event.put("eventTime", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    event.put("eventTime", EventSecond.text(clock.instant()));
     event.put("eventSource", EVENT_SOURCE);
     event.put("eventName", eventName);
     event.put("awsRegion", identity.region());

@@ -1,6 +1,7 @@
 package io.trent.server.config;
 
 import io.trent.audit.AuditSettings;
+import io.trent.audit.AuditSync;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -15,9 +16,12 @@ import java.time.Duration;
  * @param maxFileBytes a trail file is rotated once it reaches this size
  * @param maxFileAgeMillis a trail file is rotated once it is this old
  * @param digestIntervalMillis how often a signed digest covers new records; at most 60000
+ * @param sync {@code batch}: a response waits for its event's fdatasync; {@code interval}: for its write, the
+ *     sync following within {@code syncIntervalMillis} (docs/audit.md, "Durability")
+ * @param syncIntervalMillis with {@code sync: interval}, the longest a written event waits for its sync; 1 to 60000
  */
 public record AuditConfig(String directory, String nodeId, long maxFileBytes, long maxFileAgeMillis,
-    long digestIntervalMillis) {
+    long digestIntervalMillis, AuditSync sync, long syncIntervalMillis) {
 
   public AuditConfig {
     directory = directory == null ? "" : directory.trim();
@@ -29,6 +33,10 @@ public record AuditConfig(String directory, String nodeId, long maxFileBytes, lo
     if (digestIntervalMillis < 1 || digestIntervalMillis > AuditSettings.MAX_DIGEST_INTERVAL.toMillis()) {
       throw new ConfigException("audit.digestIntervalMillis must be 1 to 60000 (a digest at least every minute), not "
           + digestIntervalMillis);
+    }
+    sync = sync == null ? AuditSync.BATCH : sync;
+    if (syncIntervalMillis < 1 || syncIntervalMillis > AuditSettings.MAX_DIGEST_INTERVAL.toMillis()) {
+      throw new ConfigException("audit.syncIntervalMillis must be 1 to 60000, not " + syncIntervalMillis);
     }
     if (!nodeId.isEmpty() && !nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new ConfigException("audit.nodeId must be 1 to 64 letters, digits, '.', '_' or '-', not '" + nodeId + "'");
@@ -43,7 +51,8 @@ public record AuditConfig(String directory, String nodeId, long maxFileBytes, lo
   /** The trail's settings for a server on this data directory and configured port. */
   public AuditSettings settings(Path dataDir, int port) {
     return new AuditSettings(directory(dataDir), nodeId.isEmpty() ? defaultNodeId(port) : nodeId, maxFileBytes,
-        Duration.ofMillis(maxFileAgeMillis), Duration.ofMillis(digestIntervalMillis));
+        Duration.ofMillis(maxFileAgeMillis), Duration.ofMillis(digestIntervalMillis), sync,
+        Duration.ofMillis(syncIntervalMillis));
   }
 
   /**
@@ -52,7 +61,8 @@ public record AuditConfig(String directory, String nodeId, long maxFileBytes, lo
    */
   public AuditSettings cliSettings(Path dataDir) {
     return new AuditSettings(directory(dataDir), AuditSettings.sanitizeNodeId((nodeId.isEmpty() ? hostName() : nodeId)
-        + "-cli"), maxFileBytes, Duration.ofMillis(maxFileAgeMillis), Duration.ofMillis(digestIntervalMillis));
+        + "-cli"), maxFileBytes, Duration.ofMillis(maxFileAgeMillis), Duration.ofMillis(digestIntervalMillis), sync,
+        Duration.ofMillis(syncIntervalMillis));
   }
 
   private static String hostName() {
