@@ -1,0 +1,115 @@
+package io.trent.pkcs11;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.trent.core.error.KeyUnavailableException;
+import io.trent.core.error.KmsException;
+import io.trent.core.key.KeyMaterialId;
+import io.trent.core.spi.SealedBytes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole token goes away under a running backend (SoftHSM2's token directory moved aside, as a
+ * lost device or a network HSM that dropped off) and comes back. SoftHSM2 then first stops finding
+ * objects and only later fails other calls, so a backend that believed an empty search would call
+ * every key destroyed: each way a key's absence is observed must see the token gone instead, fail
+ * retryably, and work again by itself once the token is back.
+ */
+class TokenOutageTest {
+
+  private static final byte[] AAD = "outage".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] PLAINTEXT = "made before the outage".getBytes(StandardCharsets.UTF_8);
+  private static final Duration RECOVERY_BOUND = Duration.ofSeconds(20);
+
+  private static SoftHsmToken token;
+
+  @BeforeAll
+  static void createToken() {
+    token = SoftHsmToken.create("outage");
+  }
+
+  @Test
+  void theObjectCheckDoesNotTakeAMissingTokenForDestroyedKeys() throws Exception {
+    outage(backend -> assertRetryableFault(catchThrowable(backend::checkTokenObjects)));
+  }
+
+  @Test
+  void keyExistsFailsRatherThanAnswerFalse() throws Exception {
+    outage(backend -> assertRetryableFault(catchThrowable(() -> backend.keyExists(Pkcs11KeyBackendTest.newId()))));
+  }
+
+  @Test
+  void listingTheObjectsFailsRatherThanAnswerEmpty() throws Exception {
+    outage(backend -> assertRetryableFault(catchThrowable(backend::listObjects)));
+  }
+
+  @Test
+  void aKeyInUseIsAFaultNotUnavailable() throws Exception {
+    outage(backend -> {
+      KeyMaterialId unknown = Pkcs11KeyBackendTest.newId();
+      assertRetryableFault(catchThrowable(() -> backend.generateDataKey(unknown, 32, AAD)));
+    });
+  }
+
+  /**
+   * Makes a key and a ciphertext, moves the token away, runs {@code firstCall} (the first to meet
+   * the missing token), then checks that everything fails retryably and fast, restores the token and
+   * waits (bounded) until the old ciphertext decrypts again.
+   */
+  private static void outage(Consumer<Pkcs11KeyBackend> firstCall) throws IOException {
+    try (Pkcs11KeyBackend backend = Pkcs11KeyBackend.open(token.settings(4, Duration.ofSeconds(2)))) {
+      KeyMaterialId key = Pkcs11KeyBackendTest.newId();
+      backend.createSymmetricKey(key, "outage");
+      SealedBytes sealed = backend.encrypt(key, PLAINTEXT, AAD);
+      backend.checkTokenObjects(); // the key's handle is cached and checked
+
+      Path away = token.tokenDirectory.resolveSibling(token.tokenDirectory.getFileName() + "-away");
+      Files.move(token.tokenDirectory, away);
+      try {
+        firstCall.accept(backend);
+        long start = System.nanoTime();
+        assertRetryableFault(catchThrowable(() -> backend.generateDataKey(key, 32, AAD)));
+        assertRetryableFault(catchThrowable(() -> backend.decrypt(key, sealed.iv(), sealed.ciphertextAndTag(), AAD)));
+        assertRetryableFault(catchThrowable(() -> backend.keyExists(key)));
+        assertThat(System.nanoTime() - start).as("fails fast").isLessThan(Duration.ofSeconds(2).toNanos());
+        assertThat(backend.isHealthy()).isFalse();
+        assertThat(backend.tokenSerial()).as("still named while away").isNotBlank();
+      } finally {
+        Files.move(away, token.tokenDirectory);
+      }
+
+      long deadline = System.nanoTime() + RECOVERY_BOUND.toNanos();
+      byte[] decrypted = null;
+      while (decrypted == null) {
+        try {
+          decrypted = backend.decrypt(key, sealed.iv(), sealed.ciphertextAndTag(), AAD);
+        } catch (KmsException e) {
+          assertRetryableFault(e);
+          assertThat(System.nanoTime()).as("recovered within the bound").isLessThan(deadline);
+          LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+      }
+      assertThat(decrypted).isEqualTo(PLAINTEXT);
+      assertThat(backend.keyExists(key)).isTrue();
+      assertThat(backend.isHealthy()).isTrue();
+      assertThat(backend.generateDataKey(key, 32, AAD).plaintext()).hasSize(32);
+    }
+  }
+
+  /** A retryable 5xx that blames the HSM, never "this key is gone". */
+  private static void assertRetryableFault(Throwable thrown) {
+    assertThat(thrown).isInstanceOf(KmsException.class).isNotInstanceOf(KeyUnavailableException.class);
+    assertThat(((KmsException) thrown).isRetryable()).isTrue();
+    assertThat(((KmsException) thrown).httpStatus()).isEqualTo(500);
+    assertThat(thrown.getMessage()).doesNotContain(new String(token.userPin));
+  }
+}
