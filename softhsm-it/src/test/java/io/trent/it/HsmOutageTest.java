@@ -30,6 +30,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
+import software.amazon.awssdk.services.kms.model.KeyState;
 
 /**
  * The HSM goes away under load and comes back: a server process of its own serves GenerateDataKey
@@ -41,7 +42,7 @@ import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
  * <p>During the outage every failed request is a retryable 500 with AWS's {@code __type}
  * (KMSInternalException for a call the fault hit, DependencyTimeoutException while the token is
  * unreachable), answered within a bound, never a 4xx and never a wrong plaintext; {@code GET /health}
- * is 503. Once the token is back the node reconnects by itself: /health is 200 within a bound, every
+ * is 503 and DescribeKey shows the key Unavailable. Once the token is back the node reconnects by itself: /health is 200 within a bound, every
  * request from then on succeeds, and every ciphertext made before, during and after the outage
  * decrypts to its plaintext.
  */
@@ -123,6 +124,8 @@ class HsmOutageTest {
           assertThat(within(NOTICE_BOUND, () -> count(outcomes, o -> o.phase() == Phase.OUTAGE && !o.ok()) >= 4 * CLIENTS))
               .as("requests fail while the token is away").isTrue();
           assertThat(health(node)).as("still 503 while the token is away").isEqualTo(503);
+          // As AWS shows a key of a disconnected custom key store: viewable, not usable.
+          assertThat(kms.describeKey(b -> b.keyId(keyId)).keyMetadata().keyState()).isEqualTo(KeyState.UNAVAILABLE);
         } finally {
           Files.move(away, tokens); // and comes back
         }
@@ -152,6 +155,7 @@ class HsmOutageTest {
         load.awaitTermination(CALL_BOUND.toSeconds() * 2, TimeUnit.SECONDS);
       }
 
+      assertThat(kms.describeKey(b -> b.keyId(keyId)).keyMetadata().keyState()).isEqualTo(KeyState.ENABLED);
       // Every ciphertext decrypts: those made before the outage, and every data key the load got.
       for (DataKey key : before) {
         assertThat(kms.decrypt(b -> b.ciphertextBlob(key.ciphertext()).encryptionContext(CONTEXT)).plaintext())
