@@ -477,6 +477,11 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     return supervisor.module();
   }
 
+  /** The supervisor of the module, for tests that simulate a reconnect that hangs. */
+  TokenSupervisor supervisor() {
+    return supervisor;
+  }
+
   /** Runs work on the live token connection; see {@link TokenSupervisor#execute}. */
   <T> T execute(String operation, TokenSupervisor.ConnectionWork<T> work) {
     return supervisor.execute(operation, work);

@@ -50,7 +50,8 @@ final class TokenSupervisor implements AutoCloseable {
   private final char[] pin;
   private final boolean sessionCopies;
   private final long lockTimeoutNanos;
-  private final ReentrantReadWriteLock moduleLock = new ReentrantReadWriteLock();
+  // Package-private for tests that hold it as a reconnect or reset that hangs would.
+  final ReentrantReadWriteLock moduleLock = new ReentrantReadWriteLock();
   private final AtomicInteger failedHealthChecks = new AtomicInteger();
   private final ObjectCheckSchedule objectChecks;
 
@@ -116,6 +117,9 @@ final class TokenSupervisor implements AutoCloseable {
       }
       if (connection == null && !closed) {
         reconnectIfDue();
+        if (connection == null) {
+          throw unreachable(); // at once: a reconnect under way may take long on an HSM that hangs
+        }
       }
       Lock readLock = acquireReadLock();
       Pkcs11Recovery recovery;
@@ -305,10 +309,16 @@ final class TokenSupervisor implements AutoCloseable {
     if (closed) {
       throw new KmsInternalException("The HSM key backend is closed.");
     }
-    // The HSM is away and nothing was tried: AWS's DependencyTimeoutException ("the system timed
-    // out while trying to fulfill the request; you can retry"), as during a reset, is the closest
-    // of its retryable errors (pkcs11-lessons.md §15: DependencyTimeout while the HSM is reset).
-    throw new DependencyTimeoutException("The HSM token '" + settings.tokenLabel().trim()
+    throw unreachable();
+  }
+
+  /**
+   * The HSM is away and nothing was tried: AWS's DependencyTimeoutException ("the system timed out
+   * while trying to fulfill the request; you can retry"), as during a reset, is the closest of its
+   * retryable errors (pkcs11-lessons.md §15: DependencyTimeout while the HSM is reset).
+   */
+  private DependencyTimeoutException unreachable() {
+    return new DependencyTimeoutException("The HSM token '" + settings.tokenLabel().trim()
         + "' is unreachable; reconnecting. Retry the request.");
   }
 
@@ -393,15 +403,14 @@ final class TokenSupervisor implements AutoCloseable {
     }
   }
 
-  /** While the token is unreachable, tries to reconnect at most once a second. */
+  /**
+   * While the token is unreachable, tries to reconnect at most once a second. Never waits: when
+   * another thread holds the module (a reconnect under way, which an HSM that hangs can make long),
+   * the caller fails fast instead of piling up behind it.
+   */
   private void reconnectIfDue() {
     Lock writeLock = moduleLock.writeLock();
-    try {
-      if (!writeLock.tryLock(lockTimeoutNanos, TimeUnit.NANOSECONDS)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (!writeLock.tryLock()) {
       return;
     }
     try {

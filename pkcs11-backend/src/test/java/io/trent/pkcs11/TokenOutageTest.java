@@ -3,6 +3,7 @@ package io.trent.pkcs11;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.trent.core.error.DependencyTimeoutException;
 import io.trent.core.error.KeyUnavailableException;
 import io.trent.core.error.KmsException;
 import io.trent.core.key.KeyMaterialId;
@@ -12,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +62,54 @@ class TokenOutageTest {
       KeyMaterialId unknown = Pkcs11KeyBackendTest.newId();
       assertRetryableFault(catchThrowable(() -> backend.generateDataKey(unknown, 32, AAD)));
     });
+  }
+
+  @Test
+  void whileAReconnectHangsRequestsAndHealthChecksAnswerAtOnce() throws Exception {
+    Duration borrowTimeout = Duration.ofSeconds(2);
+    try (Pkcs11KeyBackend backend = Pkcs11KeyBackend.open(token.settings(4, borrowTimeout))) {
+      KeyMaterialId key = Pkcs11KeyBackendTest.newId();
+      backend.createSymmetricKey(key, "hung reconnect");
+      Path away = token.tokenDirectory.resolveSibling(token.tokenDirectory.getFileName() + "-away");
+      Files.move(token.tokenDirectory, away);
+      CountDownLatch held = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      // The module lock held by another thread, as by a reconnect whose C_Initialize hangs.
+      Thread reconnect = new Thread(() -> {
+        Lock module = backend.supervisor().moduleLock.writeLock();
+        module.lock();
+        try {
+          held.countDown();
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          module.unlock();
+        }
+      });
+      try {
+        assertRetryableFault(catchThrowable(() -> backend.generateDataKey(key, 32, AAD))); // now unreachable
+        reconnect.start();
+        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long start = System.nanoTime();
+        assertThat(catchThrowable(() -> backend.generateDataKey(key, 32, AAD)))
+            .isInstanceOf(DependencyTimeoutException.class);
+        assertThat(backend.isHealthy()).isFalse();
+        assertThat(System.nanoTime() - start).as("without waiting for the module")
+            .isLessThan(borrowTimeout.toNanos() / 4);
+      } finally {
+        release.countDown();
+        reconnect.join(10_000);
+        Files.move(away, token.tokenDirectory);
+      }
+      long deadline = System.nanoTime() + RECOVERY_BOUND.toNanos();
+      while (!backend.isHealthy()) {
+        assertThat(System.nanoTime()).as("recovered within the bound").isLessThan(deadline);
+        LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+      }
+      assertThat(backend.generateDataKey(key, 32, AAD).plaintext()).hasSize(32);
+    }
   }
 
   /**
