@@ -163,7 +163,6 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     return execute("KeyExists", connection -> {
       boolean exists = connection.keys.exists(id);
       if (!exists) {
-        TokenPresence.require(connection.token); // an absent token is no answer about the key
         connection.dropHandles(id); // no later request may use a cached handle or session copy of it
       }
       return exists;
@@ -393,11 +392,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   /** Trent's token objects by label (see {@link ObjectInventory}); reads every token object. */
   @Override
   public List<BackendObject> listObjects() {
-    return execute("ListObjects", connection -> {
-      List<BackendObject> objects = onPooledSession(connection, ObjectInventory::list);
-      TokenPresence.require(connection.token); // a token that went away lists nothing
-      return objects;
-    });
+    return execute("ListObjects", connection -> onPooledSession(connection, ObjectInventory::list));
   }
 
   /**

@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,22 +43,28 @@ class TokenOutageTest {
 
   @Test
   void theObjectCheckDoesNotTakeAMissingTokenForDestroyedKeys() throws Exception {
-    outage(backend -> assertRetryableFault(catchThrowable(backend::checkTokenObjects)));
+    outage((backend, key) -> assertRetryableFault(catchThrowable(backend::checkTokenObjects)));
   }
 
   @Test
   void keyExistsFailsRatherThanAnswerFalse() throws Exception {
-    outage(backend -> assertRetryableFault(catchThrowable(() -> backend.keyExists(Pkcs11KeyBackendTest.newId()))));
+    outage((backend, key) -> assertRetryableFault(catchThrowable(() -> backend.keyExists(Pkcs11KeyBackendTest.newId()))));
   }
 
   @Test
   void listingTheObjectsFailsRatherThanAnswerEmpty() throws Exception {
-    outage(backend -> assertRetryableFault(catchThrowable(backend::listObjects)));
+    outage((backend, key) -> assertRetryableFault(catchThrowable(backend::listObjects)));
+  }
+
+  @Test
+  void destroyingAKeyFailsRatherThanDestroyNothing() throws Exception {
+    // Otherwise its deletion would go on to drop the metadata, and the token would keep the object.
+    outage((backend, key) -> assertRetryableFault(catchThrowable(() -> backend.destroyKey(key))));
   }
 
   @Test
   void aKeyInUseIsAFaultNotUnavailable() throws Exception {
-    outage(backend -> {
+    outage((backend, key) -> {
       KeyMaterialId unknown = Pkcs11KeyBackendTest.newId();
       assertRetryableFault(catchThrowable(() -> backend.generateDataKey(unknown, 32, AAD)));
     });
@@ -113,11 +119,11 @@ class TokenOutageTest {
   }
 
   /**
-   * Makes a key and a ciphertext, moves the token away, runs {@code firstCall} (the first to meet
-   * the missing token), then checks that everything fails retryably and fast, restores the token and
+   * Makes a key and a ciphertext, moves the token away, runs {@code firstCall} with the key (the
+   * first call to meet the missing token), then checks that everything fails retryably and fast, restores the token and
    * waits (bounded) until the old ciphertext decrypts again.
    */
-  private static void outage(Consumer<Pkcs11KeyBackend> firstCall) throws IOException {
+  private static void outage(BiConsumer<Pkcs11KeyBackend, KeyMaterialId> firstCall) throws IOException {
     try (Pkcs11KeyBackend backend = Pkcs11KeyBackend.open(token.settings(4, Duration.ofSeconds(2)))) {
       KeyMaterialId key = Pkcs11KeyBackendTest.newId();
       backend.createSymmetricKey(key, "outage");
@@ -127,7 +133,7 @@ class TokenOutageTest {
       Path away = token.tokenDirectory.resolveSibling(token.tokenDirectory.getFileName() + "-away");
       Files.move(token.tokenDirectory, away);
       try {
-        firstCall.accept(backend);
+        firstCall.accept(backend, key);
         long start = System.nanoTime();
         assertRetryableFault(catchThrowable(() -> backend.generateDataKey(key, 32, AAD)));
         assertRetryableFault(catchThrowable(() -> backend.decrypt(key, sealed.iv(), sealed.ciphertextAndTag(), AAD)));
