@@ -28,7 +28,9 @@ import org.xipki.pkcs11.wrapper.Session;
  * session copy, and from then on resolves as {@link KeyUnavailableException}.
  *
  * <p>The check reads CKA_ID rather than only asking whether the handle is valid: an HSM may give a
- * destroyed object's handle to a new object.
+ * destroyed object's handle to a new object. An object is only taken for destroyed while the token
+ * still answers ({@link TokenPresence}): a token that went away is a fault, and its keys work again
+ * once it is back.
  *
  * @param <H> what a request needs to use the key
  */
@@ -125,6 +127,7 @@ final class CheckedHandles<H> implements KeyHandleCache<H> {
     }
     for (long object : tokenObjects.of(handle)) {
       if (!holds(session, object, id, true)) {
+        TokenPresence.require(session.getToken()); // a token that went away holds nothing; that is no deletion
         LOG.warn("Key material {} is no longer in the HSM (destroyed outside Trent); its key is unavailable.", id);
         dropOnAnchor(session, id, handle);
         return false;

@@ -21,17 +21,10 @@ import io.trent.core.spi.GeneratedKeyPair;
 import io.trent.core.spi.ImportWrappingKey;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.SealedBytes;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,32 +38,28 @@ import org.xipki.pkcs11.wrapper.Session;
  * generic secret for HMAC keys, all sensitive and non-extractable and named by the key material id
  * (CKA_ID).
  *
+ * <p>This class is the key operations; keeping the module and token usable (the connection, the
+ * module lock, health, the token object check, recovery from a lost login, token or device) is
+ * {@link TokenSupervisor}'s, through which every operation runs.
+ *
  * <p>Requests run on a bounded {@link Pkcs11SessionPool}; a long-lived anchor session holds the
- * login and manages key objects. Requests share a read lock on the module; a reset (C_Finalize,
- * C_Initialize, log in again) takes the write lock, because C_Finalize while another thread is
- * inside the library crashes it. Creating and destroying token objects is serialized per token
- * (see {@link ObjectWriteLock}); key pairs, HMAC keys and imports are created on pool
- * sessions, so a slow RSA key generation does not hold the anchor session.
+ * login and manages key objects. Creating and destroying token objects is serialized per token
+ * (see {@link ObjectWriteLock}); key pairs, HMAC keys and imports are created on pool sessions, so
+ * a slow RSA key generation does not hold the anchor session.
  *
  * <p>Failure handling: a failed GCM tag is {@link InvalidCiphertextException}; a missing key object
- * is {@link io.trent.core.error.KeyUnavailableException}; no free session within the borrow timeout
- * (or a reset in progress) is {@link DependencyTimeoutException}; every other PKCS#11 error fails
- * the request with {@link KmsInternalException} after discarding the session, retrying once first
- * when only a key handle or a pool session went stale. A lost login is repaired by logging in
- * again; a lost device, token or anchor session by resetting the module.
+ * is {@link io.trent.core.error.KeyUnavailableException} (only while the token itself answers); no
+ * free session within the borrow timeout, a reset in progress or an unreachable token is
+ * {@link DependencyTimeoutException}; every other PKCS#11 error fails the request with
+ * {@link KmsInternalException} after discarding the session (see {@link TokenSupervisor#execute}).
  *
  * <p>A "bad input" answer from the token (InvalidCiphertextException) is only given after the
  * session and token checked healthy ({@link DataErrors#confirmHealthy}): SoftHSM2 reports a failed
  * GCM tag and an internal fault alike, as CKR_GENERAL_ERROR.
  *
  * <p>A key whose token object was destroyed outside Trent stops working within
- * {@link Pkcs11Settings#objectCheckInterval} (see {@link CheckedHandles}): a background thread
- * checks the objects behind every cached handle twice per interval, and a request checks its key
- * itself when that check has fallen behind.
- *
- * <p>Waits are bounded: a reset waits for the calls in flight at most the borrow timeout, and never
- * finalizes the module while one is still inside the library. Until that call returns, the backend
- * reports itself unhealthy and requests fail at once with DependencyTimeoutException.
+ * {@link Pkcs11Settings#objectCheckInterval} (see {@link CheckedHandles} and
+ * {@link ObjectCheckSchedule}).
  *
  * <p>Nothing secret is logged or put into exception messages: no PIN, plaintext or key bytes.
  */
@@ -78,13 +67,6 @@ public final class Pkcs11KeyBackend implements KeyBackend {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pkcs11KeyBackend.class);
   private static final int MAX_RANDOM_BYTES = 1024;
-  private static final long RECONNECT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  /** Work done on a live connection; PKCS#11 errors are classified by the caller. */
-  @FunctionalInterface
-  interface ConnectionWork<T> {
-    T run(TokenConnection connection) throws PKCS11Exception, AnchorSessionException;
-  }
 
   /** Work done on one borrowed session with the handle of one KMS key. */
   @FunctionalInterface
@@ -110,35 +92,15 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     T run(TokenConnection connection, Session session) throws PKCS11Exception;
   }
 
-  private final Pkcs11Settings settings;
-  private final PKCS11Module module;
-  private final char[] pin;
-  private final boolean sessionCopies;
+  private final TokenSupervisor supervisor;
   private final AesGcm gcm;
   private final ProbedCapability<Set<DataKeyPairSpec>> keyPairSpecs;
   private final ProbedCapability<Set<WrappingAlgorithm>> wrappingAlgorithms;
-  private final long lockTimeoutNanos;
-  private final ReentrantReadWriteLock moduleLock = new ReentrantReadWriteLock();
-  private final AtomicInteger failedHealthChecks = new AtomicInteger();
   private final RsaOaep rsaOaep = new RsaOaep();
   private final KeyImporter importer;
 
-  // Written under the write lock only; volatile so that the fast paths may peek without it.
-  private volatile TokenConnection connection;
-  private volatile long generation;
-  private volatile boolean closed;
-  private volatile String description;
-  private long lastReconnectNanos;
-  // Set when a reset could not wait out a call in flight; requests fail fast until the reset is done.
-  private volatile boolean resetStalled;
-  private final ScheduledExecutorService objectChecks;
-
-  private Pkcs11KeyBackend(Pkcs11Settings settings, PKCS11Module module, char[] pin,
-                           boolean sessionCopies, TokenConnection connection) {
-    this.settings = settings;
-    this.module = module;
-    this.pin = pin;
-    this.sessionCopies = sessionCopies;
+  private Pkcs11KeyBackend(Pkcs11Settings settings, TokenSupervisor supervisor) {
+    this.supervisor = supervisor;
     this.gcm = new AesGcm(GcmIvPolicy.of(settings.ivSource()));
     this.importer = new KeyImporter(gcm);
     // Properties of the token, kept across resets. The wrapping probe costs an RSA key generation,
@@ -148,17 +110,6 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     this.wrappingAlgorithms = new ProbedCapability<>("the wrapping algorithms for imports", () ->
         Collections.unmodifiableSet(execute("GetParametersForImport", live -> onPooledSession(live,
             session -> WrappingAlgorithmProbe.probe(live.token, session)))), System::nanoTime);
-    this.lockTimeoutNanos = settings.borrowTimeout().toNanos();
-    this.connection = connection;
-    this.description = connection.description;
-    this.objectChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "trent-pkcs11-object-check");
-      thread.setDaemon(true);
-      return thread;
-    });
-    // Twice per interval, so that requests rarely find a check too old; at most every 50 ms.
-    long period = Math.max(50, settings.objectCheckInterval().toMillis() / 2);
-    objectChecks.scheduleWithFixedDelay(this::checkTokenObjectsQuietly, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -175,31 +126,14 @@ public final class Pkcs11KeyBackend implements KeyBackend {
 
   /** As {@link #open(Pkcs11Settings)}; {@code sessionCopies=false} exists to measure the difference. */
   static Pkcs11KeyBackend open(Pkcs11Settings settings, boolean sessionCopies) {
-    Objects.requireNonNull(settings, "settings");
-    PKCS11Module module = LoadedModules.module(settings.library());
+    TokenSupervisor supervisor = TokenSupervisor.open(settings, sessionCopies);
     try {
-      if (!LoadedModules.initialize(module)) {
-        throw new IllegalStateException("The PKCS#11 library " + settings.library()
-            + " is already initialized in this JVM; close the backend that uses it first.");
-      }
-    } catch (PKCS11Exception e) {
-      throw new IllegalStateException("C_Initialize with CKF_OS_LOCKING_OK failed for "
-          + settings.library() + ": " + e.getErrorName(), e);
-    }
-    char[] pin = settings.pin().clone();
-    TokenConnection connection = null;
-    try {
-      connection = TokenConnection.open(module, settings, pin, sessionCopies);
-      Pkcs11KeyBackend backend = new Pkcs11KeyBackend(settings, module, pin, sessionCopies, connection);
+      Pkcs11KeyBackend backend = new Pkcs11KeyBackend(settings, supervisor);
       backend.keyPairSpecs.get(); // a failure is logged and probed again later
-      LOG.info("Opened {}", backend.description);
+      LOG.info("Opened {}", supervisor.describe());
       return backend;
     } catch (RuntimeException e) {
-      if (connection != null) {
-        connection.close();
-      }
-      LoadedModules.finalizeQuietly(module);
-      Arrays.fill(pin, '\0');
+      supervisor.close();
       throw e;
     }
   }
@@ -487,19 +421,18 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   private synchronized void ensureSealKey() {
     if (!keyExists(SealKey.ID)) {
       createSymmetricKey(SealKey.ID, SealKey.LABEL);
-      LOG.info("Created the credential sealing key in {}", description);
+      LOG.info("Created the credential sealing key in {}", supervisor.describe());
     }
   }
 
   /**
-   * True when the token answers C_GetTokenInfo and the anchor session is still logged in. A lost
-   * login is repaired on the spot; a token that fails two checks in a row gets the module reset. A
-   * healthy token gets the capability probes that failed before run again, once their back-off
-   * has passed.
+   * True when the token answers and the anchor session is logged in (see
+   * {@link TokenSupervisor#isHealthy}, which also repairs). A healthy token gets the capability
+   * probes that failed before run again, once their back-off has passed.
    */
   @Override
   public boolean isHealthy() {
-    boolean healthy = checkHealth();
+    boolean healthy = supervisor.isHealthy();
     if (healthy) {
       keyPairSpecs.retryIfFailed();
       wrappingAlgorithms.retryIfFailed();
@@ -507,57 +440,14 @@ public final class Pkcs11KeyBackend implements KeyBackend {
     return healthy;
   }
 
-  private boolean checkHealth() {
-    if (closed || (resetStalled && !finishStalledReset())) {
-      return false;
-    }
-    if (connection == null) {
-      reconnectIfDue();
-    }
-    Lock readLock = moduleLock.readLock();
-    if (!readLock.tryLock()) {
-      return false; // a reset is running
-    }
-    Pkcs11Recovery recovery;
-    long observed;
-    try {
-      observed = generation;
-      TokenConnection current = connection;
-      if (current == null) {
-        return false;
-      }
-      if (!current.tokenAnswers()) {
-        if (failedHealthChecks.incrementAndGet() < 2) {
-          return false;
-        }
-        recovery = Pkcs11Recovery.RESET_MODULE;
-      } else {
-        failedHealthChecks.set(0);
-        try {
-          if (current.anchor.isLoggedIn()) {
-            return true;
-          }
-          recovery = Pkcs11Recovery.LOGIN_AGAIN;
-        } catch (AnchorSessionException e) {
-          recovery = Pkcs11Recovery.RESET_MODULE;
-        }
-      }
-    } finally {
-      readLock.unlock();
-    }
-    LOG.warn("HSM health check failed; recovery: {}", recovery);
-    repair(recovery, observed);
-    return false;
-  }
-
   @Override
   public String describe() {
-    return description;
+    return supervisor.describe();
   }
 
   @Override
   public String tokenSerial() {
-    return connection.serial;
+    return supervisor.tokenSerial();
   }
 
   /**
@@ -577,32 +467,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
    */
   @Override
   public void close() {
-    objectChecks.shutdownNow();
-    Lock writeLock = moduleLock.writeLock();
-    if (!tryLock(writeLock, lockTimeoutNanos)) {
-      closed = true;
-      LOG.error("Closing {}: a PKCS#11 call has not returned within {} ms; the module is left initialized, "
-          + "because finalizing it under a call in flight would crash the library.", description,
-          TimeUnit.NANOSECONDS.toMillis(lockTimeoutNanos));
-      return;
-    }
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      generation++;
-      TokenConnection current = connection;
-      connection = null;
-      if (current != null) {
-        current.close();
-      }
-      LoadedModules.finalizeQuietly(module);
-      Arrays.fill(pin, '\0');
-      LOG.info("Closed {}", description);
-    } finally {
-      writeLock.unlock();
-    }
+    supervisor.close();
   }
 
   /**
@@ -610,26 +475,22 @@ public final class Pkcs11KeyBackend implements KeyBackend {
    * per object check interval. Tests call it instead of waiting.
    */
   void checkTokenObjects() {
-    execute("CheckTokenObjects", connection -> {
-      connection.checkObjects();
-      return null;
-    });
-  }
-
-  private void checkTokenObjectsQuietly() {
-    if (closed) {
-      return;
-    }
-    try {
-      checkTokenObjects();
-    } catch (RuntimeException e) {
-      LOG.debug("The token object check failed: {}", e.toString());
-    }
+    supervisor.checkTokenObjects();
   }
 
   /** The wrapper's module, for tests that inspect the token or simulate failures. */
   PKCS11Module module() {
-    return module;
+    return supervisor.module();
+  }
+
+  /** The supervisor of the module, for tests that simulate a reconnect that hangs. */
+  TokenSupervisor supervisor() {
+    return supervisor;
+  }
+
+  /** Runs work on the live token connection; see {@link TokenSupervisor#execute}. */
+  <T> T execute(String operation, TokenSupervisor.ConnectionWork<T> work) {
+    return supervisor.execute(operation, work);
   }
 
   private <T> T withKey(String operation, KeyMaterialId id, KeyWork<T> work) {
@@ -693,206 +554,6 @@ public final class Pkcs11KeyBackend implements KeyBackend {
       } else {
         connection.pool.discard(session);
       }
-    }
-  }
-
-  /** Runs work under the module read lock, turning PKCS#11 errors into KMS errors and repairs. */
-  <T> T execute(String operation, ConnectionWork<T> work) {
-    for (int attempt = 1; ; attempt++) {
-      if (resetStalled && !closed && !finishStalledReset()) {
-        throw new DependencyTimeoutException("The HSM connection is being reset; retry the request.");
-      }
-      if (connection == null && !closed) {
-        reconnectIfDue();
-      }
-      Lock readLock = acquireReadLock();
-      Pkcs11Recovery recovery;
-      String errorName;
-      Exception cause;
-      long observed;
-      try {
-        TokenConnection current = liveConnection();
-        observed = generation;
-        try {
-          return work.run(current);
-        } catch (AnchorSessionException e) {
-          recovery = Pkcs11Recovery.after(e.errorCode(), true);
-          errorName = e.errorName();
-          cause = e;
-        } catch (PKCS11Exception e) {
-          recovery = Pkcs11Recovery.after(e.getErrorCode(), false);
-          errorName = e.getErrorName();
-          cause = e;
-        } catch (KmsException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          LOG.warn("{} failed in the HSM backend: {}", operation, e.toString());
-          throw new KmsInternalException("The HSM backend failed during " + operation + ".", e);
-        }
-      } finally {
-        readLock.unlock();
-      }
-      if (attempt == 1 && (recovery == Pkcs11Recovery.RETRY_WITH_FRESH_HANDLE
-          || recovery == Pkcs11Recovery.RETRY_WITH_FRESH_SESSION)) {
-        LOG.debug("{} got {}; retrying once ({})", operation, errorName, recovery);
-        continue;
-      }
-      if (recovery == Pkcs11Recovery.RETRY_WITH_FRESH_SESSION) {
-        recovery = Pkcs11Recovery.RESET_MODULE; // a fresh session failed the same way
-      }
-      LOG.warn("{} failed in the HSM with {}; recovery: {}", operation, errorName, recovery);
-      repair(recovery, observed);
-      throw new KmsInternalException("The HSM failed during " + operation + " (" + errorName
-          + "); retry the request.", cause);
-    }
-  }
-
-  private Lock acquireReadLock() {
-    Lock readLock = moduleLock.readLock();
-    try {
-      if (readLock.tryLock(lockTimeoutNanos, TimeUnit.NANOSECONDS)) {
-        return readLock;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    throw new DependencyTimeoutException("The HSM connection is being reset; retry the request.");
-  }
-
-  private TokenConnection liveConnection() {
-    TokenConnection current = connection;
-    if (current != null) {
-      return current;
-    }
-    if (closed) {
-      throw new KmsInternalException("The HSM key backend is closed.");
-    }
-    throw new KmsInternalException("The HSM token '" + settings.tokenLabel().trim()
-        + "' is unreachable; reconnecting.");
-  }
-
-  /** Logs in again or resets the module; called without the read lock (it cannot be upgraded). */
-  private void repair(Pkcs11Recovery recovery, long observedGeneration) {
-    if (recovery == Pkcs11Recovery.LOGIN_AGAIN) {
-      Lock readLock = moduleLock.readLock();
-      if (!readLock.tryLock()) {
-        return; // a reset is running and will log in anyway
-      }
-      try {
-        TokenConnection current = connection;
-        if (current == null || generation != observedGeneration) {
-          return;
-        }
-        current.anchor.login();
-        LOG.info("Logged in to {} again", current.description);
-        return;
-      } catch (AnchorSessionException e) {
-        LOG.warn("Logging in again failed with {}; resetting the module", e.errorName());
-      } finally {
-        readLock.unlock();
-      }
-      reset(observedGeneration);
-    } else if (recovery == Pkcs11Recovery.RESET_MODULE) {
-      reset(observedGeneration);
-    }
-  }
-
-  /**
-   * Resets the module unless another thread already did since the failure was observed. Waits for
-   * the calls in flight at most the borrow timeout; when one is still inside the library then, the
-   * reset is left to {@link #finishStalledReset} and requests fail fast until it is done.
-   */
-  private void reset(long observedGeneration) {
-    Lock writeLock = moduleLock.writeLock();
-    if (!tryLock(writeLock, lockTimeoutNanos)) {
-      if (!resetStalled) {
-        resetStalled = true;
-        LOG.error("A PKCS#11 call has not returned within {} ms, so the module cannot be reset yet; "
-            + "requests fail until it returns.", TimeUnit.NANOSECONDS.toMillis(lockTimeoutNanos));
-      }
-      return;
-    }
-    try {
-      if (!closed && generation == observedGeneration) {
-        resetLocked();
-      }
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /**
-   * Does a stalled reset once no call is in flight any more, without waiting for one.
-   *
-   * @return true when the reset is done (by this or another thread)
-   */
-  private boolean finishStalledReset() {
-    Lock writeLock = moduleLock.writeLock();
-    if (!writeLock.tryLock()) {
-      return !resetStalled;
-    }
-    try {
-      if (resetStalled && !closed) {
-        resetLocked();
-        LOG.info("The stalled PKCS#11 call returned; the module was reset.");
-      }
-      resetStalled = false;
-      return true;
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  private static boolean tryLock(Lock lock, long timeoutNanos) {
-    try {
-      return lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  /** While the token is unreachable, tries to reconnect at most once a second. */
-  private void reconnectIfDue() {
-    Lock writeLock = moduleLock.writeLock();
-    try {
-      if (!writeLock.tryLock(lockTimeoutNanos, TimeUnit.NANOSECONDS)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    try {
-      if (!closed && connection == null && System.nanoTime() - lastReconnectNanos >= RECONNECT_INTERVAL_NANOS) {
-        resetLocked();
-      }
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /** Drains and closes everything, C_Finalize, C_Initialize, logs in again. Holds the write lock. */
-  private void resetLocked() {
-    generation++;
-    failedHealthChecks.set(0);
-    TokenConnection old = connection;
-    connection = null;
-    if (old != null) {
-      old.close();
-    }
-    LoadedModules.finalizeQuietly(module);
-    lastReconnectNanos = System.nanoTime();
-    try {
-      LoadedModules.initialize(module);
-      TokenConnection fresh = TokenConnection.open(module, settings, pin, sessionCopies);
-      description = fresh.description;
-      connection = fresh;
-      LOG.info("Reset the PKCS#11 module; reconnected to {}", fresh.description);
-    } catch (PKCS11Exception e) {
-      LOG.error("Resetting the PKCS#11 module failed: C_Initialize returned {}", e.getErrorName());
-    } catch (RuntimeException e) {
-      LOG.error("Resetting the PKCS#11 module failed: {}", e.getMessage());
     }
   }
 

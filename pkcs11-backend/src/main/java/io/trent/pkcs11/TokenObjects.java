@@ -39,7 +39,8 @@ final class TokenObjects {
   /**
    * The objects that match the criteria. Logged out, C_FindObjects silently skips private objects,
    * so an empty result from a logged-out session is reported as CKR_USER_NOT_LOGGED_IN rather than
-   * as "no such object".
+   * as "no such object"; and a token that went away finds nothing at all, so an empty result from a
+   * token that does not answer is CKR_TOKEN_NOT_PRESENT (see {@link TokenPresence}).
    */
   static long[] find(Session session, AttributeVector criteria) throws PKCS11Exception {
     long[] found = new long[0];
@@ -58,6 +59,7 @@ final class TokenObjects {
       if (state != CKS_RW_USER_FUNCTIONS && state != CKS_RO_USER_FUNCTIONS) {
         throw new PKCS11Exception(CKR_USER_NOT_LOGGED_IN);
       }
+      TokenPresence.require(session.getToken());
     }
     return found;
   }

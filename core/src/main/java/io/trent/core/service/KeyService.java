@@ -5,7 +5,9 @@ import io.trent.core.api.CreateKeyRequest;
 import io.trent.core.api.ScheduleKeyDeletionResult;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
+import io.trent.core.error.DependencyTimeoutException;
 import io.trent.core.error.KmsException;
+import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.KmsInvalidStateException;
 import io.trent.core.error.KmsUnsupportedOperationException;
 import io.trent.core.error.ValidationException;
@@ -158,16 +160,29 @@ public final class KeyService {
 
   /**
    * DescribeKey. A key whose current material has no HSM object is reported Unavailable: the
-   * metadata says it exists, but the HSM cannot use it.
+   * metadata says it exists, but the HSM cannot use it. So is a key while the HSM does not answer,
+   * as AWS shows the keys of a disconnected custom key store ("you can view and manage the KMS key,
+   * but you cannot use it in cryptographic operations": AWS KMS developer guide, "Troubleshooting a
+   * custom key store", How to fix unavailable KMS keys); it shows its own state again once the HSM
+   * is back.
    */
   public KmsKey describeKey(RequestScope scope, String keyId) {
     ShapeValidator.create().keyId("keyId", keyId, true).validate();
     KmsKey key = resolver.resolve(scope, keyId);
     if ((key.state() == KeyState.Enabled || key.state() == KeyState.Disabled)
-        && key.currentMaterial().map(m -> !backend.keyExists(m.id())).orElse(false)) {
+        && key.currentMaterial().map(m -> !usable(m.id())).orElse(false)) {
       return key.withState(KeyState.Unavailable, key.deletionDate(), key.pendingWindowDays());
     }
     return key;
+  }
+
+  /** Whether the HSM holds the material and answers now. */
+  private boolean usable(KeyMaterialId material) {
+    try {
+      return backend.keyExists(material);
+    } catch (DependencyTimeoutException | KmsInternalException e) {
+      return false; // the HSM is away or failing: not a statement about the key
+    }
   }
 
   public Page<KmsKey> listKeys(RequestScope scope, Integer limit, String marker) {

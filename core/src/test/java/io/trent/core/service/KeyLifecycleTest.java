@@ -165,6 +165,15 @@ class KeyLifecycleTest {
   }
 
   @Test
+  void aKeyIsUnavailableWhileTheHsmIsAwayAndItselfOnceItIsBack() {
+    KmsKey key = newKey(null, null);
+    backend.setAway(true);
+    assertThat(kms.keys().describeKey(ROOT, key.keyId()).state()).isEqualTo(KeyState.Unavailable);
+    backend.setAway(false);
+    assertThat(kms.keys().describeKey(ROOT, key.keyId()).state()).isEqualTo(KeyState.Enabled);
+  }
+
+  @Test
   void macsVerifyAndMismatchesAreInvalidMac() {
     KmsKey key = newKey("HMAC_256", "GENERATE_VERIFY_MAC");
     byte[] mac = kms.macs().generateMac(ROOT, new MacRequest(key.keyId(), new byte[] {1, 2}, "HMAC_SHA_256", null, null, false)).mac();

@@ -39,6 +39,7 @@ public final class SoftwareKeyBackend implements KeyBackend {
   private final Map<String, BackendObject> wrappingKeys = new ConcurrentHashMap<>();
   private final Map<String, PrivateKey> wrappingPrivateKeys = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private volatile boolean away;
 
   @Override
   public void createSymmetricKey(KeyMaterialId id, String keyId) {
@@ -105,7 +106,18 @@ public final class SoftwareKeyBackend implements KeyBackend {
 
   @Override
   public boolean keyExists(KeyMaterialId id) {
+    if (away) {
+      throw new io.trent.core.error.DependencyTimeoutException("The HSM is unreachable.");
+    }
     return keys.containsKey(id);
+  }
+
+  /**
+   * Simulates an HSM that went away, as Pkcs11KeyBackend answers then: {@link #keyExists} fails
+   * retryably rather than answer false. Other calls are not affected.
+   */
+  public void setAway(boolean away) {
+    this.away = away;
   }
 
   @Override
