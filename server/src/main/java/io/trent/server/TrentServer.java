@@ -1,5 +1,8 @@
 package io.trent.server;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trent.audit.AuditSettings;
 import io.trent.audit.AuditSink;
 import io.trent.audit.AuditTrail;
@@ -42,6 +45,9 @@ import io.trent.server.http.HealthStatus;
 import io.trent.server.http.KmsHttpServer;
 import io.trent.server.http.SigV4Verifier;
 import io.trent.server.protocol.KmsJsonProtocol;
+import io.trent.server.quota.QuotaAuthorizer;
+import io.trent.server.quota.RequestQuotas;
+import io.trent.server.quota.ThrottleCounts;
 import io.trent.server.tls.ServerTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,6 +93,7 @@ public final class TrentServer implements AutoCloseable {
   private final ServerTls tls;
   private final ScheduledExecutorService maintenance;
   private volatile OrphanSweep.Report startupSweep;
+  private volatile MeterRegistry meters;
   private final CredentialCache credentials;
   private final PolicyAuthorizer authorizer;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -168,6 +175,9 @@ public final class TrentServer implements AutoCloseable {
     AuditTrail auditTrail = null;
     try {
       backend = openBackend(config);
+      // Throttles and pool levels; GET /metrics publishes this registry.
+      MeterRegistry meters = new SimpleMeterRegistry();
+      startKeyPairPool(config, backend, meters);
       auditTrail = openAuditTrail(config, backend);
       AuditSink audit = observer == AuditSink.DISCARD ? auditTrail : new TeeSink(auditTrail, observer);
       // One authorization path in both modes: dev mode's requests are the account root's.
@@ -175,8 +185,11 @@ public final class TrentServer implements AutoCloseable {
       GrantCache grants = new StoredGrantCache(store);
       PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity(), new GrantsInForce(grants, store),
           new CallerConditionKeys(config.auth().services(), tls != null, clock));
-      KmsServices services = KmsServiceFactory.create(backend, store, config.identity(), clock, policy, authorizer,
-          grants);
+      ThrottleCounts throttles = new ThrottleCounts(meters);
+      RequestQuotas quotas = config.kms().quotas().enabled()
+          ? new RequestQuotas(config.kms().quotas().rates(), System::nanoTime, throttles) : null;
+      KmsServices services = KmsServiceFactory.create(backend, store, config.identity(), clock, policy,
+          quotas == null ? authorizer : new QuotaAuthorizer(authorizer, quotas), grants);
       KeyBackend token = backend;
       TrailContext trail = new TrailContext(config.identity(), config.pkcs11().tokenLabel(), token::tokenSerial, clock);
       ServiceEvents serviceEvents = new ServiceEvents(trail);
@@ -188,7 +201,7 @@ public final class TrentServer implements AutoCloseable {
       // Catch up on deletions, expiries and rotations that came due while the server was down.
       logReport(services.maintenance().runDue(new InternalEventTrail(audit, serviceEvents)));
       OrphanSweep.Report swept = sweepOrphans(backend, store, clock);
-      KmsJsonProtocol protocol = new KmsJsonProtocol(services);
+      KmsJsonProtocol protocol = new KmsJsonProtocol(services, quotas);
       KeyBackend hsm = backend;
       CredentialCache credentials = null;
       SigV4Verifier verifier = null;
@@ -200,10 +213,11 @@ public final class TrentServer implements AutoCloseable {
       }
       KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(),
           new AuditingDispatcher(protocol, audit, trail), health(hsm, auditTrail, store), verifier,
-          services.identity().rootCaller());
+          services.identity().rootCaller(), throttles);
       TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer,
           auditTrail, audit, serviceEvents);
       server.startupSweep = swept;
+      server.meters = meters;
       return server;
     } catch (RuntimeException | Error e) {
       closeQuietly(auditTrail);
@@ -296,6 +310,11 @@ public final class TrentServer implements AutoCloseable {
     return startupSweep;
   }
 
+  /** The node's meters: {@code trent.throttled}, {@code trent.keypair.pool.level}. */
+  public MeterRegistry meters() {
+    return meters;
+  }
+
   /** Before requests are accepted, so no create is in flight; a failed sweep does not stop the start. */
   private static OrphanSweep.Report sweepOrphans(KeyBackend backend, MetadataStore store, Clock clock) {
     try {
@@ -365,6 +384,18 @@ public final class TrentServer implements AutoCloseable {
         ? JdbcMetadataStore.openEmbedded(config.dataDir(), config.identity().home())
         : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.resolvedPassword(), metadata.settings(),
             config.identity().home());
+  }
+
+  /** Starts the GenerateDataKeyPair pool when {@code pkcs11.keyPairPool} sizes one, with a level gauge per spec. */
+  private static void startKeyPairPool(TrentConfig config, KeyBackend backend, MeterRegistry meters) {
+    if (config.pkcs11().keyPairPool().values().stream().noneMatch(size -> size > 0)
+        || !(backend instanceof Pkcs11KeyBackend pkcs11)) {
+      return;
+    }
+    pkcs11.startKeyPairPool(config.pkcs11().keyPairPool());
+    pkcs11.keyPairPoolSizes().keySet().forEach(spec -> Gauge.builder("trent.keypair.pool.level", pkcs11,
+        b -> b.keyPairPoolLevel(spec)).description("GenerateDataKeyPair key pairs generated ahead, ready")
+        .tag("spec", spec.name()).register(meters));
   }
 
   static KeyBackend openBackend(TrentConfig config) {

@@ -13,6 +13,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.trent.core.auth.Caller;
 import io.trent.server.config.ServerConfig;
 import io.trent.server.tls.HandshakeFailures;
+import io.trent.server.quota.ThrottleCounts;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +79,15 @@ public final class KmsHttpServer implements AutoCloseable {
    */
   public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
       HealthProbe health, SigV4Verifier verifier, Caller devCaller) {
+    return start(config, tls, dispatcher, health, verifier, devCaller, null);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, SslContext, KmsRequestDispatcher, HealthProbe, SigV4Verifier, Caller)}, counting
+   * the requests refused because the worker queue was full in {@code throttles} (null: not counted).
+   */
+  public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
+      HealthProbe health, SigV4Verifier verifier, Caller devCaller, ThrottleCounts throttles) {
     HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity(), config.hsmQueueBytes());
     RebindingGuard guard = RebindingGuard.of(config);
     NettyTransport transport = NettyTransport.best();
@@ -99,7 +109,7 @@ public final class KmsHttpServer implements AutoCloseable {
                   new HttpServerCodec(),
                   new BoundedRequestAggregator(config.maxRequestBytes()),
                   new IdleStateHandler(0, 0, IDLE_SECONDS),
-                  new KmsRequestHandler(dispatcher, health, workers, guard, verifier, devCaller));
+                  new KmsRequestHandler(dispatcher, health, workers, guard, verifier, devCaller, throttles));
             }
           })
           .bind(config.host(), config.port())

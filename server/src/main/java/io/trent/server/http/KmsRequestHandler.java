@@ -19,6 +19,8 @@ import io.trent.core.error.KmsException;
 import io.trent.core.error.ThrottlingException;
 import io.trent.core.error.UnknownOperationException;
 import io.trent.core.spi.MetadataUnavailableException;
+import io.trent.server.quota.RequestQuotas;
+import io.trent.server.quota.ThrottleCounts;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -48,8 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final String TARGET_PREFIX = "TrentService.";
-  static final String THROTTLED_MESSAGE =
-      "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.";
+  static final String THROTTLED_MESSAGE = RequestQuotas.MESSAGE;
   private static final Logger log = LoggerFactory.getLogger(KmsRequestHandler.class);
   // Built once: they are answered without touching the HSM, possibly at a high rate.
   private static final Reply THROTTLED = Reply.error(new ThrottlingException(THROTTLED_MESSAGE));
@@ -65,21 +66,24 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final RebindingGuard guard;
   private final SigV4Verifier verifier;
   private final Caller devCaller;
+  private final ThrottleCounts throttles;
   private final ArrayDeque<Inbound> waiting = new ArrayDeque<>();
   private boolean busy;
 
   /**
    * @param verifier checks SigV4 signatures (auth.mode sigv4), or null in dev mode (shape only)
    * @param devCaller in dev mode, the caller every request acts as, moved to its credential scope's region; or null
+   * @param throttles counts requests refused for a full queue, or null
    */
   KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers, RebindingGuard guard,
-      SigV4Verifier verifier, Caller devCaller) {
+      SigV4Verifier verifier, Caller devCaller, ThrottleCounts throttles) {
     this.dispatcher = dispatcher;
     this.health = health;
     this.workers = workers;
     this.guard = guard;
     this.verifier = verifier;
     this.devCaller = devCaller;
+    this.throttles = throttles;
   }
 
   /**
@@ -241,6 +245,10 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       }
     }), bytes);
     if (!queued) {
+      if (whenFull == THROTTLED && throttles != null) {
+        throttles.throttled(operation(request.target()) == null ? "unknown" : operation(request.target()),
+            ThrottleCounts.QUEUE);
+      }
       refuse(ctx, request, whenFull);
     }
   }
