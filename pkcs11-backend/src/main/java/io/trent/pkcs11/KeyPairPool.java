@@ -38,8 +38,8 @@ final class KeyPairPool implements AutoCloseable {
   // How long the refill thread rests after a failure (the HSM away) before it tries again.
   private static final long RETRY_MILLIS = 1000;
 
-  /** A pooled pair and the backend generation (module state) whose session made it. */
-  private record Pooled(PKCS11KeyPair pair, long generation) {}
+  /** A pooled pair, the backend generation (module state) and the pool session (its epoch) that made it. */
+  private record Pooled(PKCS11KeyPair pair, long generation, long epoch) {}
 
   private final Pkcs11KeyBackend backend;
   private final Map<DataKeyPairSpec, Integer> targets;
@@ -49,6 +49,8 @@ final class KeyPairPool implements AutoCloseable {
   private final Object wake = new Object();
   private boolean woken;
   private volatile boolean closed;
+  // Counts the pool's sessions: a pair of an abandoned session is never used (its objects went with it).
+  private volatile long epoch;
   // Only the refill thread (and close, after it stopped) touches these.
   private Session session;
   private long sessionGeneration = -1;
@@ -107,8 +109,8 @@ final class KeyPairPool implements AutoCloseable {
     }
     for (Pooled pooled = queue.poll(); pooled != null; pooled = queue.poll()) {
       signal();
-      if (pooled.generation() != generation) {
-        continue; // its session ended with that module state; the handle may name something else now
+      if (pooled.generation() != generation || pooled.epoch() != epoch) {
+        continue; // its session has ended; the handle may name something else now
       }
       try {
         return DataKeyPairGenerator.exportAndDestroy(requestSession, pooled.pair(), algorithms.get(spec));
@@ -178,14 +180,38 @@ final class KeyPairPool implements AutoCloseable {
       for (Queue<Pooled> queue : pairs.values()) {
         queue.removeIf(pooled -> pooled.generation() != generation);
       }
+      epoch++;
       session = connection.token.openSession(true);
       sessionGeneration = generation;
     }
     if (closed) {
       return;
     }
-    PKCS11KeyPair pair = DataKeyPairGenerator.generatePair(session, algorithms.get(spec));
-    pairs.get(spec).add(new Pooled(pair, generation));
+    PKCS11KeyPair pair;
+    try {
+      pair = DataKeyPairGenerator.generatePair(session, algorithms.get(spec));
+    } catch (PKCS11Exception e) {
+      if (Pkcs11Recovery.after(e.getErrorCode(), false) == Pkcs11Recovery.RETRY_WITH_FRESH_SESSION) {
+        abandonSession(); // the backend retries once, and this opens a fresh one, rather than a module reset
+      }
+      throw e;
+    }
+    pairs.get(spec).add(new Pooled(pair, generation, epoch));
+  }
+
+  /** Gives up a broken pool session: its pairs are never used, and closing it destroys what is left of them. */
+  private void abandonSession() {
+    long abandoned = epoch;
+    epoch = abandoned + 1; // first, so that no request takes one of its pairs from now on
+    for (Queue<Pooled> queue : pairs.values()) {
+      queue.removeIf(pooled -> pooled.epoch() == abandoned);
+    }
+    try {
+      session.closeSession();
+    } catch (PKCS11Exception | RuntimeException e) {
+      // it was broken already
+    }
+    session = null;
   }
 
   private void signal() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_PRIVATE_KEY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_PUBLIC_KEY;
 
+import io.trent.core.error.KmsInternalException;
 import io.trent.core.key.DataKeyPairSpec;
 import io.trent.core.key.KeyMaterialId;
 import io.trent.core.spi.GeneratedKeyPair;
@@ -85,6 +86,32 @@ class KeyPairPoolTest {
     assertThat(privateKeys).doesNotHaveDuplicates();
     awaitTrue(() -> backend.keyPairPoolLevel(DataKeyPairSpec.RSA_2048) == 2, "the pool refills");
     awaitTrue(() -> sessionKeyObjects() == 8, "only the pooled pairs are left in the token");
+  }
+
+  @Test
+  void afterAModuleResetThePooledPairsAreForgottenNeverUsedAndThePoolRefills() {
+    KeyPairPool pool = backend.startKeyPairPool(Map.of(DataKeyPairSpec.ECC_NIST_P256, 2), false);
+    pool.fillNow();
+    // A lost device: every session, the pool's too, and every session object are gone.
+    LoadedModules.finalizeQuietly(backend.module());
+
+    GeneratedKeyPair pair = null;
+    for (int attempt = 0; attempt < 3 && pair == null; attempt++) {
+      try {
+        pair = backend.generateDataKeyPair(key, DataKeyPairSpec.ECC_NIST_P256, AAD);
+      } catch (KmsInternalException e) {
+        assertThat(e.isRetryable()).as("a failure while the module is reset is retryable").isTrue();
+      }
+    }
+    assertThat(pair).as("served after the reset, by inline generation").isNotNull();
+    assertThat(backend.keyPairPoolLevel(DataKeyPairSpec.ECC_NIST_P256)).as("the old pairs are dropped").isZero();
+    assertThat(sessionKeyObjects()).isZero();
+
+    pool.fillNow();
+    assertThat(backend.keyPairPoolLevel(DataKeyPairSpec.ECC_NIST_P256)).isEqualTo(2);
+    assertThat(sessionKeyObjects()).as("made on a new session of the new module state").isEqualTo(4);
+    backend.generateDataKeyPair(key, DataKeyPairSpec.ECC_NIST_P256, AAD);
+    assertThat(backend.keyPairPoolLevel(DataKeyPairSpec.ECC_NIST_P256)).isOne();
   }
 
   @Test
