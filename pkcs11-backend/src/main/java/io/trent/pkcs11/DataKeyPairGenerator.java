@@ -30,8 +30,9 @@ import org.xipki.pkcs11.wrapper.Session;
  * Generates an ephemeral key pair in the HSM and exports it.
  *
  * <p>The pair is made of session objects (CKA_TOKEN=false) with an extractable, non-sensitive
- * private key, because it has to leave the HSM; both objects are destroyed before this returns,
- * and vanish with the session in any case.
+ * private key, because it has to leave the HSM; both objects are destroyed once exported (by
+ * {@link #generate} before it returns; a pooled pair when a request takes it), and vanish with the
+ * session that made them in any case.
  */
 final class DataKeyPairGenerator {
 
@@ -40,7 +41,20 @@ final class DataKeyPairGenerator {
   private DataKeyPairGenerator() {}
 
   static KeyPairDer generate(Session session, KeyPairAlgorithm algorithm) throws PKCS11Exception {
-    PKCS11KeyPair pair = session.generateKeyPair(mechanism(algorithm), template(algorithm));
+    return exportAndDestroy(session, generatePair(session, algorithm), algorithm);
+  }
+
+  /**
+   * Generates the pair as session objects of {@code session} (they live until it closes), to be exported later
+   * with {@link #exportAndDestroy}, on any session of this application: the {@link KeyPairPool} makes them ahead.
+   */
+  static PKCS11KeyPair generatePair(Session session, KeyPairAlgorithm algorithm) throws PKCS11Exception {
+    return session.generateKeyPair(mechanism(algorithm), template(algorithm));
+  }
+
+  /** Exports a pair made by {@link #generatePair} and destroys both of its objects, also when the export fails. */
+  static KeyPairDer exportAndDestroy(Session session, PKCS11KeyPair pair, KeyPairAlgorithm algorithm)
+      throws PKCS11Exception {
     KeyPairDer exported;
     try {
       exported = algorithm.isRsa()
@@ -58,6 +72,17 @@ final class DataKeyPairGenerator {
       throw e;
     }
     return exported;
+  }
+
+  /** Destroys both objects of a pair, ignoring failures (for pairs that are dropped unused). */
+  static void destroyQuietly(Session session, PKCS11KeyPair pair) {
+    for (long handle : new long[] {pair.getPrivateKey(), pair.getPublicKey()}) {
+      try {
+        session.destroyObject(handle);
+      } catch (PKCS11Exception | RuntimeException e) {
+        // the session is discarded after this failure, which removes its objects too
+      }
+    }
   }
 
   private static Mechanism mechanism(KeyPairAlgorithm algorithm) {
@@ -121,15 +146,5 @@ final class DataKeyPairGenerator {
       throw new IllegalStateException("The HSM returned no " + what + " for the generated key pair.");
     }
     return value;
-  }
-
-  private static void destroyQuietly(Session session, PKCS11KeyPair pair) {
-    for (long handle : new long[] {pair.getPrivateKey(), pair.getPublicKey()}) {
-      try {
-        session.destroyObject(handle);
-      } catch (PKCS11Exception | RuntimeException e) {
-        // the session is discarded after this failure, which removes its objects too
-      }
-    }
   }
 }

@@ -23,6 +23,7 @@ import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.SealedBytes;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -98,6 +99,9 @@ public final class Pkcs11KeyBackend implements KeyBackend {
   private final ProbedCapability<Set<WrappingAlgorithm>> wrappingAlgorithms;
   private final RsaOaep rsaOaep = new RsaOaep();
   private final KeyImporter importer;
+
+  // GenerateDataKeyPair pairs made ahead (startKeyPairPool); null when there is none.
+  private volatile KeyPairPool keyPairPool;
 
   private Pkcs11KeyBackend(Pkcs11Settings settings, TokenSupervisor supervisor) {
     this.supervisor = supervisor;
@@ -212,7 +216,9 @@ public final class Pkcs11KeyBackend implements KeyBackend {
         .orElseThrow(() -> new KmsUnsupportedOperationException("KeyPairSpec " + spec
             + " is not supported by this HSM."));
     return withKey("GenerateDataKeyPair", key, (session, handle) -> {
-      KeyPairDer pair = DataKeyPairGenerator.generate(session, algorithm);
+      KeyPairPool pool = keyPairPool;
+      KeyPairDer pooled = pool == null ? null : pool.take(session, spec, supervisor.generation());
+      KeyPairDer pair = pooled != null ? pooled : DataKeyPairGenerator.generate(session, algorithm);
       try {
         SealedBytes sealed = gcm.encrypt(session, handle, pair.privateKeyInfo(), aad);
         return new GeneratedKeyPair(pair.publicKeyInfo(), pair.privateKeyInfo(), sealed);
@@ -455,10 +461,7 @@ public final class Pkcs11KeyBackend implements KeyBackend {
    * while there is none (the HSM is away).
    */
   public SessionPoolStatistics sessionPool() {
-    return new CurrentSessionPool(() -> {
-      TokenConnection current = connection;
-      return current == null ? null : current.pool;
-    });
+    return new CurrentSessionPool(supervisor::currentPool);
   }
 
   /**
@@ -467,7 +470,47 @@ public final class Pkcs11KeyBackend implements KeyBackend {
    */
   @Override
   public void close() {
+    KeyPairPool pool = keyPairPool;
+    if (pool != null) {
+      pool.close(supervisor.lockTimeoutMillis()); // before the connection goes
+    }
     supervisor.close();
+  }
+
+  /**
+   * Starts generating GenerateDataKeyPair key pairs ahead, up to {@code sizes} per spec, on a background thread
+   * (see {@link KeyPairPool}); requests take pooled pairs first and generate inline when none is left. Specs the
+   * token cannot generate are left out. At most once per backend.
+   */
+  public void startKeyPairPool(Map<DataKeyPairSpec, Integer> sizes) {
+    startKeyPairPool(sizes, true);
+  }
+
+  /** As {@link #startKeyPairPool(Map)}; without {@code background} the pool fills only when a test asks. */
+  synchronized KeyPairPool startKeyPairPool(Map<DataKeyPairSpec, Integer> sizes, boolean background) {
+    Objects.requireNonNull(sizes, "sizes");
+    if (keyPairPool != null) {
+      throw new IllegalStateException("The key pair pool is already started.");
+    }
+    keyPairPool = new KeyPairPool(this, sizes, background);
+    return keyPairPool;
+  }
+
+  /** Pooled key pairs of a spec now (0 without a pool), for metrics. */
+  public int keyPairPoolLevel(DataKeyPairSpec spec) {
+    KeyPairPool pool = keyPairPool;
+    return pool == null ? 0 : pool.level(spec);
+  }
+
+  /** The pool's size per spec (empty without a pool). */
+  public Map<DataKeyPairSpec, Integer> keyPairPoolSizes() {
+    KeyPairPool pool = keyPairPool;
+    return pool == null ? Map.of() : pool.targets();
+  }
+
+  /** Bumped by every module reset and by close: handles and sessions of an earlier generation are gone. */
+  long generation() {
+    return supervisor.generation();
   }
 
   /**

@@ -255,6 +255,22 @@ final class TokenSupervisor implements AutoCloseable {
     return module;
   }
 
+  /** Bumped by every module reset and by close: handles and sessions of an earlier generation are gone. */
+  long generation() {
+    return generation;
+  }
+
+  /** The current connection's session pool, or null while there is none (the HSM is away); for metrics. */
+  Pkcs11SessionPool currentPool() {
+    TokenConnection current = connection;
+    return current == null ? null : current.pool;
+  }
+
+  /** How long close and resets wait for calls in flight. */
+  long lockTimeoutMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(lockTimeoutNanos);
+  }
+
   /**
    * Closes the pool, logs out, closes the anchor session and finalizes the module, so that a later
    * open in this JVM starts afresh. Waits for requests in flight at most the borrow timeout.

@@ -1,5 +1,7 @@
 package io.trent.server;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.trent.audit.AuditSettings;
 import io.trent.audit.AuditSink;
 import io.trent.audit.AuditTrail;
@@ -44,6 +46,9 @@ import io.trent.server.http.SigV4Verifier;
 import io.trent.server.metrics.MeteredKeyBackend;
 import io.trent.server.metrics.ServerMetrics;
 import io.trent.server.protocol.KmsJsonProtocol;
+import io.trent.server.quota.QuotaAuthorizer;
+import io.trent.server.quota.RequestQuotas;
+import io.trent.server.quota.ThrottleCounts;
 import io.trent.server.tls.ServerTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -173,8 +178,11 @@ public final class TrentServer implements AutoCloseable {
     ServerMetrics metrics = null;
     try {
       backend = openBackend(config);
-      auditTrail = openAuditTrail(config, backend);
       metrics = new ServerMetrics(KmsJsonProtocol::modelled);
+      // Throttles and pool levels go to the registry GET /metrics publishes.
+      MeterRegistry meters = metrics.registry();
+      startKeyPairPool(config, backend, meters);
+      auditTrail = openAuditTrail(config, backend);
       watch(metrics, backend, auditTrail, store);
       KeyBackend hsm = new MeteredKeyBackend(backend, metrics.registry());
       AuditSink audit = observer == AuditSink.DISCARD ? auditTrail : new TeeSink(auditTrail, observer);
@@ -183,8 +191,11 @@ public final class TrentServer implements AutoCloseable {
       GrantCache grants = new StoredGrantCache(store);
       PolicyAuthorizer authorizer = new PolicyAuthorizer(store, config.identity(), new GrantsInForce(grants, store),
           new CallerConditionKeys(config.auth().services(), tls != null, clock));
-      KmsServices services = KmsServiceFactory.create(hsm, store, config.identity(), clock, policy, authorizer,
-          grants);
+      ThrottleCounts throttles = new ThrottleCounts(meters);
+      RequestQuotas quotas = config.kms().quotas().enabled()
+          ? new RequestQuotas(config.kms().quotas().rates(), System::nanoTime, throttles) : null;
+      KmsServices services = KmsServiceFactory.create(hsm, store, config.identity(), clock, policy,
+          quotas == null ? authorizer : new QuotaAuthorizer(authorizer, quotas), grants);
       KeyBackend token = backend;
       TrailContext trail = new TrailContext(config.identity(), config.pkcs11().tokenLabel(), token::tokenSerial, clock);
       ServiceEvents serviceEvents = new ServiceEvents(trail);
@@ -196,7 +207,7 @@ public final class TrentServer implements AutoCloseable {
       // Catch up on deletions, expiries and rotations that came due while the server was down.
       logReport(services.maintenance().runDue(new InternalEventTrail(audit, serviceEvents)));
       OrphanSweep.Report swept = sweepOrphans(hsm, store, clock);
-      KmsJsonProtocol protocol = new KmsJsonProtocol(services);
+      KmsJsonProtocol protocol = new KmsJsonProtocol(services, quotas);
       CredentialCache credentials = null;
       SigV4Verifier verifier = null;
       if (config.auth().mode() == AuthMode.SIGV4) {
@@ -207,7 +218,7 @@ public final class TrentServer implements AutoCloseable {
       }
       KmsHttpServer http = KmsHttpServer.start(config.server(), tls == null ? null : tls.context(),
           new AuditingDispatcher(protocol, audit, trail), health(hsm, auditTrail, store), verifier,
-          services.identity().rootCaller(), metrics);
+          services.identity().rootCaller(), metrics, throttles);
       TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer,
           auditTrail, audit, serviceEvents, metrics);
       server.startupSweep = swept;
@@ -320,6 +331,11 @@ public final class TrentServer implements AutoCloseable {
     return startupSweep;
   }
 
+  /** The node's meters: {@code trent.throttled}, {@code trent.keypair.pool.level}. */
+  public MeterRegistry meters() {
+    return metrics.registry();
+  }
+
   /** Before requests are accepted, so no create is in flight; a failed sweep does not stop the start. */
   private static OrphanSweep.Report sweepOrphans(KeyBackend backend, MetadataStore store, Clock clock) {
     try {
@@ -390,6 +406,18 @@ public final class TrentServer implements AutoCloseable {
         ? JdbcMetadataStore.openEmbedded(config.dataDir(), config.identity().home())
         : JdbcMetadataStore.open(metadata.jdbcUrl(), metadata.user(), metadata.resolvedPassword(), metadata.settings(),
             config.identity().home());
+  }
+
+  /** Starts the GenerateDataKeyPair pool when {@code pkcs11.keyPairPool} sizes one, with a level gauge per spec. */
+  private static void startKeyPairPool(TrentConfig config, KeyBackend backend, MeterRegistry meters) {
+    if (config.pkcs11().keyPairPool().values().stream().noneMatch(size -> size > 0)
+        || !(backend instanceof Pkcs11KeyBackend pkcs11)) {
+      return;
+    }
+    pkcs11.startKeyPairPool(config.pkcs11().keyPairPool());
+    pkcs11.keyPairPoolSizes().keySet().forEach(spec -> Gauge.builder("trent.keypair.pool.level", pkcs11,
+        b -> b.keyPairPoolLevel(spec)).description("GenerateDataKeyPair key pairs generated ahead, ready")
+        .tag("spec", spec.name()).register(meters));
   }
 
   static KeyBackend openBackend(TrentConfig config) {

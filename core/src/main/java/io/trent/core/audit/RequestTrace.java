@@ -13,6 +13,7 @@ import java.util.List;
 public final class RequestTrace {
   private final List<KmsKey> keys = new ArrayList<>(2);
   private final List<AccessDecision> decisions = new ArrayList<>(2);
+  private boolean rateCharged;
 
   /** Notes a key the request resolved (before it is authorized, so a denied request names it too). */
   public void key(KmsKey key) {
@@ -24,6 +25,18 @@ public final class RequestTrace {
   /** Notes one authorization's decision. */
   public void decision(AccessDecision decision) {
     decisions.add(decision);
+  }
+
+  /**
+   * True the first time it is asked, false after: a request counts once against its rate quota even when it
+   * authorizes its key twice (Decrypt with a KeyId resolves the named key, then the ciphertext's).
+   */
+  public boolean firstRateCharge() {
+    if (rateCharged) {
+      return false;
+    }
+    rateCharged = true;
+    return true;
   }
 
   /** The keys, in the order the request resolved them. */

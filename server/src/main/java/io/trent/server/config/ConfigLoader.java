@@ -109,7 +109,9 @@ final class ConfigLoader {
         for (String key : fieldNames(node)) {
           String value = env.get(variableName(section, key));
           if (value != null) {
-            node.set(key, node.get(key).isArray() ? list(value) : TextNode.valueOf(value));
+            JsonNode current = node.get(key);
+            node.set(key, current.isArray() ? list(value)
+                : current.isObject() ? mapping(variableName(section, key), value) : TextNode.valueOf(value));
           }
         }
       } else {
@@ -130,6 +132,26 @@ final class ConfigLoader {
       }
     }
     return list;
+  }
+
+  /**
+   * A mapping from one variable, in YAML's flow style, e.g.
+   * {@code TRENT_PKCS11_KEY_PAIR_POOL='{RSA_2048: 8, RSA_3072: 2}'} (a container sets no file more easily).
+   */
+  private static ObjectNode mapping(String variable, String value) {
+    JsonNode read;
+    try {
+      read = YAML.readTree(value);
+    } catch (IOException e) {
+      throw new ConfigException(variable + " must be a YAML mapping such as '{a: 1}': " + e.getMessage(), e);
+    }
+    if (read == null || read.isNull() || read.isMissingNode() || (read.isTextual() && read.asText().isBlank())) {
+      return YAML.createObjectNode();
+    }
+    if (!read.isObject()) {
+      throw new ConfigException(variable + " must be a YAML mapping such as '{a: 1}'");
+    }
+    return (ObjectNode) read;
   }
 
   /** {@code ("server", "maxRequestBytes")} becomes {@code TRENT_SERVER_MAX_REQUEST_BYTES}. */

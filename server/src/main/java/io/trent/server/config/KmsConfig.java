@@ -15,13 +15,22 @@ import java.time.Duration;
  *     imported material refuses encryption and generated material waits for its rotation
  * @param maintenanceIntervalMillis how often scheduled deletion, expiry and rotation are checked
  * @param maxGrantsPerKey grants one key may have at once (AWS: 50,000 per customer managed key)
+ * @param quotas request rate quotas per account and Region (off unless enabled)
  */
 public record KmsConfig(
     int onDemandRotationLimit,
     long gcmRotationThreshold,
     long gcmEncryptionLimit,
     long maintenanceIntervalMillis,
-    int maxGrantsPerKey) {
+    int maxGrantsPerKey,
+    QuotaConfig quotas) {
+
+  /** Without request quotas. */
+  public KmsConfig(int onDemandRotationLimit, long gcmRotationThreshold, long gcmEncryptionLimit,
+      long maintenanceIntervalMillis, int maxGrantsPerKey) {
+    this(onDemandRotationLimit, gcmRotationThreshold, gcmEncryptionLimit, maintenanceIntervalMillis, maxGrantsPerKey,
+        QuotaConfig.OFF);
+  }
 
   /**
    * AES-GCM with random 96-bit IVs may be used for at most 2^32 encryptions per key: NIST SP 800-38D,
@@ -46,6 +55,7 @@ public record KmsConfig(
     }
     ServerConfig.requirePositive("kms.maintenanceIntervalMillis", maintenanceIntervalMillis);
     ServerConfig.requirePositive("kms.maxGrantsPerKey", maxGrantsPerKey);
+    quotas = quotas == null ? QuotaConfig.OFF : quotas;
   }
 
   /**

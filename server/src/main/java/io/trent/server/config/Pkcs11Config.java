@@ -1,8 +1,10 @@
 package io.trent.server.config;
 
+import io.trent.core.key.DataKeyPairSpec;
 import io.trent.pkcs11.GcmIvSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The {@code pkcs11} section: the HSM token that holds every KMS key.
@@ -16,6 +18,8 @@ import java.nio.file.Path;
  * @param ivSource where AES-GCM IVs come from
  * @param objectCheckIntervalMillis how soon a key whose token object was destroyed outside Trent
  *     stops working (the token objects behind cached handles are checked this often)
+ * @param keyPairPool GenerateDataKeyPair key pairs to generate ahead per spec (none by default); see
+ *     docs/configuration.md
  */
 public record Pkcs11Config(
     Path library,
@@ -25,7 +29,15 @@ public record Pkcs11Config(
     int sessionPoolSize,
     long borrowTimeoutMillis,
     GcmIvSource ivSource,
-    long objectCheckIntervalMillis) {
+    long objectCheckIntervalMillis,
+    Map<DataKeyPairSpec, Integer> keyPairPool) {
+
+  /** Without a key pair pool. */
+  public Pkcs11Config(Path library, String tokenLabel, String pinFile, boolean autoProvision, int sessionPoolSize,
+      long borrowTimeoutMillis, GcmIvSource ivSource, long objectCheckIntervalMillis) {
+    this(library, tokenLabel, pinFile, autoProvision, sessionPoolSize, borrowTimeoutMillis, ivSource,
+        objectCheckIntervalMillis, Map.of());
+  }
 
   public Pkcs11Config {
     if (library == null || library.toString().isBlank()) {
@@ -42,5 +54,12 @@ public record Pkcs11Config(
     if (ivSource == null) {
       throw new ConfigException("pkcs11.ivSource must be set (TOKEN_RNG or HSM_GENERATED)");
     }
+    keyPairPool = keyPairPool == null ? Map.of() : Map.copyOf(keyPairPool);
+    keyPairPool.forEach((spec, size) -> {
+      // A pooled pair is a live session object in the token: keep the token's memory bounded.
+      if (size == null || size < 0 || size > 1024) {
+        throw new ConfigException("pkcs11.keyPairPool." + spec + " must be between 0 and 1024, not " + size);
+      }
+    });
   }
 }

@@ -14,6 +14,7 @@ import io.trent.core.auth.Caller;
 import io.trent.server.config.ServerConfig;
 import io.trent.server.metrics.ServerMetrics;
 import io.trent.server.tls.HandshakeFailures;
+import io.trent.server.quota.ThrottleCounts;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,18 +80,26 @@ public final class KmsHttpServer implements AutoCloseable {
    */
   public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
       HealthProbe health, SigV4Verifier verifier, Caller devCaller) {
-    return start(config, tls, dispatcher, health, verifier, devCaller, null);
+    return start(config, tls, dispatcher, health, verifier, devCaller, null, null);
+  }
+
+  /** As the eight-argument start, without counting queue throttles. */
+  public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
+      HealthProbe health, SigV4Verifier verifier, Caller devCaller, ServerMetrics metrics) {
+    return start(config, tls, dispatcher, health, verifier, devCaller, metrics, null);
   }
 
   /**
    * As {@link #start(ServerConfig, SslContext, KmsRequestDispatcher, HealthProbe, SigV4Verifier, Caller)}, recording
-   * every KMS request in {@code metrics} with the worker pool's gauges, and answering {@code GET /metrics} with
-   * them when {@code server.metrics} is on.
+   * every KMS request in {@code metrics} with the worker pool's gauges, answering {@code GET /metrics} with them
+   * when {@code server.metrics} is on, and counting the requests refused because the worker queue was full in
+   * {@code throttles}.
    *
    * @param metrics where requests are counted and timed, or null for no metrics (and no {@code GET /metrics})
+   * @param throttles where queue throttles are counted, or null
    */
   public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
-      HealthProbe health, SigV4Verifier verifier, Caller devCaller, ServerMetrics metrics) {
+      HealthProbe health, SigV4Verifier verifier, Caller devCaller, ServerMetrics metrics, ThrottleCounts throttles) {
     HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity(), config.hsmQueueBytes());
     if (metrics != null) {
       new WorkerPoolMeters(workers).bindTo(metrics.registry());
@@ -117,7 +126,7 @@ public final class KmsHttpServer implements AutoCloseable {
                   new BoundedRequestAggregator(config.maxRequestBytes()),
                   new IdleStateHandler(0, 0, IDLE_SECONDS),
                   new KmsRequestHandler(dispatcher, health, workers, guard, verifier, devCaller,
-                      metrics == null ? null : metrics.requests(), scraped));
+                      metrics == null ? null : metrics.requests(), scraped, throttles));
             }
           })
           .bind(config.host(), config.port())

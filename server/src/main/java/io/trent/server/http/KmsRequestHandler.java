@@ -22,6 +22,8 @@ import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.server.logging.RequestLogScope;
 import io.trent.server.metrics.RequestMeters;
 import io.trent.server.metrics.ServerMetrics;
+import io.trent.server.quota.RequestQuotas;
+import io.trent.server.quota.ThrottleCounts;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -55,8 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final String TARGET_PREFIX = "TrentService.";
-  static final String THROTTLED_MESSAGE =
-      "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.";
+  static final String THROTTLED_MESSAGE = RequestQuotas.MESSAGE;
   private static final Logger log = LoggerFactory.getLogger(KmsRequestHandler.class);
   // Built once: they are answered without touching the HSM, possibly at a high rate.
   private static final Reply THROTTLED = Reply.error(new ThrottlingException(THROTTLED_MESSAGE));
@@ -74,6 +75,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final Caller devCaller;
   private final RequestMeters requests;
   private final ServerMetrics metrics;
+  private final ThrottleCounts throttles;
   private final ArrayDeque<Inbound> waiting = new ArrayDeque<>();
   private boolean busy;
 
@@ -82,9 +84,11 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
    * @param devCaller in dev mode, the caller every request acts as, moved to its credential scope's region; or null
    * @param requests where KMS requests are timed, or null
    * @param metrics what {@code GET /metrics} answers, or null when it is not served
+   * @param throttles counts requests refused for a full queue, or null
    */
   KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers, RebindingGuard guard,
-      SigV4Verifier verifier, Caller devCaller, RequestMeters requests, ServerMetrics metrics) {
+      SigV4Verifier verifier, Caller devCaller, RequestMeters requests, ServerMetrics metrics,
+      ThrottleCounts throttles) {
     this.dispatcher = dispatcher;
     this.health = health;
     this.workers = workers;
@@ -93,6 +97,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     this.devCaller = devCaller;
     this.requests = requests;
     this.metrics = metrics;
+    this.throttles = throttles;
   }
 
   /**
@@ -271,6 +276,10 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       }
     }, bytes);
     if (!queued) {
+      if (whenFull == THROTTLED && throttles != null) {
+        throttles.throttled(operation(request.target()) == null ? "unknown" : operation(request.target()),
+            ThrottleCounts.QUEUE);
+      }
       refuse(ctx, request, whenFull);
     }
   }

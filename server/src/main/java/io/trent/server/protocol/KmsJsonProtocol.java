@@ -16,6 +16,7 @@ import io.trent.core.error.KmsException;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.error.SerializationException;
 import io.trent.core.error.UnknownOperationException;
+import io.trent.server.quota.RequestQuotas;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,11 +40,21 @@ public final class KmsJsonProtocol {
       .build();
   private final Map<String, Operation> operations;
   private final Caller accountRoot;
+  private final RequestQuotas quotas;
 
   /** An operation's request shape, how it is authorized and its binding to the core service. */
   private record Operation(Shape shape, OperationAuth auth, OperationHandler handler) {}
 
   public KmsJsonProtocol(KmsServices services) {
+    this(services, null);
+  }
+
+  /**
+   * @param quotas the request quotas charged once a request's shape is checked (see {@link RequestQuotas}), or
+   *     null for none
+   */
+  public KmsJsonProtocol(KmsServices services, RequestQuotas quotas) {
+    this.quotas = quotas;
     Map<String, OperationHandler> registry = new HashMap<>();
     DataKeyOperations.register(registry, services.dataKeys());
     CryptoOperations.register(registry, services.crypto());
@@ -112,6 +123,9 @@ public final class KmsJsonProtocol {
     record.request(request);
     RequestScope scope = scope(op.auth(), request, caller, sourceIp);
     record.trace(scope.trace());
+    if (quotas != null) {
+      quotas.admit(operation, scope);
+    }
     JsonResponse response = op.handler().handle(scope, request);
     record.response(response);
     try {
