@@ -338,6 +338,29 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
   }
 
+  /** A claim: who holds the work and until when. */
+  private record Claim(String owner, Instant until) {}
+
+  private final Map<String, Claim> claims = new HashMap<>();
+
+  @Override
+  public synchronized boolean claimWork(String work, String owner, Instant now, Instant until) {
+    Claim held = claims.get(work);
+    if (held != null && !held.owner().equals(owner) && held.until().isAfter(now)) {
+      return false;
+    }
+    claims.put(work, new Claim(owner, until));
+    return true;
+  }
+
+  @Override
+  public synchronized void releaseWork(String work, String owner) {
+    Claim held = claims.get(work);
+    if (held != null && held.owner().equals(owner)) {
+      claims.remove(work);
+    }
+  }
+
   /** Memory is always there. */
   @Override
   public void checkAvailable() {}
