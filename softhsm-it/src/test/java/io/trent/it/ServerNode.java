@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -46,6 +47,12 @@ final class ServerNode implements AutoCloseable {
    * first start) and waits until it listens.
    */
   static ServerNode start(Path base, String tokenLabel, String... extraArgs) throws IOException {
+    return start(base, tokenLabel, Map.of(), extraArgs);
+  }
+
+  /** As {@link #start(Path, String, String...)}, with {@code TRENT_*} configuration overrides in its environment. */
+  static ServerNode start(Path base, String tokenLabel, Map<String, String> environment, String... extraArgs)
+      throws IOException {
     Path tokens = Files.createDirectories(base.resolve("tokens"));
     Path softhsmConf = base.resolve("softhsm2.conf");
     Files.writeString(softhsmConf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n"
@@ -66,6 +73,7 @@ final class ServerNode implements AutoCloseable {
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().put("SOFTHSM2_CONF", softhsmConf.toString());
     builder.environment().keySet().removeIf(name -> name.startsWith("TRENT_"));
+    builder.environment().putAll(environment);
     Process process = builder.start();
     // A thread of its own: the common pool has one thread on a 2-core machine, which other tests may hold.
     FutureTask<Integer> port = new FutureTask<>(() -> awaitPort(process));
