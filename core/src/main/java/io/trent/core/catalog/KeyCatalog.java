@@ -122,22 +122,26 @@ public final class KeyCatalog {
    */
   public KmsKey updateKey(String keyId, UnaryOperator<KmsKey> change) {
     synchronized (writeLock) {
-      KmsKey current = store.findKey(keyId).map(this::withPolicy).orElseThrow(() -> notFound(keyId));
-      KmsKey updated = change.apply(current);
-      if (updated != current) {
-        if (!store.updateKey(updated)) {
-          // Another node (or clock) began destroying the key, or finished: as AWS says of a key it is deleting.
-          keys.remove(keyId);
-          if (store.findKey(keyId).isEmpty()) {
-            throw new NotFoundException("Key '" + current.arn() + "' does not exist");
-          }
-          throw new KmsInvalidStateException(current.arn() + " is pending deletion.");
+      // Read and written in one transaction of the store, so a change another node commits meanwhile is not lost.
+      Optional<KmsKey> stored = store.updateKey(keyId, k -> {
+        KmsKey current = withPolicy(k);
+        KmsKey updated = change.apply(current);
+        return updated == current ? k : updated;
+      }).map(this::withPolicy);
+      if (stored.isEmpty()) {
+        // Another node (or clock) began destroying the key, or finished: as AWS says of a key it is deleting.
+        NotFoundException notFound = notFound(keyId);
+        keys.remove(keyId);
+        KmsKey gone = store.findKey(keyId).orElse(null);
+        if (gone == null) {
+          throw notFound;
         }
-        if (caching) {
-          keys.put(keyId, updated);
-        }
+        throw new KmsInvalidStateException(gone.arn() + " is pending deletion.");
       }
-      return updated;
+      if (caching) {
+        keys.put(keyId, stored.get());
+      }
+      return stored.get();
     }
   }
 

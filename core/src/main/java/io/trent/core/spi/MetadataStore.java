@@ -45,6 +45,17 @@ public interface MetadataStore extends AutoCloseable {
    */
   boolean updateKey(KmsKey key);
 
+  /**
+   * Applies {@code change} to the key as stored and stores the result, atomically across every store of the
+   * database: the key is read under its row lock in the transaction that writes, so of two nodes changing one key
+   * at once the second changes what the first stored (nothing is lost). {@code change} may throw (nothing is
+   * stored) or return its argument (nothing is written); it must not call the store.
+   *
+   * @return the key as stored after the change; empty, changing nothing, when no such key is stored or its
+   *     destruction has begun ({@link #beginDestruction})
+   */
+  Optional<KmsKey> updateKey(String keyId, java.util.function.UnaryOperator<KmsKey> change);
+
   /** The key with this id, whatever its account and region (key ids are unique). */
   Optional<KmsKey> findKey(String keyId);
 

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A MetadataStore in memory, for core unit tests. It keeps the SPI contract as the databases do
@@ -81,6 +82,19 @@ public final class InMemoryMetadataStore implements MetadataStore {
         .withImportedEncryptionsReserved(key.importedEncryptionsReserved())
         .withPolicy(key.policy()));
     return true;
+  }
+
+  @Override
+  public synchronized Optional<KmsKey> updateKey(String keyId, UnaryOperator<KmsKey> change) {
+    KmsKey current = keys.get(keyId);
+    if (current == null || beingDestroyed.contains(keyId)) {
+      return Optional.empty();
+    }
+    KmsKey updated = change.apply(current);
+    if (updated != current) {
+      updateKey(updated);
+    }
+    return Optional.of(updated);
   }
 
   @Override

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -88,6 +89,8 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String SELECT_HOME_KEYS_AFTER = "SELECT " + KEY_COLUMNS
       + " FROM keys k WHERE k.account_id = ? AND k.region = ? AND k.seq > ? ORDER BY k.seq FETCH FIRST ? ROWS ONLY";
   private static final String LOCK_KEY = "SELECT key_id FROM keys WHERE key_id = ? FOR UPDATE";
+  private static final String LOCK_LIVE_KEY = "SELECT key_id FROM keys WHERE key_id = ?"
+      + " AND destruction_begun_at IS NULL FOR UPDATE";
   private static final String DELETE_KEY = "DELETE FROM keys WHERE key_id = ?";
 
   /**
@@ -273,20 +276,43 @@ public final class JdbcMetadataStore implements MetadataStore {
   @Override
   public boolean updateKey(KmsKey key) {
     Objects.requireNonNull(key, "key");
+    return write(connection -> writeKey(connection, key));
+  }
+
+  /** Updating the key row first locks it, so concurrent updates of one key apply one after the other. */
+  private boolean writeKey(Connection connection, KmsKey key) throws SQLException {
+    int updated = update(connection, UPDATE_KEY, key.description(), key.state(), key.deletionDate(),
+        key.pendingWindowDays(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
+        key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved(), key.policy(),
+        key.keyId());
+    if (updated == 0) {
+      return false;
+    }
+    update(connection, DELETE_MATERIALS, key.keyId());
+    update(connection, DELETE_TAGS, key.keyId());
+    insertMaterialsAndTags(connection, key);
+    database.notify(connection, Change.key(key.keyId()));
+    return true;
+  }
+
+  /**
+   * Locks the key's row ({@code SELECT ... FOR UPDATE}, waiting for any other node's change of it to commit), reads
+   * the key as committed, applies the change and writes it, in one transaction.
+   */
+  @Override
+  public Optional<KmsKey> updateKey(String keyId, UnaryOperator<KmsKey> change) {
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(change, "change");
     return write(connection -> {
-      // Updating the key row first locks it, so concurrent updates of one key apply one after the other.
-      int updated = update(connection, UPDATE_KEY, key.description(), key.state(), key.deletionDate(),
-          key.pendingWindowDays(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
-          key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved(), key.policy(),
-          key.keyId());
-      if (updated == 0) {
-        return false;
+      if (query(connection, LOCK_LIVE_KEY, resultSet -> resultSet.getString(1), keyId).isEmpty()) {
+        return Optional.empty();
       }
-      update(connection, DELETE_MATERIALS, key.keyId());
-      update(connection, DELETE_TAGS, key.keyId());
-      insertMaterialsAndTags(connection, key);
-      database.notify(connection, Change.key(key.keyId()));
-      return true;
+      KmsKey current = withMaterialsAndTags(connection, query(connection, SELECT_KEY, KeyRow::read, keyId)).get(0);
+      KmsKey updated = change.apply(current);
+      if (updated != current && !writeKey(connection, updated)) {
+        return Optional.empty(); // its destruction began while this waited for the lock
+      }
+      return Optional.of(updated);
     });
   }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
  */
 public abstract class MetadataStoreContract implements KeyContract, AliasContract, PagingContract,
     DeletionContract, ImportTokenContract, MaintenanceContract, PrincipalContract, PrincipalTagContract,
-    GrantContract, ClaimContract, ChangeContract {
+    GrantContract, AtomicUpdateContract, ClaimContract, ChangeContract {
   private MetadataStore store;
   private MetadataStore peer;
 
