@@ -78,6 +78,20 @@ public final class KeyCatalog {
     }
   }
 
+  /**
+   * Caches what this node just wrote, unless an invalidation came in since the write began: a change another node
+   * committed after it may already have been told, and the value written would then be stale.
+   */
+  private <V> void cacheWritten(ConcurrentHashMap<String, V> map, String id, V value, long writtenAt) {
+    if (!caching) {
+      return;
+    }
+    map.put(id, value);
+    if (!caching || generation.get() != writtenAt) {
+      map.remove(id, value);
+    }
+  }
+
   /** Another node changed or deleted the key: the next read goes to the store (a deleted key's aliases too). */
   public void invalidateKey(String keyId) {
     generation.incrementAndGet();
@@ -105,10 +119,9 @@ public final class KeyCatalog {
 
   public void insertKey(KmsKey key) {
     synchronized (writeLock) {
+      long before = generation.get();
       store.insertKey(key);
-      if (caching) {
-        keys.put(key.keyId(), key);
-      }
+      cacheWritten(keys, key.keyId(), key, before);
     }
   }
 
@@ -122,6 +135,7 @@ public final class KeyCatalog {
    */
   public KmsKey updateKey(String keyId, UnaryOperator<KmsKey> change) {
     synchronized (writeLock) {
+      long before = generation.get();
       // Read and written in one transaction of the store, so a change another node commits meanwhile is not lost.
       Optional<KmsKey> stored = store.updateKey(keyId, k -> {
         KmsKey current = withPolicy(k);
@@ -138,9 +152,7 @@ public final class KeyCatalog {
         }
         throw new KmsInvalidStateException(gone.arn() + " is pending deletion.");
       }
-      if (caching) {
-        keys.put(keyId, stored.get());
-      }
+      cacheWritten(keys, keyId, stored.get(), before);
       return stored.get();
     }
   }
@@ -153,8 +165,10 @@ public final class KeyCatalog {
    */
   public Optional<KmsKey> beginDestruction(String keyId, Instant now) {
     synchronized (writeLock) {
+      long before = generation.get();
       Optional<KmsKey> marked = store.beginDestruction(keyId, now).map(this::withPolicy);
-      marked.filter(k -> caching).ifPresentOrElse(k -> keys.put(keyId, k), () -> keys.remove(keyId));
+      keys.remove(keyId);
+      marked.ifPresent(k -> cacheWritten(keys, keyId, k, before));
       return marked;
     }
   }
@@ -183,9 +197,10 @@ public final class KeyCatalog {
 
   public boolean insertAlias(Alias alias) {
     synchronized (writeLock) {
+      long before = generation.get();
       boolean inserted = store.insertAlias(alias);
-      if (inserted && caching) {
-        aliases.put(alias.arn().value(), alias);
+      if (inserted) {
+        cacheWritten(aliases, alias.arn().value(), alias, before);
       }
       return inserted;
     }
@@ -193,11 +208,12 @@ public final class KeyCatalog {
 
   public boolean updateAlias(Alias alias) {
     synchronized (writeLock) {
+      long before = generation.get();
       boolean updated = store.updateAlias(alias);
       String arn = alias.arn().value();
       aliases.remove(arn);
-      if (updated && caching) {
-        aliases.put(arn, alias);
+      if (updated) {
+        cacheWritten(aliases, arn, alias, before);
       }
       return updated;
     }

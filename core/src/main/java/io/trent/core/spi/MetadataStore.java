@@ -11,6 +11,7 @@ import io.trent.core.key.KmsKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Durable storage of key metadata and aliases (never key material).
@@ -54,7 +55,7 @@ public interface MetadataStore extends AutoCloseable {
    * @return the key as stored after the change; empty, changing nothing, when no such key is stored or its
    *     destruction has begun ({@link #beginDestruction})
    */
-  Optional<KmsKey> updateKey(String keyId, java.util.function.UnaryOperator<KmsKey> change);
+  Optional<KmsKey> updateKey(String keyId, UnaryOperator<KmsKey> change);
 
   /** The key with this id, whatever its account and region (key ids are unique). */
   Optional<KmsKey> findKey(String keyId);

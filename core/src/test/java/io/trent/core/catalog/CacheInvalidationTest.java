@@ -40,6 +40,18 @@ class CacheInvalidationTest {
   }
 
   @Test
+  void aChangeToldWhileThisNodeWritesTheKeyLeavesNothingStaleCached() {
+    catalog.insertKey(key);
+    // Another node's change of the key is told while this node's write of it is in flight (it committed after).
+    catalog.updateKey("shared", k -> {
+      invalidation.keyChanged("shared");
+      return k.withDescription("mine");
+    });
+    store.updateKey(key.withDescription("theirs"));
+    assertThat(catalog.findKey("shared").orElseThrow().description()).isEqualTo("theirs");
+  }
+
+  @Test
   void anAliasDeletedOrRetargetedByAnotherNodeIsGoneOnceTold() {
     catalog.insertKey(key);
     KmsKey other = SampleKeys.key("other");

@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -144,7 +145,7 @@ final class ChangeFeed implements AutoCloseable {
     }
   }
 
-  private void tell(java.util.function.Consumer<ChangeListener> call) {
+  private void tell(Consumer<ChangeListener> call) {
     for (ChangeListener listener : listeners) {
       try {
         call.accept(listener);
