@@ -17,6 +17,7 @@ import io.trent.core.auth.PrincipalArn;
 import io.trent.core.service.MaintenanceService;
 import io.trent.core.service.OrphanSweep;
 import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.ChangeListener;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.metadata.jdbc.JdbcMetadataStore;
@@ -133,6 +134,15 @@ public final class TrentServer implements AutoCloseable {
       // On the maintenance thread's executor would delay it behind long maintenance runs: its own thread.
       credentialRefresh.scheduleWithFixedDelay(this::refreshCredentialsQuietly, CREDENTIAL_REFRESH_MILLIS,
           CREDENTIAL_REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+      // On PostgreSQL, a principal changed through another node or trent principal is re-read at once.
+      store.changes(new ChangeListener() {
+        @Override
+        public void principalsChanged() {
+          if (!credentialRefresh.isShutdown()) {
+            credentialRefresh.execute(TrentServer.this::refreshCredentialsQuietly);
+          }
+        }
+      });
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -46,12 +47,12 @@ final class ServerNode implements AutoCloseable {
    * first start) and waits until it listens.
    */
   static ServerNode start(Path base, String tokenLabel, String... extraArgs) throws IOException {
-    return start(base, tokenLabel, java.util.Map.of(), extraArgs);
+    return start(base, tokenLabel, Map.of(), extraArgs);
   }
 
-  /** As {@link #start(Path, String, String...)}, with {@code TRENT_*} variables (an operator's overrides). */
-  static ServerNode start(Path base, String tokenLabel, java.util.Map<String, String> environment,
-      String... extraArgs) throws IOException {
+  /** As {@link #start(Path, String, String...)}, with {@code TRENT_*} configuration overrides in its environment. */
+  static ServerNode start(Path base, String tokenLabel, Map<String, String> environment, String... extraArgs)
+      throws IOException {
     Path tokens = Files.createDirectories(base.resolve("tokens"));
     Path softhsmConf = base.resolve("softhsm2.conf");
     Files.writeString(softhsmConf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n"

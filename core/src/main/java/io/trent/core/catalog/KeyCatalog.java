@@ -15,6 +15,7 @@ import io.trent.core.spi.Page;
 import io.trent.policy.DefaultKeyPolicy;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,7 +23,8 @@ import java.util.function.UnaryOperator;
  * plane (GenerateDataKey, Decrypt) never waits on the database for a known key.
  *
  * <p>Writes go to the store first, then the cache, under one lock: writes are rare control-plane
- * calls. The cache assumes this node is the only writer; a multi-node store needs invalidation.
+ * calls. Changes made through other nodes arrive as invalidations ({@link CacheInvalidation}, told by the store);
+ * while the store cannot promise to tell them, the catalog caches nothing and reads every key from the store.
  */
 public final class KeyCatalog {
   private final MetadataStore store;
@@ -31,6 +33,9 @@ public final class KeyCatalog {
   /** By alias ARN: names are unique only within an account and region. */
   private final ConcurrentHashMap<String, Alias> aliases = new ConcurrentHashMap<>();
   private final Object writeLock = new Object();
+  // Bumped by every invalidation: a load that read the store before one must not be cached after it.
+  private final AtomicLong generation = new AtomicLong();
+  private volatile boolean caching = true;
 
   /** A catalog over the store; {@code identity} builds the ARNs of errors about vanished keys. */
   public KeyCatalog(MetadataStore store, ServiceIdentity identity) {
@@ -39,31 +44,84 @@ public final class KeyCatalog {
   }
 
   public Optional<KmsKey> findKey(String keyId) {
-    KmsKey cached = keys.get(keyId);
+    KmsKey cached = caching ? keys.get(keyId) : null;
     if (cached != null) {
       return Optional.of(cached);
     }
+    long before = generation.get();
     Optional<KmsKey> loaded = store.findKey(keyId).map(this::withPolicy);
-    loaded.ifPresent(k -> keys.putIfAbsent(keyId, k));
+    loaded.ifPresent(k -> cache(keys, keyId, k, before));
     return loaded;
   }
 
   /** The alias of that name in an account and region. */
   public Optional<Alias> findAlias(AccountRegion home, String aliasName) {
     String arn = home.aliasArn(aliasName).value();
-    Alias cached = aliases.get(arn);
+    Alias cached = caching ? aliases.get(arn) : null;
     if (cached != null) {
       return Optional.of(cached);
     }
+    long before = generation.get();
     Optional<Alias> loaded = store.findAlias(home, aliasName);
-    loaded.ifPresent(a -> aliases.putIfAbsent(arn, a));
+    loaded.ifPresent(a -> cache(aliases, arn, a, before));
     return loaded;
+  }
+
+  /** Caches a value loaded from the store unless an invalidation came in since the load began. */
+  private <V> void cache(ConcurrentHashMap<String, V> map, String id, V value, long loadedAt) {
+    if (!caching || generation.get() != loadedAt) {
+      return;
+    }
+    map.putIfAbsent(id, value);
+    if (!caching || generation.get() != loadedAt) {
+      map.remove(id, value);
+    }
+  }
+
+  /**
+   * Caches what this node just wrote, unless an invalidation came in since the write began: a change another node
+   * committed after it may already have been told, and the value written would then be stale.
+   */
+  private <V> void cacheWritten(ConcurrentHashMap<String, V> map, String id, V value, long writtenAt) {
+    if (!caching) {
+      return;
+    }
+    map.put(id, value);
+    if (!caching || generation.get() != writtenAt) {
+      map.remove(id, value);
+    }
+  }
+
+  /** Another node changed or deleted the key: the next read goes to the store (a deleted key's aliases too). */
+  public void invalidateKey(String keyId) {
+    generation.incrementAndGet();
+    keys.remove(keyId);
+    aliases.values().removeIf(a -> a.targetKeyId().equals(keyId));
+  }
+
+  /** Another node created, retargeted or deleted the alias with this ARN. */
+  public void invalidateAlias(String aliasArn) {
+    generation.incrementAndGet();
+    aliases.remove(aliasArn);
+  }
+
+  /**
+   * Drops every cached key and alias (changes may have gone untold); with {@code cacheFromNowOn} false, caches
+   * nothing until called again with true.
+   */
+  public void invalidateAll(boolean cacheFromNowOn) {
+    caching = false;
+    generation.incrementAndGet();
+    keys.clear();
+    aliases.clear();
+    caching = cacheFromNowOn;
   }
 
   public void insertKey(KmsKey key) {
     synchronized (writeLock) {
+      long before = generation.get();
       store.insertKey(key);
-      keys.put(key.keyId(), key);
+      cacheWritten(keys, key.keyId(), key, before);
     }
   }
 
@@ -77,20 +135,25 @@ public final class KeyCatalog {
    */
   public KmsKey updateKey(String keyId, UnaryOperator<KmsKey> change) {
     synchronized (writeLock) {
-      KmsKey current = store.findKey(keyId).map(this::withPolicy).orElseThrow(() -> notFound(keyId));
-      KmsKey updated = change.apply(current);
-      if (updated != current) {
-        if (!store.updateKey(updated)) {
-          // Another node (or clock) began destroying the key, or finished: as AWS says of a key it is deleting.
-          keys.remove(keyId);
-          if (store.findKey(keyId).isEmpty()) {
-            throw new NotFoundException("Key '" + current.arn() + "' does not exist");
-          }
-          throw new KmsInvalidStateException(current.arn() + " is pending deletion.");
+      long before = generation.get();
+      // Read and written in one transaction of the store, so a change another node commits meanwhile is not lost.
+      Optional<KmsKey> stored = store.updateKey(keyId, k -> {
+        KmsKey current = withPolicy(k);
+        KmsKey updated = change.apply(current);
+        return updated == current ? k : updated;
+      }).map(this::withPolicy);
+      if (stored.isEmpty()) {
+        // Another node (or clock) began destroying the key, or finished: as AWS says of a key it is deleting.
+        NotFoundException notFound = notFound(keyId);
+        keys.remove(keyId);
+        KmsKey gone = store.findKey(keyId).orElse(null);
+        if (gone == null) {
+          throw notFound;
         }
-        keys.put(keyId, updated);
+        throw new KmsInvalidStateException(gone.arn() + " is pending deletion.");
       }
-      return updated;
+      cacheWritten(keys, keyId, stored.get(), before);
+      return stored.get();
     }
   }
 
@@ -102,8 +165,10 @@ public final class KeyCatalog {
    */
   public Optional<KmsKey> beginDestruction(String keyId, Instant now) {
     synchronized (writeLock) {
+      long before = generation.get();
       Optional<KmsKey> marked = store.beginDestruction(keyId, now).map(this::withPolicy);
-      marked.ifPresentOrElse(k -> keys.put(keyId, k), () -> keys.remove(keyId));
+      keys.remove(keyId);
+      marked.ifPresent(k -> cacheWritten(keys, keyId, k, before));
       return marked;
     }
   }
@@ -132,9 +197,10 @@ public final class KeyCatalog {
 
   public boolean insertAlias(Alias alias) {
     synchronized (writeLock) {
+      long before = generation.get();
       boolean inserted = store.insertAlias(alias);
       if (inserted) {
-        aliases.put(alias.arn().value(), alias);
+        cacheWritten(aliases, alias.arn().value(), alias, before);
       }
       return inserted;
     }
@@ -142,11 +208,12 @@ public final class KeyCatalog {
 
   public boolean updateAlias(Alias alias) {
     synchronized (writeLock) {
+      long before = generation.get();
       boolean updated = store.updateAlias(alias);
       String arn = alias.arn().value();
       aliases.remove(arn);
       if (updated) {
-        aliases.put(arn, alias);
+        cacheWritten(aliases, arn, alias, before);
       }
       return updated;
     }
@@ -172,6 +239,30 @@ public final class KeyCatalog {
       keys.remove(keyId);
       aliases.values().removeIf(a -> a.targetKeyId().equals(keyId));
     }
+  }
+
+  /**
+   * The key as stored now, whatever is cached (scheduled work re-reads a key after claiming it); the cache takes
+   * it too.
+   */
+  public Optional<KmsKey> reload(String keyId) {
+    long before = generation.get();
+    Optional<KmsKey> loaded = store.findKey(keyId).map(this::withPolicy);
+    loaded.ifPresentOrElse(k -> {
+      keys.remove(keyId);
+      cache(keys, keyId, k, before);
+    }, () -> keys.remove(keyId));
+    return loaded;
+  }
+
+  /** See {@link MetadataStore#claimWork}. */
+  public boolean claimWork(String work, String owner, Instant now, Instant until) {
+    return store.claimWork(work, owner, now, until);
+  }
+
+  /** See {@link MetadataStore#releaseWork}. */
+  public void releaseWork(String work, String owner) {
+    store.releaseWork(work, owner);
   }
 
   public void recordDestruction(KeyDestruction destruction) {

@@ -2,6 +2,7 @@ package io.trent.core.grant;
 
 import io.trent.core.spi.MetadataStore;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link GrantCache} over the metadata store: a key's grants are read once and kept until invalidated. An
@@ -13,6 +14,9 @@ public final class StoredGrantCache implements GrantCache {
   private final ConcurrentHashMap<String, KeyGrants> keys = new ConcurrentHashMap<>();
   // Bumped by every invalidation: a load that began before one must not be cached after it.
   private final ConcurrentHashMap<String, Long> generations = new ConcurrentHashMap<>();
+  // Bumped when every key's grants are dropped at once.
+  private final AtomicLong everything = new AtomicLong();
+  private volatile boolean caching = true;
 
   public StoredGrantCache(MetadataStore store) {
     this.store = store;
@@ -20,19 +24,32 @@ public final class StoredGrantCache implements GrantCache {
 
   @Override
   public KeyGrants grantsOf(String keyId) {
-    KeyGrants cached = keys.get(keyId);
+    KeyGrants cached = caching ? keys.get(keyId) : null;
     if (cached != null) {
       return cached;
     }
     long generation = generations.getOrDefault(keyId, 0L);
+    long all = everything.get();
     KeyGrants loaded = new KeyGrants(store.listGrantsOfKey(keyId));
-    if (generations.getOrDefault(keyId, 0L) == generation) {
+    if (unchanged(keyId, generation, all)) {
       keys.putIfAbsent(keyId, loaded);
-      if (generations.getOrDefault(keyId, 0L) != generation) {
+      if (!unchanged(keyId, generation, all)) {
         keys.remove(keyId, loaded);
       }
     }
     return loaded;
+  }
+
+  private boolean unchanged(String keyId, long generation, long all) {
+    return caching && everything.get() == all && generations.getOrDefault(keyId, 0L) == generation;
+  }
+
+  @Override
+  public void invalidateAll(boolean cacheFromNowOn) {
+    caching = false;
+    everything.incrementAndGet();
+    keys.clear();
+    caching = cacheFromNowOn;
   }
 
   @Override

@@ -142,7 +142,8 @@ final class EncryptionBudget {
       AtomicBoolean stored = new AtomicBoolean();
       KmsKey updated = catalog.updateKey(keyId, k -> k.withMaterials(k.materials().stream()
           .map(m -> m.id().equals(materialId) && stored.compareAndSet(false, true)
-              ? m.withEncryptionsReserved(target) : m).toList()));
+              // Never lowered: another node may have reserved more (docs/deployment.md, several nodes).
+              ? m.withEncryptionsReserved(Math.max(m.encryptionsReserved(), target)) : m).toList()));
       if (!stored.get()) {
         // The imported material was deleted (or expired) after this request resolved the key. Counting
         // in memory only would let a re-import of it start below what was used; refuse as for the key

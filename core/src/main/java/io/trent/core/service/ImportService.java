@@ -177,15 +177,31 @@ public final class ImportService {
     }
   }
 
-  /** Scheduled: wrapping keys of import tokens past their validity are destroyed. */
-  int destroyExpiredTokens() {
-    List<ImportToken> expired = catalog.findExpiredImportTokens(now());
-    for (ImportToken token : expired) {
-      backend.destroyImportWrappingKey(token.wrappingKeyId());
-      // Kept, so that ImportKeyMaterial with it answers ExpiredImportTokenException as AWS does.
-      catalog.retireImportToken(token.tokenId());
+  /**
+   * Scheduled: wrapping keys of import tokens past their validity are destroyed, each by the node that claims it
+   * (another node may have retired it before the claim: then it is left alone).
+   */
+  int destroyExpiredTokens(WorkClaims claims) {
+    Instant now = now();
+    int destroyed = 0;
+    for (ImportToken token : catalog.findExpiredImportTokens(now)) {
+      String work = "token:" + token.tokenId();
+      if (!claims.claim(work, now)) {
+        continue;
+      }
+      try {
+        if (catalog.findExpiredImportTokens(now).stream().noneMatch(t -> t.tokenId().equals(token.tokenId()))) {
+          continue;
+        }
+        backend.destroyImportWrappingKey(token.wrappingKeyId());
+        // Kept, so that ImportKeyMaterial with it answers ExpiredImportTokenException as AWS does.
+        catalog.retireImportToken(token.tokenId());
+        destroyed++;
+      } finally {
+        claims.release(work);
+      }
     }
-    return expired.size();
+    return destroyed;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.trent.core.service;
 import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
 import io.trent.core.auth.Authorizer;
+import io.trent.core.catalog.CacheInvalidation;
 import io.trent.core.catalog.KeyCatalog;
 import io.trent.core.catalog.KeyResolver;
 import io.trent.core.grant.GrantCache;
@@ -31,6 +32,8 @@ public final class KmsServiceFactory {
   public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
       KmsPolicy policy, Authorizer authorizer, GrantCache grants) {
     KeyCatalog catalog = new KeyCatalog(store, identity);
+    // Changes other nodes make drop what this node caches; the store stops telling when it is closed.
+    store.changes(new CacheInvalidation(catalog, grants));
     KeyResolver resolver = new KeyResolver(catalog, authorizer);
     EncryptionBudget budget = new EncryptionBudget(catalog, clock, policy);
     SymmetricCipher cipher = new SymmetricCipher(backend, budget);

@@ -17,7 +17,9 @@ import java.util.List;
  * The work a clock makes due: destroying keys whose deletion window has passed (their HSM objects
  * first, then the metadata, with a destruction record), deleting expired imported material,
  * automatic rotation, and cleaning up expired import wrapping keys. Running it at start-up catches
- * up on whatever came due while the server was down. Safe to run repeatedly.
+ * up on whatever came due while the server was down. Safe to run repeatedly, and on several nodes sharing one
+ * database at once: each key's work is done by the node that claims it ({@link WorkClaims}), which re-reads the key
+ * after the claim, so a key is destroyed, rotated or expired once and its event recorded once, by that node.
  */
 public final class MaintenanceService {
   private static final System.Logger LOG = System.getLogger(MaintenanceService.class.getName());
@@ -27,6 +29,7 @@ public final class MaintenanceService {
   private final ImportService imports;
   private final Clock clock;
   private final GrantCache grants;
+  private final WorkClaims claims;
 
   MaintenanceService(KeyCatalog catalog, KeyBackend backend, RotationService rotation, ImportService imports, Clock clock,
       GrantCache grants) {
@@ -36,6 +39,7 @@ public final class MaintenanceService {
     this.rotation = rotation;
     this.imports = imports;
     this.clock = clock;
+    this.claims = new WorkClaims(catalog);
   }
 
   /** What one run did. */
@@ -55,9 +59,18 @@ public final class MaintenanceService {
     int rotated = 0;
     int expired = 0;
     int failures = 0;
-    for (KmsKey key : catalog.findKeysWithMaintenanceDue(now)) {
+    for (KmsKey listed : catalog.findKeysWithMaintenanceDue(now)) {
+      String work = "key:" + listed.keyId();
+      KmsKey key = listed;
+      boolean claimed = false;
       try {
         events.checkWritable();
+        claimed = claims.claim(work, now);
+        // Another node holds it, or did the work between the listing and the claim: the key as stored says.
+        key = claimed ? catalog.reload(listed.keyId()).orElse(null) : null;
+        if (key == null) {
+          continue;
+        }
         if (key.state() == KeyState.PendingDeletion && !key.deletionDate().isAfter(now)) {
           KmsKey gone = destroy(key.keyId(), now);
           if (gone != null) {
@@ -80,17 +93,31 @@ public final class MaintenanceService {
       } catch (RuntimeException e) {
         // One key's failure must not stop the others; the next run retries it.
         failures++;
-        LOG.log(System.Logger.Level.WARNING, "Maintenance of key " + key.keyId() + " failed; will retry", e);
+        LOG.log(System.Logger.Level.WARNING, "Maintenance of key " + listed.keyId() + " failed; will retry", e);
+      } finally {
+        if (claimed) {
+          releaseQuietly(work);
+        }
       }
     }
     int tokens = 0;
     try {
-      tokens = imports.destroyExpiredTokens();
+      tokens = imports.destroyExpiredTokens(claims);
     } catch (RuntimeException e) {
       failures++;
       LOG.log(System.Logger.Level.WARNING, "Cleaning up expired import tokens failed; will retry", e);
     }
     return new Report(destroyed, rotated, expired, tokens, failures);
+  }
+
+  /** A claim left behind lapses after its lease; the work it covered is done or will be retried. */
+  private void releaseQuietly(String work) {
+    try {
+      claims.release(work);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "Releasing the claim on " + work + " failed; it lapses after "
+          + WorkClaims.LEASE, e);
+    }
   }
 
   /**

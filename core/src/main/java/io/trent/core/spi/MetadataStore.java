@@ -11,6 +11,7 @@ import io.trent.core.key.KmsKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Durable storage of key metadata and aliases (never key material).
@@ -44,6 +45,17 @@ public interface MetadataStore extends AutoCloseable {
    *     CancelKeyDeletion that read the key before cannot succeed after it
    */
   boolean updateKey(KmsKey key);
+
+  /**
+   * Applies {@code change} to the key as stored and stores the result, atomically across every store of the
+   * database: the key is read under its row lock in the transaction that writes, so of two nodes changing one key
+   * at once the second changes what the first stored (nothing is lost). {@code change} may throw (nothing is
+   * stored) or return its argument (nothing is written); it must not call the store.
+   *
+   * @return the key as stored after the change; empty, changing nothing, when no such key is stored or its
+   *     destruction has begun ({@link #beginDestruction})
+   */
+  Optional<KmsKey> updateKey(String keyId, UnaryOperator<KmsKey> change);
 
   /** The key with this id, whatever its account and region (key ids are unique). */
   Optional<KmsKey> findKey(String keyId);
@@ -200,6 +212,33 @@ public interface MetadataStore extends AutoCloseable {
    * @return false when the key has no such grant
    */
   boolean deleteGrant(String keyId, String grantId);
+
+  // --- Several nodes ------------------------------------------------------------------------------
+
+  /**
+   * Claims a piece of scheduled work (destroying, rotating or expiring one key; cleaning up one import token) for
+   * {@code owner} until {@code until}, so that of several nodes sharing the database only one does it: the claim
+   * succeeds when the work is unclaimed, already {@code owner}'s, or its previous claim lapsed at or before
+   * {@code now} (its node died). Atomic across every store of the database.
+   *
+   * @param work names the work, e.g. {@code key:<keyId>}
+   * @return true when {@code owner} now holds the claim
+   */
+  boolean claimWork(String work, String owner, Instant now, Instant until);
+
+  /** Gives up {@code owner}'s claim on the work; a claim held by another owner, or none, is left as it is. */
+  void releaseWork(String work, String owner);
+
+  /**
+   * Tells {@code listener} of every change committed to the database through any store, from the time this returns
+   * until the returned handle is closed. A store on a database that only this process writes (the embedded H2
+   * file, an in-memory store) has no other writer to hear from and may tell nothing. A store shared by several
+   * nodes (PostgreSQL) tells every change it commits, its own included, and calls {@link ChangeListener#interrupted}
+   * whenever it cannot, within its stated bound (see docs/deployment.md).
+   */
+  default AutoCloseable changes(ChangeListener listener) {
+    return () -> { };
+  }
 
   /**
    * Returns once the database answered a trivial query, within the store's bound ({@code GET /health}).

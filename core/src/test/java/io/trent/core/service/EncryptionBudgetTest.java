@@ -161,4 +161,26 @@ class EncryptionBudgetTest {
         assertThat(m.encryptionsReserved()).isLessThanOrEqualTo(5));
     assertThat(materials(key).get(0).id()).isEqualTo(first);
   }
+
+  /** Two nodes count on their own (docs/deployment.md), but neither lowers what the other reserved in the store. */
+  @Test
+  void aNodeNeverLowersTheReservedCountAnotherNodeStored() {
+    KmsKey key = importedKey();
+    KmsServices other = KmsServices.create(backend, store, IDENTITY, clock, POLICY);
+    EncryptRequest request = new EncryptRequest(key.keyId(), new byte[] {1}, null, null, null, false);
+    other.crypto().encrypt(ROOT, request); // the other node reserves 2
+    for (int i = 0; i < 3; i++) {
+      kms.crypto().encrypt(ROOT, request); // this one counts on from 2, reserving up to 5
+    }
+    assertThat(reserved(key)).isEqualTo(5);
+
+    other.crypto().encrypt(ROOT, request);
+    other.crypto().encrypt(ROOT, request); // past its 2: it reserves again, from its own count
+
+    assertThat(reserved(key)).isEqualTo(5);
+  }
+
+  private long reserved(KmsKey key) {
+    return store.findKey(key.keyId()).orElseThrow().materials().get(0).encryptionsReserved();
+  }
 }

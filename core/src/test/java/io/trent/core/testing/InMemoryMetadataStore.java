@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A MetadataStore in memory, for core unit tests. It keeps the SPI contract as the databases do
@@ -81,6 +82,19 @@ public final class InMemoryMetadataStore implements MetadataStore {
         .withImportedEncryptionsReserved(key.importedEncryptionsReserved())
         .withPolicy(key.policy()));
     return true;
+  }
+
+  @Override
+  public synchronized Optional<KmsKey> updateKey(String keyId, UnaryOperator<KmsKey> change) {
+    KmsKey current = keys.get(keyId);
+    if (current == null || beingDestroyed.contains(keyId)) {
+      return Optional.empty();
+    }
+    KmsKey updated = change.apply(current);
+    if (updated != current) {
+      updateKey(updated);
+    }
+    return Optional.of(updated);
   }
 
   @Override
@@ -335,6 +349,29 @@ public final class InMemoryMetadataStore implements MetadataStore {
     // The databases' foreign key: an alias points at a stored key.
     if (!keys.containsKey(keyId)) {
       throw new KmsInternalException("Metadata store failure");
+    }
+  }
+
+  /** A claim: who holds the work and until when. */
+  private record Claim(String owner, Instant until) {}
+
+  private final Map<String, Claim> claims = new HashMap<>();
+
+  @Override
+  public synchronized boolean claimWork(String work, String owner, Instant now, Instant until) {
+    Claim held = claims.get(work);
+    if (held != null && !held.owner().equals(owner) && held.until().isAfter(now)) {
+      return false;
+    }
+    claims.put(work, new Claim(owner, until));
+    return true;
+  }
+
+  @Override
+  public synchronized void releaseWork(String work, String owner) {
+    Claim held = claims.get(work);
+    if (held != null && held.owner().equals(owner)) {
+      claims.remove(work);
     }
   }
 

@@ -6,10 +6,12 @@ import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import io.trent.core.error.KmsInternalException;
 import io.trent.core.spi.MetadataUnavailableException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
 
@@ -85,6 +87,39 @@ final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       pool.close();
       throw e;
+    }
+  }
+
+  boolean postgres() {
+    return !h2;
+  }
+
+  /**
+   * A connection outside the pool, for a session that lives long (LISTEN): the pool's URL, credentials and
+   * driver properties, with reads bounded by {@code socketTimeoutSeconds}.
+   */
+  Connection connectDirectly(int socketTimeoutSeconds) throws SQLException {
+    Properties properties = new Properties();
+    // Stored as given (numbers too); the driver reads only string properties.
+    pool.getDataSourceProperties().forEach((name, value) -> properties.setProperty(name.toString(), value.toString()));
+    if (pool.getUsername() != null) {
+      properties.setProperty("user", pool.getUsername());
+    }
+    if (pool.getPassword() != null) {
+      properties.setProperty("password", pool.getPassword());
+    }
+    properties.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+    properties.setProperty("ApplicationName", "trent-changes");
+    return DriverManager.getConnection(pool.getJdbcUrl(), properties);
+  }
+
+  /**
+   * Sends, on PostgreSQL, the NOTIFY that tells every node's {@link ChangeFeed} what this transaction changed;
+   * PostgreSQL delivers it when (and only if) the transaction commits. H2 is one process's: nothing to tell.
+   */
+  void notify(Connection connection, Change change) throws SQLException {
+    if (!h2) {
+      Sql.query(connection, "SELECT pg_notify(?, ?)", resultSet -> null, ChangeFeed.CHANNEL, change.payload());
     }
   }
 

@@ -27,6 +27,7 @@ import io.trent.core.key.RotationType;
 import io.trent.core.key.Tag;
 import io.trent.core.key.WrappingAlgorithm;
 import io.trent.core.key.WrappingKeySpec;
+import io.trent.core.spi.ChangeListener;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.Page;
 import io.trent.core.spi.SealedBytes;
@@ -45,6 +46,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -88,6 +90,8 @@ public final class JdbcMetadataStore implements MetadataStore {
   private static final String SELECT_HOME_KEYS_AFTER = "SELECT " + KEY_COLUMNS
       + " FROM keys k WHERE k.account_id = ? AND k.region = ? AND k.seq > ? ORDER BY k.seq FETCH FIRST ? ROWS ONLY";
   private static final String LOCK_KEY = "SELECT key_id FROM keys WHERE key_id = ? FOR UPDATE";
+  private static final String LOCK_LIVE_KEY = "SELECT key_id FROM keys WHERE key_id = ?"
+      + " AND destruction_begun_at IS NULL FOR UPDATE";
   private static final String DELETE_KEY = "DELETE FROM keys WHERE key_id = ?";
 
   /**
@@ -175,6 +179,8 @@ public final class JdbcMetadataStore implements MetadataStore {
   public static final AccountRegion DEFAULT_HOME = new AccountRegion("aws", "111122223333", "us-east-1");
 
   private final Database database;
+  /** Told changes from every node, on PostgreSQL, once someone listens. */
+  private ChangeFeed feed;
   /** The ARN partition of every key and alias: the server's (rows store their account and region). */
   private final String partition;
 
@@ -271,19 +277,43 @@ public final class JdbcMetadataStore implements MetadataStore {
   @Override
   public boolean updateKey(KmsKey key) {
     Objects.requireNonNull(key, "key");
+    return write(connection -> writeKey(connection, key));
+  }
+
+  /** Updating the key row first locks it, so concurrent updates of one key apply one after the other. */
+  private boolean writeKey(Connection connection, KmsKey key) throws SQLException {
+    int updated = update(connection, UPDATE_KEY, key.description(), key.state(), key.deletionDate(),
+        key.pendingWindowDays(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
+        key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved(), key.policy(),
+        key.keyId());
+    if (updated == 0) {
+      return false;
+    }
+    update(connection, DELETE_MATERIALS, key.keyId());
+    update(connection, DELETE_TAGS, key.keyId());
+    insertMaterialsAndTags(connection, key);
+    database.notify(connection, Change.key(key.keyId()));
+    return true;
+  }
+
+  /**
+   * Locks the key's row ({@code SELECT ... FOR UPDATE}, waiting for any other node's change of it to commit), reads
+   * the key as committed, applies the change and writes it, in one transaction.
+   */
+  @Override
+  public Optional<KmsKey> updateKey(String keyId, UnaryOperator<KmsKey> change) {
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(change, "change");
     return write(connection -> {
-      // Updating the key row first locks it, so concurrent updates of one key apply one after the other.
-      int updated = update(connection, UPDATE_KEY, key.description(), key.state(), key.deletionDate(),
-          key.pendingWindowDays(), key.rotationPeriodDays(), key.nextRotationDate(), key.onDemandRotations(),
-          key.expirationModel(), key.validTo(), key.importCheck(), key.importedEncryptionsReserved(), key.policy(),
-          key.keyId());
-      if (updated == 0) {
-        return false;
+      if (query(connection, LOCK_LIVE_KEY, resultSet -> resultSet.getString(1), keyId).isEmpty()) {
+        return Optional.empty();
       }
-      update(connection, DELETE_MATERIALS, key.keyId());
-      update(connection, DELETE_TAGS, key.keyId());
-      insertMaterialsAndTags(connection, key);
-      return true;
+      KmsKey current = withMaterialsAndTags(connection, query(connection, SELECT_KEY, KeyRow::read, keyId)).get(0);
+      KmsKey updated = change.apply(current);
+      if (updated != current && !writeKey(connection, updated)) {
+        return Optional.empty(); // its destruction began while this waited for the lock
+      }
+      return Optional.of(updated);
     });
   }
 
@@ -300,6 +330,7 @@ public final class JdbcMetadataStore implements MetadataStore {
       if (update(connection, BEGIN_DESTRUCTION, now, keyId, KeyState.PendingDeletion, now) == 0) {
         return Optional.empty();
       }
+      database.notify(connection, Change.key(keyId));
       List<KeyRow> rows = query(connection, SELECT_KEY, KeyRow::read, keyId);
       return withMaterialsAndTags(connection, rows).stream().findFirst();
     });
@@ -340,6 +371,7 @@ public final class JdbcMetadataStore implements MetadataStore {
       try {
         update(connection, INSERT_ALIAS, alias.home().accountId(), alias.home().region(), alias.name(),
             alias.targetKeyId(), alias.createdAt(), alias.lastUpdatedAt());
+        database.notify(connection, Change.alias(alias.arn().value()));
         return true;
       } catch (SQLException e) {
         // The primary key decides, so two concurrent inserts of one name in one account and region cannot
@@ -358,14 +390,17 @@ public final class JdbcMetadataStore implements MetadataStore {
   @Override
   public boolean updateAlias(Alias alias) {
     Objects.requireNonNull(alias, "alias");
-    return write(connection -> update(connection, UPDATE_ALIAS, alias.targetKeyId(), alias.lastUpdatedAt(),
-        alias.home().accountId(), alias.home().region(), alias.name()) > 0);
+    return write(connection -> notifyIf(connection, update(connection, UPDATE_ALIAS, alias.targetKeyId(),
+        alias.lastUpdatedAt(), alias.home().accountId(), alias.home().region(), alias.name()) > 0,
+        Change.alias(alias.arn().value())));
   }
 
   @Override
   public boolean deleteAlias(AccountRegion home, String aliasName) {
     Objects.requireNonNull(aliasName, "aliasName");
-    return write(connection -> update(connection, DELETE_ALIAS, home.accountId(), home.region(), aliasName) > 0);
+    return write(connection -> notifyIf(connection,
+        update(connection, DELETE_ALIAS, home.accountId(), home.region(), aliasName) > 0,
+        Change.alias(home.aliasArn(aliasName).value())));
   }
 
   @Override
@@ -423,6 +458,7 @@ public final class JdbcMetadataStore implements MetadataStore {
       update(connection, DELETE_TAGS, keyId);
       update(connection, DELETE_MATERIALS, keyId);
       update(connection, DELETE_KEY, keyId);
+      database.notify(connection, Change.key(keyId)); // its aliases and grants went with it
       return null;
     });
   }
@@ -503,6 +539,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         principal.tags().values().forEach((key, value) -> rows.add(new Object[] {arn, key, value}));
         batch(connection, INSERT_PRINCIPAL_TAG, rows);
       }
+      database.notify(connection, Change.principals());
       return null;
     });
   }
@@ -533,16 +570,20 @@ public final class JdbcMetadataStore implements MetadataStore {
     return write(connection -> {
       update(connection, DELETE_PRINCIPAL_KEYS, arn);
       update(connection, DELETE_PRINCIPAL_TAGS, arn);
-      return update(connection, DELETE_PRINCIPAL, arn) > 0;
+      return notifyIf(connection, update(connection, DELETE_PRINCIPAL, arn) > 0, Change.principals());
     });
   }
 
   @Override
   public void insertAccessKey(AccessKey key) {
     Objects.requireNonNull(key, "key");
-    write(connection -> update(connection, INSERT_ACCESS_KEY, key.accessKeyId(), key.principalArn().value(),
-        key.sealedSecret().iv(), key.sealedSecret().ciphertextAndTag(), key.sessionTokenSha256(), key.expiresAt(),
-        key.createdAt()));
+    write(connection -> {
+      update(connection, INSERT_ACCESS_KEY, key.accessKeyId(), key.principalArn().value(),
+          key.sealedSecret().iv(), key.sealedSecret().ciphertextAndTag(), key.sessionTokenSha256(), key.expiresAt(),
+          key.createdAt());
+      database.notify(connection, Change.principals());
+      return null;
+    });
   }
 
   @Override
@@ -568,6 +609,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         return false;
       }
       GrantRows.insert(connection, grant);
+      database.notify(connection, Change.grants(grant.keyId()));
       return true;
     });
   }
@@ -608,7 +650,71 @@ public final class JdbcMetadataStore implements MetadataStore {
   public boolean deleteGrant(String keyId, String grantId) {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(grantId, "grantId");
-    return write(connection -> GrantRows.delete(connection, keyId, grantId));
+    return write(connection -> notifyIf(connection, GrantRows.delete(connection, keyId, grantId),
+        Change.grants(keyId)));
+  }
+
+  // --- Several nodes ---
+
+  private static final String TAKE_CLAIM = "UPDATE work_claims SET owner = ?, claimed_until = ? WHERE work = ?"
+      + " AND (owner = ? OR claimed_until <= ?)";
+  private static final String INSERT_CLAIM = "INSERT INTO work_claims (work, owner, claimed_until) VALUES (?, ?, ?)";
+  private static final String RELEASE_CLAIM = "DELETE FROM work_claims WHERE work = ? AND owner = ?";
+
+  /**
+   * Takes over a claim that is the owner's or has lapsed (the UPDATE's row lock orders two nodes, and the second
+   * reads the condition again on the row the first left), else inserts one: of two concurrent inserts the primary
+   * key lets one succeed.
+   */
+  @Override
+  public boolean claimWork(String work, String owner, Instant now, Instant until) {
+    Objects.requireNonNull(work, "work");
+    Objects.requireNonNull(owner, "owner");
+    return write(connection -> {
+      if (update(connection, TAKE_CLAIM, owner, until, work, owner, now) > 0) {
+        return true;
+      }
+      try {
+        update(connection, INSERT_CLAIM, work, owner, until);
+        return true;
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          connection.rollback(); // as in insertAlias: PostgreSQL ended the transaction
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public void releaseWork(String work, String owner) {
+    Objects.requireNonNull(work, "work");
+    Objects.requireNonNull(owner, "owner");
+    write(connection -> update(connection, RELEASE_CLAIM, work, owner));
+  }
+
+  /** On PostgreSQL, one feed (a LISTEN connection and its thread) for every listener; on H2, nothing to tell. */
+  @Override
+  public synchronized AutoCloseable changes(ChangeListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (!database.postgres()) {
+      return () -> { };
+    }
+    if (feed == null) {
+      feed = ChangeFeed.start(database);
+    }
+    ChangeFeed listening = feed;
+    listening.add(listener);
+    return () -> listening.remove(listener);
+  }
+
+  /** Sends the change's notification when the statement changed something; returns whether it did. */
+  private boolean notifyIf(Connection connection, boolean changed, Change change) throws SQLException {
+    if (changed) {
+      database.notify(connection, change);
+    }
+    return changed;
   }
 
   /**
@@ -629,6 +735,14 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public void close() {
+    ChangeFeed listening;
+    synchronized (this) {
+      listening = feed;
+      feed = null;
+    }
+    if (listening != null) {
+      listening.close();
+    }
     database.close();
   }
 

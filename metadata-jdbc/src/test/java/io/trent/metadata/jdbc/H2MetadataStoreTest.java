@@ -18,6 +18,13 @@ class H2MetadataStoreTest extends MetadataStoreContract {
     return JdbcMetadataStore.openEmbedded(dataDir);
   }
 
+  /** A second pool on the same file: claims must hold across pools too. */
+  @Override
+  protected MetadataStore openPeer() {
+    store();
+    return JdbcMetadataStore.openEmbedded(dataDir);
+  }
+
   @Test
   void keepsItsDataInOneFileUnderTheDataDirectory() {
     store().insertKey(SampleKeys.key("first"));

@@ -103,7 +103,7 @@ class SchemaMigrationTest {
         applied.add(resultSet.getString(1) + ":" + resultSet.getBoolean(2));
       }
       assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
-          "9:true", "10:true", "11:true");
+          "9:true", "10:true", "11:true", "12:true");
     }
   }
 

@@ -9,4 +9,13 @@ interface StoreUnderTest {
 
   /** Closes the store and opens it again on the same data (for a store in memory: the same store). */
   void reopen();
+
+  /**
+   * A second store on the same database, as another node opens it (for a store in memory: the same store); closed
+   * after the test.
+   */
+  MetadataStore peer();
+
+  /** Whether the store tells changes ({@link MetadataStore#changes}): a store shared by several nodes must. */
+  boolean tellsChanges();
 }
