@@ -19,6 +19,7 @@ import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
 import io.trent.core.key.RotationType;
 import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.core.spi.Page;
 import io.trent.core.validation.ShapeValidator;
 import java.time.Clock;
@@ -150,6 +151,7 @@ public final class RotationService {
     KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
     backend.createSymmetricKey(materialId, keyId);
     KeyMaterial material = new KeyMaterial(materialId, now(), true, type, 0);
+    CrashPoint.reached(CrashPoint.ROTATE);
     try {
       catalog.updateKey(keyId, k -> {
         if (k.origin() != Origin.AWS_KMS) {
@@ -165,6 +167,10 @@ public final class RotationService {
         return rotated.withOnDemandRotations(k.onDemandRotations() + 1);
       });
       return materialId;
+    } catch (MetadataUnavailableException e) {
+      // The update may have committed, and another node may already encrypt under the new material: keep it.
+      // If it did not commit, reconciliation reports the object as an uncommitted rotation.
+      throw e;
     } catch (RuntimeException e) {
       try {
         backend.destroyKey(materialId);

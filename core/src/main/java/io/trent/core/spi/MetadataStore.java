@@ -50,7 +50,7 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * The keys of one account and region in creation order; with {@code home} null, every key (for
-   * maintenance that must see them all, such as the orphan sweep).
+   * maintenance that must see them all, such as reconciliation).
    */
   Page<KmsKey> listKeys(AccountRegion home, int limit, String marker);
 
@@ -127,7 +127,7 @@ public interface MetadataStore extends AutoCloseable {
   /** Import tokens whose validity ended at or before {@code now}, except retired ones. */
   List<ImportToken> findExpiredImportTokens(Instant now);
 
-  // --- Orphan sweep and key deletion ------------------------------------------------------------
+  // --- Reconciliation and key deletion -----------------------------------------------------------
 
   /**
    * Every import token of a key, retired or not, in no particular order; none for an unknown key.
