@@ -51,7 +51,7 @@ final class ReconcileCommand implements Callable<Integer> {
   String metadataUrl;
 
   @Option(names = "--repair", description = "Repair what is certain to be safe: finish interrupted deletions, "
-      + "destroy material a destruction record names, material of crashed imports and stale wrapping keys.")
+      + "destroy material of deleted keys and of crashed imports, and wrapping keys nothing can use.")
   boolean repair;
 
   @Option(names = "--destroy-untracked", description = {"With --repair, also destroy key material no row names "
@@ -129,7 +129,9 @@ final class ReconcileCommand implements Callable<Integer> {
       case UNFINISHED_KEY_DELETION -> "scheduled key deletion interrupted after the HSM step; --repair finishes it";
       case MISSING_MATERIAL -> "the row names key material the token does not have: the key is unusable until the "
           + "token is restored";
-      case STALE_WRAPPING_KEY -> "import wrapping key with no live import token; --repair destroys it";
+      case STALE_WRAPPING_KEY -> "import wrapping key whose import token expired; --repair destroys it";
+      case UNUSED_WRAPPING_KEY -> "import wrapping key no import token names (GetParametersForImport crashed); "
+          + "--repair destroys it";
     };
   }
 }

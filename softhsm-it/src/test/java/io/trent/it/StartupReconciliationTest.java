@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.kms.model.KeyUsageType;
 class StartupReconciliationTest {
 
   @Test
-  void theStartUpReconciliationReportsUntrackedMaterialAndDestroysUnusableWrappingKeys() throws Exception {
+  void theStartUpReconciliationReportsUntrackedObjectsAndKeepsThem() throws Exception {
     // What a crash between creating the HSM object and writing its row leaves behind.
     KeyBackend backend = Trent.server().services().backend();
     KeyMaterialId orphan = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
@@ -43,13 +43,15 @@ class StartupReconciliationTest {
     Reconciler.Report report = Trent.server().startupReconciliation();
     assertThat(report.drift()).contains(new Drift(Drift.Kind.ORPHAN_MATERIAL, orphanKeyId, orphan.toHex(), false));
     assertThat(report.drift()).noneMatch(d -> tracked.keyId().equals(d.keyId()));
-    assertThat(report.drift()).contains(new Drift(Drift.Kind.STALE_WRAPPING_KEY, null, rowless.id(), true));
+    // Another node may be between creating a wrapping key and storing its token: only an operator destroys it.
+    assertThat(report.drift()).contains(new Drift(Drift.Kind.UNUSED_WRAPPING_KEY, null, rowless.id(), false));
     assertThat(report.failures()).isZero();
     assertThat(Pkcs11Tool.objectsOf(orphanKeyId)).as("untracked material is kept for an operator").hasSize(1);
-    assertThat(ImportKeyMaterialTest.wrappingKeyIds()).doesNotContain(rowless.id());
+    assertThat(ImportKeyMaterialTest.wrappingKeyIds()).contains(rowless.id());
     assertThat(Pkcs11Tool.objectsOf(tracked.keyId())).hasSize(1);
 
     Trent.server().services().backend().destroyKey(orphan);
+    Trent.server().services().backend().destroyImportWrappingKey(rowless.id());
   }
 
   @Test

@@ -41,8 +41,9 @@ public record Drift(Kind kind, String keyId, String objectId, boolean repaired) 
      */
     UNCOMMITTED_IMPORT(Repair.ON_REQUEST),
     /**
-     * Material that a destruction record says was destroyed (its key deleted, or imported material deleted or
-     * expired) and no row lists, still in the HSM: destroyed.
+     * Material of a deleted key (no row, and a destruction record names it) still in the HSM: destroyed. (Imported
+     * material a record names while its key lives is an {@link #UNCOMMITTED_IMPORT}: a re-import takes back the
+     * old id, so another node may be about to list it.)
      */
     DESTROYED_MATERIAL_PRESENT(Repair.ALWAYS),
     /**
@@ -62,8 +63,13 @@ public record Drift(Kind kind, String keyId, String objectId, boolean repaired) 
      * (DescribeKey says Unavailable). Reported only: the material is lost unless the token is restored.
      */
     MISSING_MATERIAL(Repair.NEVER),
-    /** An import wrapping key with no live import token: nothing can use it. Destroyed. */
-    STALE_WRAPPING_KEY(Repair.ALWAYS);
+    /** An import wrapping key whose import token has expired: nothing can use it. Destroyed. */
+    STALE_WRAPPING_KEY(Repair.ALWAYS),
+    /**
+     * An import wrapping key no import token names: GetParametersForImport crashed before storing its token, or
+     * another node is between the two steps right now, which is why only an operator's {@code --repair} destroys it.
+     */
+    UNUSED_WRAPPING_KEY(Repair.ON_REQUEST);
 
     private final Repair repair;
 

@@ -132,8 +132,8 @@ public final class Reconciler {
     for (BackendObject wrappingKey : wrappingKeys) {
       ImportToken token = tokensByWrappingKey.get(wrappingKey.id());
       if (token == null || !token.validTo().isAfter(now)) {
-        run.found(Drift.Kind.STALE_WRAPPING_KEY, null, wrappingKey.id(),
-            () -> backend.destroyImportWrappingKey(wrappingKey.id()));
+        run.found(token == null ? Drift.Kind.UNUSED_WRAPPING_KEY : Drift.Kind.STALE_WRAPPING_KEY, null,
+            wrappingKey.id(), () -> backend.destroyImportWrappingKey(wrappingKey.id()));
       }
     }
     return new Report(run.drift, run.failures);
@@ -210,12 +210,14 @@ public final class Reconciler {
       }
       backend.destroyKey(id);
     };
-    boolean destroyed = object.keyId() != null && catalog.listDestructions(object.keyId()).stream()
-        .anyMatch(record -> record.materialId().equals(id));
-    Drift.Kind kind = destroyed ? Drift.Kind.DESTROYED_MATERIAL_PRESENT
-        : key == null ? Drift.Kind.ORPHAN_MATERIAL
-        : key.origin() == Origin.EXTERNAL ? Drift.Kind.UNCOMMITTED_IMPORT
-        : Drift.Kind.UNCOMMITTED_ROTATION;
+    Drift.Kind kind;
+    if (key != null) {
+      kind = key.origin() == Origin.EXTERNAL ? Drift.Kind.UNCOMMITTED_IMPORT : Drift.Kind.UNCOMMITTED_ROTATION;
+    } else {
+      boolean deleted = object.keyId() != null && catalog.listDestructions(object.keyId()).stream()
+          .anyMatch(record -> record.materialId().equals(id));
+      kind = deleted ? Drift.Kind.DESTROYED_MATERIAL_PRESENT : Drift.Kind.ORPHAN_MATERIAL;
+    }
     run.found(kind, object.keyId(), object.id(), destroy);
   }
 
