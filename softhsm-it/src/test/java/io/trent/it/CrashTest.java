@@ -76,7 +76,6 @@ class CrashTest {
       scheduledBlob = encrypt(kms, scheduled);
       kms.scheduleKeyDeletion(b -> b.keyId(doomed).pendingWindowInDays(7));
     }
-    List<String> known = List.of(plain, rotating, scheduled, doomed, external);
     byte[] wrapped = ImportKeyMaterialTest.wrapOaepSha1(ImportKeyMaterialTest.wrappingKey(parameters), importedMaterial);
 
     // CreateKey: killed with the key material in the HSM and no row.
@@ -101,14 +100,9 @@ class CrashTest {
     Instant past = Instant.now().minus(Duration.ofDays(1));
     updateStoredKey(base, doomed, key -> key.withState(io.trent.core.key.KeyState.PendingDeletion, past, 7));
     assertThat(ServerNode.startUntilExit(base, token, haltAt("deleteKey.afterHsm"))).isEqualTo(HALTED);
-    ServerNode.Reconciliation down = ServerNode.reconcile(base);
-    assertThat(down.status()).as(down.lines().toString()).isEqualTo(3);
-    assertThat(findings(down, known)).as(down.lines().toString()).containsExactlyInAnyOrder(
-        line("ORPHAN_MATERIAL", null, "left"),
-        line("UNCOMMITTED_ROTATION", rotating, "left"),
-        line("UNCOMMITTED_IMPORT", external, "left"),
-        line("UNFINISHED_KEY_DELETION", doomed, "left"));
-    // With no server running, --repair finishes the deletion and destroys the crashed import's material.
+    // With no server running, --repair finishes the deletion and destroys the crashed import's material; what no
+    // row names is left for the operator's word (read-only runs are core's ReconcilerTest and the end of this test).
+    List<String> known = List.of(plain, rotating, scheduled, doomed, external);
     ServerNode.Reconciliation repaired = ServerNode.reconcile(base, "--repair");
     assertThat(repaired.status()).isEqualTo(3);
     assertThat(findings(repaired, known)).as(repaired.lines().toString()).containsExactlyInAnyOrder(
@@ -208,11 +202,10 @@ class CrashTest {
         assertThat(kms.describeKey(b -> b.keyId(keyId)).keyMetadata().keyState()).as(keyId).isEqualTo(KeyState.ENABLED);
       }
       // At most what the two requests in flight left: material no row names, never a row without material.
-      ServerNode.Reconciliation found = ServerNode.reconcile(base);
-      assertThat(found.findings()).as(found.lines().toString()).hasSizeLessThanOrEqualTo(2)
-          .allMatch(l -> l.startsWith("ORPHAN_MATERIAL ") || l.startsWith("UNCOMMITTED_ROTATION "));
       ServerNode.Reconciliation repaired = ServerNode.reconcile(base, "--repair", "--destroy-untracked");
       assertThat(repaired.status()).as(repaired.lines().toString()).isZero();
+      assertThat(repaired.findings()).as(repaired.lines().toString()).hasSizeLessThanOrEqualTo(2)
+          .allMatch(l -> l.startsWith("ORPHAN_MATERIAL ") || l.startsWith("UNCOMMITTED_ROTATION "));
       ServerNode.Reconciliation clean = ServerNode.reconcile(base);
       assertThat(clean.status()).as(clean.lines().toString()).isZero();
       for (Map.Entry<String, SdkBytes> made : ciphertexts.entrySet()) {
