@@ -326,6 +326,38 @@ class ReconcilerTest {
     assertThat(run(Reconciler.Mode.REPORT).drift()).isEmpty();
   }
 
+  /**
+   * An automatic rotation stores its new material and its next date in one write, so a crash cannot leave a
+   * rotated key still due. Fails on the old code: its second write (the next date), lost, made the next run
+   * rotate again.
+   */
+  @Test
+  void anAutomaticRotationIsOneWriteSoACrashCannotRepeatIt() {
+    java.util.concurrent.atomic.AtomicInteger writesBeforeLoss = new java.util.concurrent.atomic.AtomicInteger(-1);
+    MetadataStore losing = (MetadataStore) Proxy.newProxyInstance(MetadataStore.class.getClassLoader(),
+        new Class<?>[] {MetadataStore.class}, (proxy, called, args) -> {
+          if (called.getName().equals("updateKey") && writesBeforeLoss.getAndDecrement() == 0) {
+            throw new MetadataUnavailableException("injected: the process died before this write", null);
+          }
+          try {
+            return called.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    kms = KmsServices.create(backend, losing, IDENTITY, clock, KmsPolicy.DEFAULT);
+    KmsKey key = newKey(null);
+    kms.rotation().enableKeyRotation(ROOT, key.keyId(), 90);
+    clock.advance(Duration.ofDays(91));
+
+    writesBeforeLoss.set(1); // the rotation's first write lands, any second one is lost
+    kms.maintenance().runDue();
+    writesBeforeLoss.set(-1);
+    kms.maintenance().runDue();
+
+    assertThat(stored(key.keyId()).materials()).as("rotated once").hasSize(2);
+  }
+
   private final AtomicBoolean quietAfterWrite = new AtomicBoolean();
 
   /** The store, except that the next call of {@code method} once armed commits and then throws as a lost answer. */
