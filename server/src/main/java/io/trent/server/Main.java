@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /** The {@code trent-server} command line. */
 @Command(name = "trent-server", mixinStandardHelpOptions = true, version = "trent-server 0.1.0",
     description = "An AWS KMS-compatible key management service whose keys live in a PKCS#11 HSM.",
-    subcommands = {Main.Serve.class, PrincipalCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.Serve.class, PrincipalCommand.class, AuditCommand.class, ReconcileCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -30,7 +31,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: serve, principal or audit");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: serve, principal, audit or reconcile");
   }
 
   /** Runs the server until SIGTERM or SIGINT. */

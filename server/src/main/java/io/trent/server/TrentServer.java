@@ -15,7 +15,7 @@ import io.trent.core.grant.StoredGrantCache;
 import io.trent.core.service.KmsServiceFactory;
 import io.trent.core.auth.PrincipalArn;
 import io.trent.core.service.MaintenanceService;
-import io.trent.core.service.OrphanSweep;
+import io.trent.core.service.Reconciler;
 import io.trent.core.spi.KeyBackend;
 import io.trent.core.spi.ChangeListener;
 import io.trent.core.spi.MetadataStore;
@@ -94,7 +94,7 @@ public final class TrentServer implements AutoCloseable {
   private final KmsHttpServer http;
   private final ServerTls tls;
   private final ScheduledExecutorService maintenance;
-  private volatile OrphanSweep.Report startupSweep;
+  private volatile Reconciler.Report startupReconciliation;
   private final CredentialCache credentials;
   private final PolicyAuthorizer authorizer;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -215,8 +215,9 @@ public final class TrentServer implements AutoCloseable {
         throw new ConfigException("The audit trail cannot be written: " + e.getMessage(), e);
       }
       // Catch up on deletions, expiries and rotations that came due while the server was down.
-      logReport(services.maintenance().runDue(new InternalEventTrail(audit, serviceEvents)));
-      OrphanSweep.Report swept = sweepOrphans(hsm, store, clock);
+      InternalEventTrail startupEvents = new InternalEventTrail(audit, serviceEvents);
+      logReport(services.maintenance().runDue(startupEvents));
+      Reconciler.Report reconciled = reconcile(services, startupEvents);
       KmsJsonProtocol protocol = new KmsJsonProtocol(services, quotas);
       CredentialCache credentials = null;
       SigV4Verifier verifier = null;
@@ -231,7 +232,7 @@ public final class TrentServer implements AutoCloseable {
           services.identity().rootCaller(), metrics, throttles);
       TrentServer server = new TrentServer(config, store, backend, services, http, tls, credentials, authorizer,
           auditTrail, audit, serviceEvents, metrics);
-      server.startupSweep = swept;
+      server.startupReconciliation = reconciled;
       return server;
     } catch (RuntimeException | Error e) {
       closeQuietly(auditTrail);
@@ -336,23 +337,33 @@ public final class TrentServer implements AutoCloseable {
     return metrics;
   }
 
-  /** What the orphan sweep found at start-up (see {@link OrphanSweep}). */
-  public OrphanSweep.Report startupSweep() {
-    return startupSweep;
-  }
-
   /** The node's meters: {@code trent.throttled}, {@code trent.keypair.pool.level}. */
   public MeterRegistry meters() {
     return metrics.registry();
   }
 
-  /** Before requests are accepted, so no create is in flight; a failed sweep does not stop the start. */
-  private static OrphanSweep.Report sweepOrphans(KeyBackend backend, MetadataStore store, Clock clock) {
+  /** What reconciliation found and repaired at start-up (see {@link Reconciler}). */
+  public Reconciler.Report startupReconciliation() {
+    return startupReconciliation;
+  }
+
+  /**
+   * After the start-up maintenance and before requests are accepted: repairs what a row says (see
+   * {@link Reconciler.Mode#START_UP}) and logs the rest for {@code trent reconcile}; a failed run does not stop
+   * the start.
+   */
+  private static Reconciler.Report reconcile(KmsServices services, InternalEventTrail events) {
     try {
-      return new OrphanSweep(backend, store, clock).run();
+      Reconciler.Report report = services.maintenance().reconciler().run(Reconciler.Mode.START_UP, events);
+      if (!report.drift().isEmpty() || report.failures() > 0) {
+        log.warn("Reconciliation at start-up: {} difference(s) between the metadata and the token, {} repaired, "
+            + "{} failure(s); run `trent reconcile` for the report (docs/operations.md)", report.drift().size(),
+            report.drift().size() - report.remaining().size(), report.failures());
+      }
+      return report;
     } catch (RuntimeException e) {
-      log.warn("The start-up sweep for untracked HSM objects failed; it runs again at the next start", e);
-      return new OrphanSweep.Report(List.of(), List.of(), 1);
+      log.warn("Reconciliation at start-up failed; it runs again at the next start", e);
+      return new Reconciler.Report(List.of(), 1);
     }
   }
 

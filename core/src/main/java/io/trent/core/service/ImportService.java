@@ -25,6 +25,7 @@ import io.trent.core.key.WrappingAlgorithm;
 import io.trent.core.key.WrappingKeySpec;
 import io.trent.core.spi.ImportWrappingKey;
 import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.core.validation.ShapeValidator;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,10 +122,13 @@ public final class ImportService {
     boolean reimport = key.importCheck() != null;
     KeyMaterial material = KeyMaterial.initial(materialId, now());
     Instant validTo = request.validTo() == null ? null : request.validTo().truncatedTo(ChronoUnit.MILLIS);
+    CrashPoint.reached(CrashPoint.IMPORT);
     try {
       catalog.updateKey(key.keyId(), k -> k.withMaterials(List.of(material.withEncryptionsReserved(
               reimport ? k.importedEncryptionsReserved() : ImportCheck.gcmEncryptions(k))))
           .withImport(model, validTo).withImportCheck(check).withState(KeyState.Enabled, null, null));
+    } catch (MetadataUnavailableException e) {
+      throw e; // may have committed: keep the material (reconciliation reports it if not)
     } catch (RuntimeException e) {
       destroyQuietly(materialId, e);
       throw e;
@@ -214,12 +218,32 @@ public final class ImportService {
     }
   }
 
+  /**
+   * The destruction is recorded first, then the objects destroyed, then the row emptied: a crash in between
+   * leaves a record that says the material is going, which reconciliation finishes ({@link #finishRemoval});
+   * destroying first would leave a row naming material that is gone with nothing to say why.
+   */
   private void removeMaterial(KmsKey key, String reason) {
     Instant now = now();
     for (KeyMaterial material : key.materials()) {
-      backend.destroyKey(material.id());
       catalog.recordDestruction(new KeyDestruction(key.keyId(), material.id(), now, reason));
     }
+    for (KeyMaterial material : key.materials()) {
+      backend.destroyKey(material.id());
+    }
+    CrashPoint.reached(CrashPoint.DELETE_IMPORTED);
+    emptyRow(key);
+  }
+
+  /** Reconciliation: a removal whose destruction was recorded is finished (objects destroyed, row emptied). */
+  void finishRemoval(KmsKey key) {
+    for (KeyMaterial material : key.materials()) {
+      backend.destroyKey(material.id());
+    }
+    emptyRow(key);
+  }
+
+  private void emptyRow(KmsKey key) {
     catalog.updateKey(key.keyId(), k -> {
       // Read under the write lock, so a reservation made up to the last moment is kept.
       long reserved = k.materials().stream().mapToLong(KeyMaterial::encryptionsReserved)

@@ -22,6 +22,7 @@ import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
 import io.trent.core.key.Tag;
 import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.core.spi.Page;
 import io.trent.core.validation.ShapeValidator;
 import java.time.Clock;
@@ -148,10 +149,15 @@ public final class KeyService {
     }
     KmsKey key = KmsKey.create(home, keyId, now, description, spec, usage, origin, KeyState.Enabled,
         List.of(KeyMaterial.initial(materialId, now)), tags, publicKey).withPolicy(policy);
+    CrashPoint.reached(CrashPoint.CREATE_KEY);
     try {
       catalog.insertKey(key);
+    } catch (MetadataUnavailableException e) {
+      // The insert may have committed before the database went quiet: keep the material (a row must never
+      // name destroyed material); if it did not commit, reconciliation reports the object (docs/operations.md).
+      throw e;
     } catch (RuntimeException e) {
-      // Do not leave an orphan HSM object when the metadata cannot be stored.
+      // Refused: do not leave an orphan HSM object.
       destroyQuietly(materialId, e);
       throw e;
     }

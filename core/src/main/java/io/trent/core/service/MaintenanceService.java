@@ -45,6 +45,11 @@ public final class MaintenanceService {
   /** What one run did. */
   public record Report(int keysDestroyed, int keysRotated, int materialsExpired, int importTokensExpired, int failures) {}
 
+  /** The reconciliation of this store and token (see {@link Reconciler}); it finishes deletions as this does. */
+  public Reconciler reconciler() {
+    return new Reconciler(catalog, backend, this, imports, clock);
+  }
+
   public Report runDue() {
     return runDue(InternalEvents.NONE);
   }
@@ -128,7 +133,7 @@ public final class MaintenanceService {
    *
    * @return the key as it was destroyed, or null when it was no longer due (its deletion was cancelled)
    */
-  private KmsKey destroy(String keyId, Instant now) {
+  KmsKey destroy(String keyId, Instant now) {
     KmsKey key = catalog.beginDestruction(keyId, now).orElse(null);
     if (key == null) {
       LOG.log(System.Logger.Level.INFO, "KMS key {0} is no longer due for destruction; left alone", keyId);
@@ -138,6 +143,7 @@ public final class MaintenanceService {
       backend.destroyKey(material.id());
     }
     imports.destroyWrappingKeysOf(key);
+    CrashPoint.reached(CrashPoint.DELETE_KEY);
     catalog.deleteKey(keyId, now);
     grants.invalidate(keyId); // the store deleted the key's grants with it
     LOG.log(System.Logger.Level.INFO, "Destroyed KMS key {0} and its {1} HSM key material(s)",

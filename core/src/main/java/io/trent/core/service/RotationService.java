@@ -19,6 +19,7 @@ import io.trent.core.key.KmsKey;
 import io.trent.core.key.Origin;
 import io.trent.core.key.RotationType;
 import io.trent.core.spi.KeyBackend;
+import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.core.spi.Page;
 import io.trent.core.validation.ShapeValidator;
 import java.time.Clock;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Key rotation: every rotation generates new AES-256 material in the HSM and makes it current; old
@@ -83,7 +85,7 @@ public final class RotationService {
     KmsKey key = rotatableKey(scope, keyId);
     String arn = key.arn().value();
     requireOnDemandRotationLeft(key, arn);
-    rotate(key.keyId(), RotationType.ON_DEMAND);
+    rotate(key.keyId(), RotationType.ON_DEMAND, UnaryOperator.identity());
     return arn;
   }
 
@@ -126,10 +128,9 @@ public final class RotationService {
     if (key.state() != KeyState.Enabled || key.rotationPeriodDays() == null) {
       return null;
     }
-    KeyMaterialId material = rotate(key.keyId(), RotationType.AUTOMATIC);
     int days = key.rotationPeriodDays();
-    catalog.updateKey(key.keyId(), k -> k.withRotation(days, now().plus(Duration.ofDays(days))));
-    return material;
+    // The next date in the same write as the new material: a crash between two writes would rotate it twice.
+    return rotate(key.keyId(), RotationType.AUTOMATIC, k -> k.withRotation(days, now().plus(Duration.ofDays(days))));
   }
 
   /**
@@ -142,21 +143,25 @@ public final class RotationService {
         || !key.currentMaterial().map(m -> m.id().equals(exhausted)).orElse(false)) {
       return;
     }
-    rotate(keyId, RotationType.AUTOMATIC);
+    rotate(keyId, RotationType.AUTOMATIC, UnaryOperator.identity());
   }
 
-  /** Generates new material in the HSM and makes it current (imported keys never get generated material). */
-  private KeyMaterialId rotate(String keyId, RotationType type) {
+  /**
+   * Generates new material in the HSM and makes it current (imported keys never get generated material), with
+   * {@code alsoChange} applied in the same write.
+   */
+  private KeyMaterialId rotate(String keyId, RotationType type, UnaryOperator<KmsKey> alsoChange) {
     KeyMaterialId materialId = KeyMaterialId.of(backend.generateRandom(KeyMaterialId.LENGTH));
     backend.createSymmetricKey(materialId, keyId);
     KeyMaterial material = new KeyMaterial(materialId, now(), true, type, 0);
+    CrashPoint.reached(CrashPoint.ROTATE);
     try {
       catalog.updateKey(keyId, k -> {
         if (k.origin() != Origin.AWS_KMS) {
           throw new KmsUnsupportedOperationException(k.arn().value() + " origin is " + k.origin()
               + " which is not valid for this operation.");
         }
-        KmsKey rotated = k.withNewCurrentMaterial(material);
+        KmsKey rotated = alsoChange.apply(k.withNewCurrentMaterial(material));
         if (type != RotationType.ON_DEMAND) {
           return rotated;
         }
@@ -165,6 +170,10 @@ public final class RotationService {
         return rotated.withOnDemandRotations(k.onDemandRotations() + 1);
       });
       return materialId;
+    } catch (MetadataUnavailableException e) {
+      // The update may have committed, and another node may already encrypt under the new material: keep it.
+      // If it did not commit, reconciliation reports the object as an uncommitted rotation.
+      throw e;
     } catch (RuntimeException e) {
       try {
         backend.destroyKey(materialId);

@@ -3,7 +3,7 @@ package io.trent.core.spi;
 import java.util.Objects;
 
 /**
- * An object the key backend created in the HSM, as the orphan sweep sees it. It names the object
+ * An object the key backend created in the HSM, as reconciliation sees it. It names the object
  * and says nothing secret.
  *
  * @param kind what the object is

@@ -161,9 +161,9 @@ public interface KeyBackend extends AutoCloseable {
   /**
    * The objects this backend created in the HSM, found by how it labels them: one entry per key
    * material (both halves of a key pair are one) and one per import wrapping key pair. Objects of
-   * other applications are not listed. Called by the start-up orphan sweep
-   * ({@link io.trent.core.service.OrphanSweep}), so it may read every object in the HSM. A backend
-   * that cannot tell its objects apart lists none, and then nothing is swept.
+   * other applications are not listed. Called by reconciliation, at start-up and by {@code trent reconcile}
+   * ({@link io.trent.core.service.Reconciler}), so it may read every object in the HSM. A backend
+   * that cannot tell its objects apart lists none, and then only rows are checked (with {@link #keyExists}).
    */
   default List<BackendObject> listObjects() {
     return List.of();

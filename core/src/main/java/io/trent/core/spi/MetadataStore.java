@@ -62,7 +62,7 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * The keys of one account and region in creation order; with {@code home} null, every key (for
-   * maintenance that must see them all, such as the orphan sweep).
+   * maintenance that must see them all, such as reconciliation).
    */
   Page<KmsKey> listKeys(AccountRegion home, int limit, String marker);
 
@@ -139,7 +139,7 @@ public interface MetadataStore extends AutoCloseable {
   /** Import tokens whose validity ended at or before {@code now}, except retired ones. */
   List<ImportToken> findExpiredImportTokens(Instant now);
 
-  // --- Orphan sweep and key deletion ------------------------------------------------------------
+  // --- Reconciliation and key deletion -----------------------------------------------------------
 
   /**
    * Every import token of a key, retired or not, in no particular order; none for an unknown key.

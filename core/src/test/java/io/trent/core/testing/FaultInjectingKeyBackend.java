@@ -121,6 +121,11 @@ public final class FaultInjectingKeyBackend implements KeyBackend {
   }
 
   @Override
+  public java.util.List<io.trent.core.spi.BackendObject> listObjects() {
+    return delegate.listObjects();
+  }
+
+  @Override
   public ImportWrappingKey createImportWrappingKey(WrappingKeySpec spec) {
     return delegate.createImportWrappingKey(spec);
   }
