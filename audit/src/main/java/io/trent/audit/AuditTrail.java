@@ -120,6 +120,11 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
 
   private static final Pending STOP = new Pending(null, null);
 
+  /** The node whose chain this is; its lock file keeps any other process from writing as it. */
+  public String nodeId() {
+    return settings.nodeId();
+  }
+
   /**
    * Opens the node's chain in a new file and checks the digest and rotation schedule every second on
    * a thread of its own.

@@ -205,7 +205,9 @@ public final class TrentServer implements AutoCloseable {
       RequestQuotas quotas = config.kms().quotas().enabled()
           ? new RequestQuotas(config.kms().quotas().rates(), System::nanoTime, throttles) : null;
       KmsServices services = KmsServiceFactory.create(hsm, store, config.identity(), clock, policy,
-          quotas == null ? authorizer : new QuotaAuthorizer(authorizer, quotas), grants);
+          quotas == null ? authorizer : new QuotaAuthorizer(authorizer, quotas), grants,
+          // The trail's lock makes its node id this process's alone, so a restarted node resumes its own claims.
+          "node:" + auditTrail.nodeId());
       KeyBackend token = backend;
       TrailContext trail = new TrailContext(config.identity(), config.pkcs11().tokenLabel(), token::tokenSerial, clock);
       ServiceEvents serviceEvents = new ServiceEvents(trail);

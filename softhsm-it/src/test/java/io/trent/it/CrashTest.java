@@ -44,6 +44,12 @@ class CrashTest {
   /** A halted process's exit status, as core's CrashPoint sets it: that of a SIGKILL'ed one. */
   private static final int HALTED = 137;
 
+  /**
+   * Each start of the first test is the same node (as a production node on its configured port is): the scheduled
+   * work it had claimed when it was killed is its own to resume at once, not after the claim's lease.
+   */
+  private static final Map<String, String> NODE = Map.of("TRENT_AUDIT_NODE_ID", "crash-node");
+
   private static List<String> haltAt(String point) {
     return List.of("-Dtrent.test.haltAt=" + point);
   }
@@ -62,7 +68,7 @@ class CrashTest {
     SdkBytes rotatingBlob;
     SdkBytes scheduledBlob;
     GetParametersForImportResponse parameters;
-    try (ServerNode node = ServerNode.start(base, token); KmsClient kms = node.client()) {
+    try (ServerNode node = ServerNode.start(base, token, List.of(), NODE); KmsClient kms = node.client()) {
       plain = kms.createKey(b -> b.description("kept")).keyMetadata().keyId();
       rotating = kms.createKey(b -> b.description("rotated on demand")).keyMetadata().keyId();
       scheduled = kms.createKey(b -> b.description("rotated on schedule")).keyMetadata().keyId();
@@ -79,17 +85,20 @@ class CrashTest {
     byte[] wrapped = ImportKeyMaterialTest.wrapOaepSha1(ImportKeyMaterialTest.wrappingKey(parameters), importedMaterial);
 
     // CreateKey: killed with the key material in the HSM and no row.
-    try (ServerNode node = ServerNode.start(base, token, haltAt("createKey.afterHsm")); KmsClient kms = node.client()) {
+    try (ServerNode node = ServerNode.start(base, token, haltAt("createKey.afterHsm"), NODE);
+        KmsClient kms = node.client()) {
       assertThatThrownBy(() -> kms.createKey(b -> b.description("never answered"))).isInstanceOf(SdkClientException.class);
       assertThat(node.awaitExit()).isEqualTo(HALTED);
     }
     // RotateKeyOnDemand: killed with the new material in the HSM and the row not updated.
-    try (ServerNode node = ServerNode.start(base, token, haltAt("rotate.afterHsm")); KmsClient kms = node.client()) {
+    try (ServerNode node = ServerNode.start(base, token, haltAt("rotate.afterHsm"), NODE);
+        KmsClient kms = node.client()) {
       assertThatThrownBy(() -> kms.rotateKeyOnDemand(b -> b.keyId(rotating))).isInstanceOf(SdkClientException.class);
       assertThat(node.awaitExit()).isEqualTo(HALTED);
     }
     // ImportKeyMaterial: killed with the material unwrapped in the HSM and the row still PendingImport.
-    try (ServerNode node = ServerNode.start(base, token, haltAt("import.afterHsm")); KmsClient kms = node.client()) {
+    try (ServerNode node = ServerNode.start(base, token, haltAt("import.afterHsm"), NODE);
+        KmsClient kms = node.client()) {
       assertThatThrownBy(() -> importMaterial(kms, external, parameters, wrapped))
           .isInstanceOf(SdkClientException.class);
       assertThat(node.awaitExit()).isEqualTo(HALTED);
@@ -99,7 +108,7 @@ class CrashTest {
     // destroying the key's material and before deleting its row.
     Instant past = Instant.now().minus(Duration.ofDays(1));
     updateStoredKey(base, doomed, key -> key.withState(io.trent.core.key.KeyState.PendingDeletion, past, 7));
-    assertThat(ServerNode.startUntilExit(base, token, haltAt("deleteKey.afterHsm"))).isEqualTo(HALTED);
+    assertThat(ServerNode.startUntilExit(base, token, haltAt("deleteKey.afterHsm"), NODE)).isEqualTo(HALTED);
     // With no server running, --repair finishes the deletion and destroys the crashed import's material; what no
     // row names is left for the operator's word (read-only runs are core's ReconcilerTest and the end of this test).
     List<String> known = List.of(plain, rotating, scheduled, doomed, external);
@@ -113,9 +122,9 @@ class CrashTest {
 
     // Automatic rotation: due while the server is down; the start-up maintenance is killed after the HSM step.
     updateStoredKey(base, scheduled, key -> key.withRotation(365, past));
-    assertThat(ServerNode.startUntilExit(base, token, haltAt("rotate.afterHsm"))).isEqualTo(HALTED);
+    assertThat(ServerNode.startUntilExit(base, token, haltAt("rotate.afterHsm"), NODE)).isEqualTo(HALTED);
 
-    try (ServerNode node = ServerNode.start(base, token); KmsClient kms = node.client()) {
+    try (ServerNode node = ServerNode.start(base, token, List.of(), NODE); KmsClient kms = node.client()) {
       // Nothing lost: every ciphertext made before the crashes decrypts, every key answered for is there.
       assertThat(decrypt(kms, plainBlob)).isEqualTo(PLAINTEXT);
       assertThat(decrypt(kms, rotatingBlob)).isEqualTo(PLAINTEXT);

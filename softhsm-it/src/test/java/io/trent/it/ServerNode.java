@@ -87,7 +87,13 @@ final class ServerNode implements AutoCloseable {
    */
   static int startUntilExit(Path base, String tokenLabel, List<String> jvmOptions) throws IOException,
       InterruptedException {
-    Process process = launch(base, tokenLabel, jvmOptions, Map.of());
+    return startUntilExit(base, tokenLabel, jvmOptions, Map.of());
+  }
+
+  /** As {@link #startUntilExit(Path, String, List)}, with {@code TRENT_*} environment overrides. */
+  static int startUntilExit(Path base, String tokenLabel, List<String> jvmOptions, Map<String, String> environment)
+      throws IOException, InterruptedException {
+    Process process = launch(base, tokenLabel, jvmOptions, environment);
     Thread drain = new Thread(() -> {
       try (var out = process.getInputStream()) {
         out.transferTo(java.io.OutputStream.nullOutputStream());

@@ -31,6 +31,15 @@ public final class KmsServiceFactory {
   /** @param grants the cache of each key's grants, which the authorizer reads too */
   public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
       KmsPolicy policy, Authorizer authorizer, GrantCache grants) {
+    return create(backend, store, identity, clock, policy, authorizer, grants, WorkClaims.processUnique());
+  }
+
+  /**
+   * @param node this node's name, unique among the running nodes of one database and the same after a restart (the
+   *     server's audit node id): scheduled work it had claimed when it died is resumed at once, not after the lease
+   */
+  public static KmsServices create(KeyBackend backend, MetadataStore store, ServiceIdentity identity, Clock clock,
+      KmsPolicy policy, Authorizer authorizer, GrantCache grants, String node) {
     KeyCatalog catalog = new KeyCatalog(store, identity);
     // Changes other nodes make drop what this node caches; the store stops telling when it is closed.
     store.changes(new CacheInvalidation(catalog, grants));
@@ -51,7 +60,7 @@ public final class KmsServiceFactory {
         new MacService(resolver, backend),
         rotation,
         imports,
-        new MaintenanceService(catalog, backend, rotation, imports, clock, grants),
+        new MaintenanceService(catalog, backend, rotation, imports, clock, grants, node),
         new KeyPolicyService(catalog, resolver, policyRules),
         new GrantService(resolver, store, grants, identity, clock, policy.maxGrantsPerKey()),
         identity,

@@ -31,15 +31,16 @@ public final class MaintenanceService {
   private final GrantCache grants;
   private final WorkClaims claims;
 
+  /** @param node this node's name in the claims on scheduled work ({@link WorkClaims}) */
   MaintenanceService(KeyCatalog catalog, KeyBackend backend, RotationService rotation, ImportService imports, Clock clock,
-      GrantCache grants) {
+      GrantCache grants, String node) {
     this.grants = grants;
     this.catalog = catalog;
     this.backend = backend;
     this.rotation = rotation;
     this.imports = imports;
     this.clock = clock;
-    this.claims = new WorkClaims(catalog);
+    this.claims = new WorkClaims(catalog, node);
   }
 
   /** What one run did. */

@@ -14,11 +14,20 @@ final class WorkClaims {
   static final Duration LEASE = Duration.ofMinutes(5);
 
   private final KeyCatalog catalog;
-  /** Unique per process: a restarted node does not resume a claim it held before, it waits for the lease. */
-  private final String owner = "node-" + UUID.randomUUID();
+  private final String owner;
 
-  WorkClaims(KeyCatalog catalog) {
+  /**
+   * @param owner the node's name: a node restarted under the same name resumes the claims it held when it died, one
+   *     under a new name waits for their lease
+   */
+  WorkClaims(KeyCatalog catalog, String owner) {
     this.catalog = catalog;
+    this.owner = owner;
+  }
+
+  /** A name no other process has: the node's claims lapse with it. */
+  static String processUnique() {
+    return "node-" + UUID.randomUUID();
   }
 
   boolean claim(String work, Instant now) {

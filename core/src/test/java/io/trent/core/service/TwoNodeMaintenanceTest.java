@@ -3,10 +3,13 @@ package io.trent.core.service;
 import static io.trent.core.testing.Scopes.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trent.core.KmsPolicy;
 import io.trent.core.KmsServices;
 import io.trent.core.api.CreateKeyRequest;
 import io.trent.core.audit.InternalEvent;
 import io.trent.core.audit.InternalEvents;
+import io.trent.core.auth.Authorizer;
+import io.trent.core.grant.StoredGrantCache;
 import io.trent.core.key.KmsKey;
 import io.trent.core.key.ServiceIdentity;
 import io.trent.core.testing.FaultInjectingKeyBackend;
@@ -73,6 +76,23 @@ class TwoNodeMaintenanceTest {
   }
 
   @Test
+  void aNodeRestartedUnderItsNameResumesItsClaimAtOnceAndAnotherWaitsForTheLease() {
+    KmsKey key = newKey();
+    nodeA.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
+    clock.advance(Duration.ofDays(7));
+    // Node "a" died while destroying the key: its claim is in the store, under its name.
+    Instant now = clock.instant();
+    store.beginDestruction(key.keyId(), now);
+    assertThat(store.claimWork("key:" + key.keyId(), "node:a", now, now.plus(WorkClaims.LEASE))).isTrue();
+
+    assertThat(named("node:b").maintenance().runDue(eventsB).keysDestroyed()).isZero();
+    assertThat(named("node:a").maintenance().runDue(eventsA).keysDestroyed()).isEqualTo(1);
+    assertThat(eventsA.kinds()).containsExactly(InternalEvent.Kind.DELETE_KEY);
+    assertThat(eventsB.kinds()).isEmpty();
+    assertThat(store.findKey(key.keyId())).isEmpty();
+  }
+
+  @Test
   void aNodeLeavesNoClaimBehind() {
     KmsKey key = newKey();
     nodeA.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
@@ -85,6 +105,11 @@ class TwoNodeMaintenanceTest {
     Instant now = clock.instant();
     assertThat(store.claimWork("key:" + key.keyId(), "another", now, now.plusSeconds(1))).isTrue();
     assertThat(store.claimWork("key:" + rotating.keyId(), "another", now, now.plusSeconds(1))).isTrue();
+  }
+
+  private KmsServices named(String node) {
+    return KmsServiceFactory.create(backend, store, IDENTITY, clock, KmsPolicy.DEFAULT, Authorizer.ALLOW_ALL,
+        new StoredGrantCache(store), node);
   }
 
   private KmsKey newKey() {
