@@ -2,6 +2,7 @@ package io.trent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -71,7 +72,9 @@ class OverloadTest {
     CyclicBarrier together = new CyclicBarrier(clients);
     long queueThrottlesBefore = throttled("GenerateDataKeyPairWithoutPlaintext", "queue");
     List<Outcome> outcomes = new ArrayList<>();
-    try (KmsClient client = Trent.newClient(clients)) { // no retries: every answer shows
+    List<ObjectNode> events;
+    try (AuditRecorder.Capture capture = Trent.audit().capture();
+        KmsClient client = Trent.newClient(clients)) { // no retries: every answer shows
       List<Future<Outcome>> futures = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         futures.add(threads.submit(() -> {
@@ -89,6 +92,8 @@ class OverloadTest {
       for (Future<Outcome> future : futures) {
         outcomes.add(future.get(5, TimeUnit.MINUTES)); // a hang guard, not a latency bound
       }
+      events = capture.events().stream()
+          .filter(e -> e.path("eventName").asText().equals("GenerateDataKeyPairWithoutPlaintext")).toList();
     } finally {
       threads.shutdownNow();
     }
@@ -107,6 +112,15 @@ class OverloadTest {
     assertThat(throttled).allMatch(o -> o.arrivedNanos() < lastServed);
     assertThat(throttled("GenerateDataKeyPairWithoutPlaintext", "queue") - queueThrottlesBefore)
         .isEqualTo(throttled.size());
+    // Every request has its one event, the throttled ones too (recorded before they were answered).
+    assertThat(events).hasSize(clients);
+    JsonNode caller = events.stream().filter(e -> !e.has("errorCode")).findFirst().orElseThrow().path("userIdentity");
+    assertThat(events).filteredOn(e -> e.path("errorCode").asText().equals("ThrottlingException"))
+        .hasSize(throttled.size())
+        .allSatisfy(e -> {
+          assertThat(e.path("errorMessage").asText()).isEqualTo(THROTTLED);
+          assertThat(e.path("userIdentity")).isEqualTo(caller); // the caller's, as for a request that ran
+        });
   }
 
   @Test

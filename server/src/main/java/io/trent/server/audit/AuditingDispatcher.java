@@ -111,6 +111,14 @@ public final class AuditingDispatcher implements KmsRequestDispatcher {
     return appendAsync(ApiCallEvent.refused(context, request, claimedAccessKeyId, errorCode, errorMessage));
   }
 
+  @Override
+  public CompletableFuture<Void> throttledAsync(RequestInfo request, Caller caller, KmsException error) {
+    if (!protocol.serves(request.operation())) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return appendAsync(ApiCallEvent.of(context, request, caller, CallRecord.notRun(request.operation()), error));
+  }
+
   /** The sink's append, its AuditUnavailableException turned into the caller's KMSInternalException. */
   private CompletableFuture<Void> appendAsync(ObjectNode event) {
     CompletableFuture<Void> appended;

@@ -26,8 +26,13 @@ final class HsmWorkerPool implements AutoCloseable {
   private int unfinished;
 
   HsmWorkerPool(int threads, int queueCapacity, long maxBytes) {
+    this(threads, queueCapacity, maxBytes, "trent-hsm-");
+  }
+
+  /** @param threadPrefix names its threads, so that thread dumps and CPU figures tell pools apart */
+  HsmWorkerPool(int threads, int queueCapacity, long maxBytes, String threadPrefix) {
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(queueCapacity), new NamedThreads("trent-hsm-"),
+        new ArrayBlockingQueue<>(queueCapacity), new NamedThreads(threadPrefix),
         new ThreadPoolExecutor.AbortPolicy());
     this.queueCapacity = queueCapacity;
     this.maxBytes = maxBytes;

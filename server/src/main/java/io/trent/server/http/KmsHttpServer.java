@@ -48,15 +48,20 @@ public final class KmsHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KmsHttpServer.class);
   private static final HandshakeFailures HANDSHAKE_FAILURES = new HandshakeFailures();
 
+  /** The least number of refusals waiting to be recorded before further ones are dropped unanswered. */
+  private static final int REFUSAL_QUEUE = 4096;
+
   private final Channel listener;
   private final EventLoopGroup eventLoops;
   private final HsmWorkerPool workers;
+  private final HsmWorkerPool refusals;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private KmsHttpServer(Channel listener, EventLoopGroup eventLoops, HsmWorkerPool workers) {
+  private KmsHttpServer(Channel listener, EventLoopGroup eventLoops, HsmWorkerPool workers, HsmWorkerPool refusals) {
     this.listener = listener;
     this.eventLoops = eventLoops;
     this.workers = workers;
+    this.refusals = refusals;
   }
 
   /**
@@ -101,6 +106,11 @@ public final class KmsHttpServer implements AutoCloseable {
   public static KmsHttpServer start(ServerConfig config, SslContext tls, KmsRequestDispatcher dispatcher,
       HealthProbe health, SigV4Verifier verifier, Caller devCaller, ServerMetrics metrics, ThrottleCounts throttles) {
     HsmWorkerPool workers = new HsmWorkerPool(config.hsmWorkers(), config.hsmQueueCapacity(), config.hsmQueueBytes());
+    // Records the requests refused while the workers' queue is full (each gets its audit event before its answer):
+    // no HSM work, so one thread, with a queue for a burst of refusals even when the workers' is short, bounded in
+    // bytes as theirs (a queued refusal still holds its request's body).
+    HsmWorkerPool refusals = dispatcher.audits() ? new HsmWorkerPool(1,
+        Math.max(config.hsmQueueCapacity(), REFUSAL_QUEUE), config.hsmQueueBytes(), "trent-refusals-") : null;
     if (metrics != null) {
       new WorkerPoolMeters(workers).bindTo(metrics.registry());
     }
@@ -125,7 +135,7 @@ public final class KmsHttpServer implements AutoCloseable {
                   new HttpServerCodec(),
                   new BoundedRequestAggregator(config.maxRequestBytes()),
                   new IdleStateHandler(0, 0, IDLE_SECONDS),
-                  new KmsRequestHandler(dispatcher, health, workers, guard, verifier, devCaller,
+                  new KmsRequestHandler(dispatcher, health, workers, refusals, guard, verifier, devCaller,
                       metrics == null ? null : metrics.requests(), scraped, throttles));
             }
           })
@@ -133,10 +143,13 @@ public final class KmsHttpServer implements AutoCloseable {
           .syncUninterruptibly()
           .channel();
       log.debug("Listening with the {} transport", transport.name());
-      return new KmsHttpServer(listener, eventLoops, workers);
+      return new KmsHttpServer(listener, eventLoops, workers, refusals);
     } catch (Exception e) {
       eventLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.close();
+      if (refusals != null) {
+        refusals.close();
+      }
       throw new IllegalStateException(
           "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
@@ -158,6 +171,9 @@ public final class KmsHttpServer implements AutoCloseable {
     }
     listener.close().syncUninterruptibly();
     workers.close();
+    if (refusals != null) {
+      refusals.close();
+    }
     eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -1,6 +1,7 @@
 package io.trent.server.http;
 
 import io.trent.core.auth.Caller;
+import io.trent.core.error.KmsException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -74,5 +75,17 @@ public interface KmsRequestDispatcher {
     } catch (RuntimeException | Error e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * A request that the transport refused before it ran because no HSM worker could take it (the queue was full):
+   * the caller gets {@code error} (ThrottlingException), and the audit trail records it as that request's event, as
+   * CloudTrail records throttled calls. Called off the event loop, never on an HSM worker (none is free).
+   *
+   * @param caller who signed the request, or null in dev mode
+   * @return completed once recorded, or exceptionally with the {@link KmsException} the caller then gets
+   */
+  default CompletableFuture<Void> throttledAsync(RequestInfo request, Caller caller, KmsException error) {
+    return CompletableFuture.completedFuture(null);
   }
 }

@@ -60,7 +60,8 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   static final String THROTTLED_MESSAGE = RequestQuotas.MESSAGE;
   private static final Logger log = LoggerFactory.getLogger(KmsRequestHandler.class);
   // Built once: they are answered without touching the HSM, possibly at a high rate.
-  private static final Reply THROTTLED = Reply.error(new ThrottlingException(THROTTLED_MESSAGE));
+  private static final ThrottlingException THROTTLING = new ThrottlingException(THROTTLED_MESSAGE);
+  private static final Reply THROTTLED = Reply.error(THROTTLING);
   private static final Reply UNKNOWN_OPERATION = Reply.error(new UnknownOperationException());
   private static final Reply NO_OPERATION = Reply.noOperation();
   private static final Reply HEALTH_UP = Reply.health(true);
@@ -70,6 +71,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final KmsRequestDispatcher dispatcher;
   private final HealthProbe health;
   private final HsmWorkerPool workers;
+  private final HsmWorkerPool refusals;
   private final RebindingGuard guard;
   private final SigV4Verifier verifier;
   private final Caller devCaller;
@@ -80,18 +82,20 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private boolean busy;
 
   /**
+   * @param refusals records the requests refused while {@code workers} is full, when the dispatcher audits (else null)
    * @param verifier checks SigV4 signatures (auth.mode sigv4), or null in dev mode (shape only)
    * @param devCaller in dev mode, the caller every request acts as, moved to its credential scope's region; or null
    * @param requests where KMS requests are timed, or null
    * @param metrics what {@code GET /metrics} answers, or null when it is not served
    * @param throttles counts requests refused for a full queue, or null
    */
-  KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers, RebindingGuard guard,
-      SigV4Verifier verifier, Caller devCaller, RequestMeters requests, ServerMetrics metrics,
-      ThrottleCounts throttles) {
+  KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers,
+      HsmWorkerPool refusals, RebindingGuard guard, SigV4Verifier verifier, Caller devCaller, RequestMeters requests,
+      ServerMetrics metrics, ThrottleCounts throttles) {
     this.dispatcher = dispatcher;
     this.health = health;
     this.workers = workers;
+    this.refusals = refusals;
     this.guard = guard;
     this.verifier = verifier;
     this.devCaller = devCaller;
@@ -164,7 +168,9 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
       refuse(ctx, request, refused);
     } else if (HttpMethod.GET.equals(request.method()) && "/health".equals(request.path())) {
       // A full queue reports unavailable: this instance cannot take HSM work right now.
-      offload(ctx, request, () -> CompletableFuture.completedFuture(checkHealth()), 0, HEALTH_DOWN);
+      if (!offload(ctx, request, workers, () -> CompletableFuture.completedFuture(checkHealth()), 0)) {
+        refuse(ctx, request, HEALTH_DOWN);
+      }
     } else if (metrics != null && HttpMethod.GET.equals(request.method()) && "/metrics".equals(request.path())) {
       refuse(ctx, request, scrape());
     } else if (!HttpMethod.POST.equals(request.method()) || !"/".equals(request.path())
@@ -200,13 +206,19 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         log.debug("Request {} ({}) refused: not authenticated", request.requestId(), operation);
         if (dispatcher.audits()) {
           // Recorded before the answer; the trail's write may block, so on a worker, never the event loop.
-          offload(ctx, request, () -> recordRefusal(request, info, unsigned), 0, THROTTLED);
+          Supplier<CompletableFuture<Reply>> record = () -> recordRefusal(request, info, unsigned);
+          if (!offload(ctx, request, workers, record, 0)
+              && !offload(ctx, request, refusals, record, request.body().length)) {
+            abandon(ctx, request);
+          }
         } else {
           refuse(ctx, request, unsigned);
         }
       } else {
         Caller by = caller;
-        offload(ctx, request, () -> invoke(request, info, by), request.body().length, THROTTLED);
+        if (!offload(ctx, request, workers, () -> invoke(request, info, by), request.body().length)) {
+          throttle(ctx, request, info, by);
+        }
       }
     }
   }
@@ -257,12 +269,12 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   /**
-   * Runs {@code work} on an HSM worker and answers when the reply it returns is complete (the worker is free
-   * before that); answers {@code whenFull} at once if the queue is full by count or by bytes.
+   * Runs {@code work} on a thread of {@code pool} and answers when the reply it returns is complete (the thread is
+   * free before that); false, with nothing done, when the pool's queue is full by count or by bytes.
    */
-  private void offload(ChannelHandlerContext ctx, Inbound request, Supplier<CompletableFuture<Reply>> work, int bytes,
-      Reply whenFull) {
-    boolean queued = workers.tryExecuteAsync(() -> {
+  private boolean offload(ChannelHandlerContext ctx, Inbound request, HsmWorkerPool pool,
+      Supplier<CompletableFuture<Reply>> work, int bytes) {
+    return pool.tryExecuteAsync(() -> {
       try (RequestLogScope scope = RequestLogScope.open(request.requestId())) {
         return work.get().whenComplete((reply, failure) -> {
           // work() never fails: each path turns its failure into a reply; this is the last guard against a hang.
@@ -275,21 +287,52 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         });
       }
     }, bytes);
-    if (!queued) {
-      if (whenFull == THROTTLED && throttles != null) {
-        throttles.throttled(operation(request.target()) == null ? "unknown" : operation(request.target()),
-            ThrottleCounts.QUEUE);
-      }
-      refuse(ctx, request, whenFull);
+  }
+
+  /**
+   * No HSM worker can take the request: ThrottlingException, recorded first (on the refusal recorder's thread) when
+   * requests are audited, as every answered request is.
+   */
+  private void throttle(ChannelHandlerContext ctx, Inbound request, RequestInfo info, Caller caller) {
+    if (throttles != null) {
+      throttles.throttled(info.operation(), ThrottleCounts.QUEUE);
     }
+    if (!dispatcher.audits()) {
+      refuse(ctx, request, THROTTLED);
+    } else if (!offload(ctx, request, refusals, () -> recordThrottle(request, info, caller), request.body().length)) {
+      abandon(ctx, request);
+    }
+  }
+
+  /**
+   * Not even the refusal recorder can take the request, so it cannot be recorded and gets no answer (nothing is
+   * answered unaudited); the connection is closed, which SDKs retry like a throttle. Nothing ran.
+   */
+  private void abandon(ChannelHandlerContext ctx, Inbound request) {
+    Arrays.fill(request.body(), (byte) 0);
+    log.debug("Request {}: the workers and the refusal recorder are full; closing the connection unanswered",
+        request.requestId());
+    waiting.clear();
+    ctx.close();
   }
 
   /** The refusal of an unauthenticated request, once the dispatcher has recorded it; its fault if it could not. */
   private CompletableFuture<Reply> recordRefusal(Inbound request, RequestInfo info, Reply refusal) {
+    return recorded(request, info, refusal, () -> dispatcher.refusedAsync(info,
+        claimedAccessKeyId(request.authorization()), refusal.errorType(), refusal.errorMessage()));
+  }
+
+  /** ThrottlingException for a request no worker could take, once the dispatcher has recorded it. */
+  private CompletableFuture<Reply> recordThrottle(Inbound request, RequestInfo info, Caller caller) {
+    return recorded(request, info, THROTTLED, () -> dispatcher.throttledAsync(info, caller, THROTTLING));
+  }
+
+  /** {@code refusal} once {@code record} has recorded it; the fault the caller gets if it could not be. */
+  private CompletableFuture<Reply> recorded(Inbound request, RequestInfo info, Reply refusal,
+      Supplier<CompletableFuture<Void>> record) {
     CompletableFuture<Void> recorded;
     try {
-      recorded = dispatcher.refusedAsync(info, claimedAccessKeyId(request.authorization()), refusal.errorType(),
-          refusal.errorMessage());
+      recorded = record.get();
     } catch (Throwable e) {
       recorded = CompletableFuture.failedFuture(e);
     } finally {

@@ -31,6 +31,13 @@ public final class CallRecord {
     this.operation = name;
   }
 
+  /** The record of a request for {@code operation} that was refused before it ran: no parameters, no keys. */
+  public static CallRecord notRun(String operation) {
+    CallRecord call = new CallRecord();
+    call.operation(operation);
+    return call;
+  }
+
   void request(JsonRequest request) {
     this.requestParameters = request.auditParameters();
   }

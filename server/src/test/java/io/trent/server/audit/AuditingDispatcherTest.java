@@ -135,6 +135,26 @@ class AuditingDispatcherTest {
   }
 
   @Test
+  void aRequestThrottledForAFullQueueIsTheCallersEventWithItsErrorAndNothingElse() {
+    CompletableFuture<Void> recorded = dispatcher.throttledAsync(request("GenerateDataKey"), ROOT,
+        new io.trent.core.error.ThrottlingException("You have exceeded the rate at which you may call KMS. "
+            + "Reduce the frequency of your calls."));
+
+    ObjectNode event = sink.events.poll();
+    assertThat(event).isNotNull();
+    assertThat(event.path("eventName").asText()).isEqualTo("GenerateDataKey");
+    assertThat(event.path("requestID").asText()).isEqualTo("req-1");
+    assertThat(event.path("userIdentity").path("arn").asText()).isEqualTo("arn:aws:iam::111122223333:root");
+    assertThat(event.path("errorCode").asText()).isEqualTo("ThrottlingException");
+    assertThat(event.path("errorMessage").asText()).startsWith("You have exceeded the rate");
+    assertThat(event.path("requestParameters").isNull()).isTrue();
+    assertThat(event.path("resources").size()).isZero();
+    assertThat(recorded).as("recorded only once durable").isNotDone();
+    sink.appends.poll().complete(null);
+    assertThat(recorded).isCompleted();
+  }
+
+  @Test
   void anOperationTrentDoesNotServeIsUnknownOperationWithoutAnEvent() {
     CompletableFuture<byte[]> response = dispatcher.dispatchAsync(request("NoSuchOperation"), body("{}"), ROOT);
 

@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -378,6 +380,106 @@ class KmsHttpServerTest {
     assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     HttpResponse<String> queued = refused == second.getNow(null) ? third.get(10, TimeUnit.SECONDS) : second.get(10, TimeUnit.SECONDS);
     assertThat(queued.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aRequestThrottledForAFullQueueIsRecordedBeforeItIsAnswered() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    BlockingQueue<RequestInfo> recorded = new LinkedBlockingQueue<>();
+    CompletableFuture<Void> recording = new CompletableFuture<>();
+    start(config(1, 1), new KmsRequestDispatcher() {
+      @Override
+      public byte[] dispatch(String operation, byte[] body, Caller caller, String sourceIp) {
+        running.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return "{}".getBytes(StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public boolean audits() {
+        return true;
+      }
+
+      @Override
+      public CompletableFuture<Void> throttledAsync(RequestInfo request, Caller caller, KmsException error) {
+        assertThat(error.errorType()).isEqualTo("ThrottlingException");
+        recorded.add(request);
+        return recording;
+      }
+    }, () -> HealthStatus.up("fake"));
+
+    CompletableFuture<HttpResponse<String>> first =
+        client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<HttpResponse<String>> second =
+        client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> third =
+        client.sendAsync(post("TrentService.Decrypt", "{}").build(), HttpResponse.BodyHandlers.ofString());
+
+    // One of the two is refused; its event is being written, and until that is done it has no answer.
+    RequestInfo throttled = recorded.poll(10, TimeUnit.SECONDS);
+    assertThat(throttled).isNotNull();
+    assertThat(second.isDone() || third.isDone()).isFalse();
+    recording.complete(null);
+    @SuppressWarnings("unchecked")
+    HttpResponse<String> refused = (HttpResponse<String>) CompletableFuture.anyOf(second, third).get(10, TimeUnit.SECONDS);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("\"__type\":\"ThrottlingException\"");
+    assertThat(requestId(refused)).isEqualTo(throttled.requestId());
+    assertThat(throttled.operation()).isEqualTo(refused == second.getNow(null) ? "GenerateDataKey" : "Decrypt");
+    release.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat((refused == second.getNow(null) ? third : second).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(recorded).isEmpty();
+  }
+
+  @Test
+  void aThrottleThatCannotBeRecordedIsAServerFault() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    start(config(1, 1), new KmsRequestDispatcher() {
+      @Override
+      public byte[] dispatch(String operation, byte[] body, Caller caller, String sourceIp) {
+        running.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return "{}".getBytes(StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public boolean audits() {
+        return true;
+      }
+
+      @Override
+      public CompletableFuture<Void> throttledAsync(RequestInfo request, Caller caller, KmsException error) {
+        return CompletableFuture.failedFuture(new KmsInternalException("the trail cannot be written"));
+      }
+    }, () -> HealthStatus.up("fake"));
+
+    CompletableFuture<HttpResponse<String>> first =
+        client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<HttpResponse<String>> second =
+        client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> third =
+        client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    @SuppressWarnings("unchecked")
+    HttpResponse<String> refused = (HttpResponse<String>) CompletableFuture.anyOf(second, third).get(10, TimeUnit.SECONDS);
+    release.countDown();
+
+    // Not a ThrottlingException: that answer would be unrecorded. The trail's fault, retryable.
+    assertThat(refused.statusCode()).isEqualTo(500);
+    assertThat(refused.body()).contains("\"__type\":\"KMSInternalException\"");
+    assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
   }
 
   @Test
