@@ -352,8 +352,15 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
    */
   void syncWritten() {
     ChainHead target = head;
+    ChainHead before = durable;
+    long start = System.nanoTime();
     try {
       awaitDurable(target);
+      // The records this round made durable (none when nothing was written since the last sync).
+      long records = before.epoch() == target.epoch() ? target.seq() - before.seq() : 0;
+      if (records > 0) {
+        reportSync((int) Math.min(records, Integer.MAX_VALUE), System.nanoTime() - start);
+      }
     } catch (AuditUnavailableException e) {
       LOG.debug("Audit interval sync skipped: {}", e.getMessage()); // a new failure was logged by fail()
     } catch (RuntimeException e) {

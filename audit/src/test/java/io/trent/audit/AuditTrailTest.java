@@ -415,6 +415,8 @@ class AuditTrailTest {
   @Test
   void intervalModeAcknowledgesAnEventOnceWrittenWhereAnotherReaderSeesItWithoutASync() throws Exception {
     try (AuditTrail trail = openInterval(Duration.ofMinutes(1))) {
+      List<Integer> rounds = new java.util.concurrent.CopyOnWriteArrayList<>();
+      trail.onSync((records, nanos) -> rounds.add(records));
       int before = channels.forces.get();
       trail.append(event(1));
       CompletableFuture<Void> second = trail.appendAsync(event(2));
@@ -439,6 +441,7 @@ class AuditTrailTest {
       trail.syncWritten(); // the timer's work: one sync covers all fifty
       trail.syncWritten(); // nothing new: no sync
       assertThat(channels.forces.get() - before).isEqualTo(1);
+      assertThat(rounds).as("the sync metrics hear the interval's sync too").containsExactly(50);
     }
     VerifyReport report = verify();
     assertThat(report.ok()).as(report.summary()).isTrue();
