@@ -116,6 +116,7 @@ public final class KmsHttpServer implements AutoCloseable {
     }
     ServerMetrics scraped = config.metrics() ? metrics : null;
     RebindingGuard guard = RebindingGuard.of(config);
+    RepeatedFaults faults = new RepeatedFaults(System::nanoTime);
     NettyTransport transport = NettyTransport.best();
     EventLoopGroup eventLoops =
         transport.eventLoops(config.ioThreads(), new DefaultThreadFactory("trent-io", true));
@@ -136,7 +137,7 @@ public final class KmsHttpServer implements AutoCloseable {
                   new BoundedRequestAggregator(config.maxRequestBytes()),
                   new IdleStateHandler(0, 0, IDLE_SECONDS),
                   new KmsRequestHandler(dispatcher, health, workers, refusals, guard, verifier, devCaller,
-                      metrics == null ? null : metrics.requests(), scraped, throttles));
+                      metrics == null ? null : metrics.requests(), scraped, throttles, faults));
             }
           })
           .bind(config.host(), config.port())

@@ -78,6 +78,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final RequestMeters requests;
   private final ServerMetrics metrics;
   private final ThrottleCounts throttles;
+  private final RepeatedFaults faults;
   private final ArrayDeque<Inbound> waiting = new ArrayDeque<>();
   private boolean busy;
 
@@ -88,10 +89,11 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
    * @param requests where KMS requests are timed, or null
    * @param metrics what {@code GET /metrics} answers, or null when it is not served
    * @param throttles counts requests refused for a full queue, or null
+   * @param faults which server faults are logged at WARN (one per server, shared by its connections)
    */
   KmsRequestHandler(KmsRequestDispatcher dispatcher, HealthProbe health, HsmWorkerPool workers,
       HsmWorkerPool refusals, RebindingGuard guard, SigV4Verifier verifier, Caller devCaller, RequestMeters requests,
-      ServerMetrics metrics, ThrottleCounts throttles) {
+      ServerMetrics metrics, ThrottleCounts throttles, RepeatedFaults faults) {
     this.dispatcher = dispatcher;
     this.health = health;
     this.workers = workers;
@@ -102,6 +104,7 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     this.requests = requests;
     this.metrics = metrics;
     this.throttles = throttles;
+    this.faults = faults;
   }
 
   /**
@@ -405,20 +408,32 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   /** What the caller gets for an operation's failure. */
-  private static Reply failureReply(Inbound request, RequestInfo info, Caller caller, Throwable failure) {
+  private Reply failureReply(Inbound request, RequestInfo info, Caller caller, Throwable failure) {
     String operation = info.operation();
     if (failure instanceof KmsException e) {
       if (e.httpStatus() >= 500) {
         // The detail (return codes, labels, material ids) is for the operator, under the request id.
-        log.warn("Request {} ({}) by {} failed: {}", request.requestId(), operation, caller, e.errorType(), e);
+        long others = faults.admit(e.errorType());
+        if (others >= 0) {
+          log.warn("Request {} ({}) by {} failed: {}{}", request.requestId(), operation, caller, e.errorType(),
+              likeFaults(others), e);
+        } else {
+          log.debug("Request {} ({}) by {} failed: {}", request.requestId(), operation, caller, e.errorType(), e);
+        }
         return ServerFaultReply.of(e);
       }
       return Reply.error(e);
     }
     if (failure instanceof MetadataUnavailableException e) {
       // A database outage or timeout: the one place it becomes AWS's retryable DependencyTimeoutException.
-      log.warn("Request {} ({}) by {} failed: the metadata database is unavailable", request.requestId(), operation,
-          caller, e);
+      long others = faults.admit("metadata");
+      if (others >= 0) {
+        log.warn("Request {} ({}) by {} failed: the metadata database is unavailable{}", request.requestId(),
+            operation, caller, likeFaults(others), e);
+      } else {
+        log.debug("Request {} ({}) by {} failed: the metadata database is unavailable", request.requestId(),
+            operation, caller, e);
+      }
       return ServerFaultReply.dependencyTimeout();
     }
     // Anything (even a sneaky checked exception) must still produce a response, or the
@@ -426,6 +441,10 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     // in the log, keyed by request id.
     log.error("Request {} ({}) failed unexpectedly", request.requestId(), operation, failure);
     return ServerFaultReply.internal();
+  }
+
+  private static String likeFaults(long others) {
+    return others == 0 ? "" : " (and " + others + " like failures since the last such line, logged at DEBUG)";
   }
 
   private static Throwable unwrap(Throwable failure) {
