@@ -17,7 +17,6 @@ import io.trent.core.auth.PrincipalArn;
 import io.trent.core.service.MaintenanceService;
 import io.trent.core.service.Reconciler;
 import io.trent.core.spi.KeyBackend;
-import io.trent.core.spi.ChangeListener;
 import io.trent.core.spi.MetadataStore;
 import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.metadata.jdbc.JdbcMetadataStore;
@@ -63,9 +62,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,22 +74,14 @@ import org.slf4j.LoggerFactory;
 public final class TrentServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrentServer.class);
 
-  /** How often access keys are re-read from the store (the contract: honoured within 5 seconds). */
-  private static final long CREDENTIAL_REFRESH_MILLIS = 1000;
-
-  private final ScheduledExecutorService credentialRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "trent-credentials");
-    t.setDaemon(true);
-    return t;
-  });
-
   private final TrentConfig config;
   private final MetadataStore store;
   private final KeyBackend backend;
   private final KmsServices services;
   private final KmsHttpServer http;
   private final ServerTls tls;
-  private final ScheduledExecutorService maintenance;
+  private final MaintenanceSchedule maintenance;
+  private final CredentialRefresh credentialRefresh;
   private volatile Reconciler.Report startupReconciliation;
   private final CredentialCache credentials;
   private final PolicyAuthorizer authorizer;
@@ -122,39 +110,9 @@ public final class TrentServer implements AutoCloseable {
     this.services = services;
     this.http = http;
     this.tls = tls;
-    this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "trent-maintenance");
-      t.setDaemon(true);
-      return t;
-    });
-    // How often scheduled deletion, expiry and automatic rotation are checked (kms.maintenanceIntervalMillis).
-    long interval = config.kms().maintenanceIntervalMillis();
-    maintenance.scheduleWithFixedDelay(this::runMaintenanceQuietly, interval, interval, TimeUnit.MILLISECONDS);
-    if (credentials != null) {
-      // On the maintenance thread's executor would delay it behind long maintenance runs: its own thread.
-      credentialRefresh.scheduleWithFixedDelay(this::refreshCredentialsQuietly, CREDENTIAL_REFRESH_MILLIS,
-          CREDENTIAL_REFRESH_MILLIS, TimeUnit.MILLISECONDS);
-      // On PostgreSQL, a principal changed through another node or trent principal is re-read at once.
-      store.changes(new ChangeListener() {
-        @Override
-        public void principalsChanged() {
-          if (!credentialRefresh.isShutdown()) {
-            credentialRefresh.execute(TrentServer.this::refreshCredentialsQuietly);
-          }
-        }
-      });
-    }
-  }
-
-  /** Picks up principals added or removed by {@code trent principal} (another process) within a second. */
-  private void refreshCredentialsQuietly() {
-    try {
-      credentials.refresh();
-      // Identity policies changed by trent principal add are honoured with the keys (issue 8: within 5 s).
-      authorizer.refresh();
-    } catch (RuntimeException e) {
-      log.warn("Refreshing the access keys failed; the previous ones stay in use: {}", e.toString());
-    }
+    this.maintenance = new MaintenanceSchedule(services.maintenance(), internalEvents,
+        config.kms().maintenanceInterval());
+    this.credentialRefresh = credentials == null ? null : new CredentialRefresh(credentials, authorizer, store);
   }
 
   public static TrentServer start(TrentConfig config) {
@@ -218,7 +176,7 @@ public final class TrentServer implements AutoCloseable {
       }
       // Catch up on deletions, expiries and rotations that came due while the server was down.
       InternalEventTrail startupEvents = new InternalEventTrail(audit, serviceEvents);
-      logReport(services.maintenance().runDue(startupEvents));
+      MaintenanceSchedule.log(services.maintenance().runDue(startupEvents));
       Reconciler.Report reconciled = reconcile(services, startupEvents);
       KmsJsonProtocol protocol = new KmsJsonProtocol(services, quotas);
       CredentialCache credentials = null;
@@ -371,26 +329,7 @@ public final class TrentServer implements AutoCloseable {
 
   /** Runs scheduled deletion, expiry and rotation now, as the background schedule does. */
   public MaintenanceService.Report runMaintenance() {
-    MaintenanceService.Report report = services.maintenance().runDue(internalEvents);
-    logReport(report);
-    return report;
-  }
-
-  private void runMaintenanceQuietly() {
-    try {
-      runMaintenance();
-    } catch (RuntimeException e) {
-      log.warn("Scheduled maintenance failed; it runs again in {}", config.kms().maintenanceInterval(), e);
-    }
-  }
-
-  private static void logReport(MaintenanceService.Report report) {
-    if (report.keysDestroyed() + report.keysRotated() + report.materialsExpired() + report.importTokensExpired()
-        + report.failures() > 0) {
-      log.info("Maintenance: {} key(s) destroyed, {} rotated, {} imported material(s) expired, {} import token(s) "
-          + "expired, {} failure(s)", report.keysDestroyed(), report.keysRotated(), report.materialsExpired(),
-          report.importTokensExpired(), report.failures());
-    }
+    return maintenance.runNow();
   }
 
   /**
@@ -402,14 +341,10 @@ public final class TrentServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    maintenance.shutdownNow();
-    credentialRefresh.shutdownNow();
+    closeQuietly(credentialRefresh);
+    // Neither scheduled work nor requests may run after the stop event and the trail's last digest.
+    closeQuietly(maintenance);
     closeQuietly(http);
-    try {
-      maintenance.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     try {
       audit.append(serviceEvents.serverStopped()); // after the last request's event
     } catch (RuntimeException e) {
