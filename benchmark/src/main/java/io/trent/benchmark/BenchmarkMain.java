@@ -75,6 +75,22 @@ public final class BenchmarkMain implements Callable<Integer> {
       description = "A configuration override for the HTTP server, e.g. a key pair pool size; repeatable.")
   Map<String, String> serverEnv = new LinkedHashMap<>();
 
+  @Option(names = "--burst", defaultValue = "0", paramLabel = "N",
+      description = "For an operation a key pair pool serves (--server-env TRENT_PKCS11_KEY_PAIR_POOL=...): a burst of"
+          + " exactly N requests over each C of --connections, the pool full at its start; 0 = the pool's size"
+          + " (default: ${DEFAULT-VALUE}).")
+  int burst;
+
+  @Option(names = "--inline-burst", defaultValue = "20", paramLabel = "N",
+      description = "The same burst on a server with no pool, which generates every pair inline (a few RSA_2048 pairs"
+          + " a second on SoftHSM2, hence fewer requests); 0 skips it (default: ${DEFAULT-VALUE}).")
+  int inlineBurst;
+
+  @Option(names = "--pool-wait-seconds", defaultValue = "300", paramLabel = "S",
+      description = "How long to wait for the server's key pair pools to fill before each HTTP measurement; the run"
+          + " fails when one is not full by then (default: ${DEFAULT-VALUE}).")
+  int poolWaitSeconds;
+
   @Option(names = "--soak-minutes", defaultValue = "0", paramLabel = "N",
       description = "After the table, N minutes of steady load (first T, server, operation and C), per-minute"
           + " rates, and the heap after a full GC at its start and end (default: ${DEFAULT-VALUE}).")
@@ -204,6 +220,9 @@ public final class BenchmarkMain implements Callable<Integer> {
     settings.put("auditSync", auditSync);
     settings.put("halfRate", halfRate);
     settings.put("serverEnv", serverEnv.keySet());
+    settings.put("burst", burst);
+    settings.put("inlineBurst", inlineBurst);
+    settings.put("poolWaitSeconds", poolWaitSeconds);
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("environment", environment);
@@ -255,26 +274,84 @@ public final class BenchmarkMain implements Callable<Integer> {
     if (phases.contains(Phase.http)) {
       for (HttpTrent.Options options : serverOptions()) {
         String server = options.label();
-        try (HttpTrent trent = HttpTrent.start(library, TOKEN_LABEL, pin, t,
-            workDir.resolve("http-t" + t + "-" + server.replace('/', '-') + suffix), options)) {
+        // Operations a key pair pool serves on this server, by the size of their burst.
+        Map<HttpOperation, Integer> bursts = new LinkedHashMap<>();
+        Path dataDir = workDir.resolve("http-t" + t + "-" + server.replace('/', '-') + suffix);
+        try (HttpTrent trent = HttpTrent.start(library, TOKEN_LABEL, pin, t, dataDir, options)) {
           for (HttpOperation operation : httpOperations) {
             trent.probe(operation);
+            int poolSize = trent.poolSize(operation);
             List<HttpCell> sweep = new ArrayList<>();
             for (int c : connections) {
               String phase = "http-" + server.replace('/', '-') + "-" + operation.label().replace(':', '-') + "-c" + c;
+              trent.awaitPoolsFull(poolWait());
               Rate rate = recorded(phase + suffix, t, () -> load(wrk, trent, operation, c, 0, warmup, duration));
               log("HTTP %s %s C=%d: %s", server, operation, c, brief(rate));
-              sweep.add(new HttpCell(server, operation.label(), c, 0, rate));
+              sweep.add(HttpCell.timed(server, operation.label(), c, 0, poolSize, rate));
             }
             http.addAll(sweep);
             if (halfRate) {
-              http.add(halfRate(wrk, trent, server, operation, sweep, warmup, duration));
+              trent.awaitPoolsFull(poolWait());
+              http.add(halfRate(wrk, trent, server, operation, sweep, poolSize, warmup, duration));
+            }
+            if (poolSize > 0) {
+              int n = burst > 0 ? burst : poolSize;
+              bursts.put(operation, n);
+              for (int c : connections) {
+                trent.awaitPoolsFull(poolWait());
+                http.add(burst(trent, server, operation, n, c, poolSize, t, suffix));
+              }
             }
           }
+        }
+        if (!bursts.isEmpty() && inlineBurst > 0) {
+          http.addAll(inlineBursts(options.withoutKeyPairPool(), bursts.keySet(), pin, t, dataDir, suffix));
         }
       }
     }
     return new PhaseRates(rawPair, rawHotPath, inProcess, http);
+  }
+
+  private Duration poolWait() {
+    return Duration.ofSeconds(poolWaitSeconds);
+  }
+
+  /** A burst of exactly n requests over c connections (see {@link BurstLoad}); poolSize 0: the pairs are inline. */
+  private HttpCell burst(HttpTrent trent, String server, HttpOperation operation, int n, int c, int poolSize, int t,
+                         String suffix) throws Exception {
+    String phase = "http-" + server.replace('/', '-') + "-" + operation.label().replace(':', '-') + "-burst"
+        + (poolSize > 0 ? "-pool" : "-inline") + "-c" + c;
+    // Signed afresh per burst, as wrk's requests are per run.
+    Rate rate = recorded(phase + suffix, t, () -> BurstLoad.run(trent.port(),
+        trent.request(HttpOperation.GENERATE_DATA_KEY), trent.request(operation), n, c));
+    HttpCell cell = new HttpCell(server, operation.label(), c, 0, n, poolSize, rate);
+    log("HTTP %s %s C=%d: %s", server, cell.description(), c, brief(rate));
+    return cell;
+  }
+
+  /**
+   * The same bursts on a server with no key pair pool, smaller (--inline-burst): every pair is generated inline,
+   * a few RSA_2048 pairs a second on SoftHSM2. The server restarts on the pooled server's data directory, so it
+   * knows that server's keys (a fresh one would report them as orphans in the token at start-up).
+   */
+  private List<HttpCell> inlineBursts(HttpTrent.Options options, Iterable<HttpOperation> operations, char[] pin, int t,
+                                      Path dataDir, String suffix) throws Exception {
+    String server = options.label();
+    List<HttpCell> cells = new ArrayList<>();
+    log("HTTP %s with no key pair pool: bursts of %d, every pair generated inline", server, inlineBurst);
+    try (HttpTrent trent = HttpTrent.start(library, TOKEN_LABEL, pin, t, dataDir, options)) {
+      for (HttpOperation operation : operations) {
+        if (trent.poolSize(operation) > 0) {
+          throw new IllegalStateException("The server without " + HttpTrent.KEY_PAIR_POOL_ENV + " still pools "
+              + operation.keyPairSpec());
+        }
+        trent.probe(operation);
+        for (int c : connections) {
+          cells.add(burst(trent, server, operation, inlineBurst, c, 0, t, suffix));
+        }
+      }
+    }
+    return cells;
   }
 
   /** One server per auth mode and audit.sync, in that order; the first is the main table's HTTP column. */
@@ -306,7 +383,7 @@ public final class BenchmarkMain implements Callable<Integer> {
    * between requests (wrk's delay() has a 1 ms grain), so the think time, not the server, sets the rate.
    */
   private HttpCell halfRate(Path wrk, HttpTrent trent, String server, HttpOperation operation, List<HttpCell> sweep,
-                            Duration warmup, Duration duration) throws Exception {
+                            int poolSize, Duration warmup, Duration duration) throws Exception {
     HttpCell best = sweep.stream().max(java.util.Comparator.comparingDouble(cell -> cell.rate().perSecond())).orElseThrow();
     double target = Math.max(1, best.rate().perSecond() / 2);
     int c = (int) Math.max(best.connections(), Math.ceil(target * 0.020));
@@ -314,7 +391,7 @@ public final class BenchmarkMain implements Callable<Integer> {
     Rate rate = load(wrk, trent, operation, c, think, warmup, duration);
     log("HTTP %s %s at half of %,.0f/s (C=%d, think %d ms): %s", server, operation, best.rate().perSecond(), c, think,
         brief(rate));
-    return new HttpCell(server, operation.label(), c, think, rate);
+    return HttpCell.timed(server, operation.label(), c, think, poolSize, rate);
   }
 
   /** Steady load for --soak-minutes in one-minute wrk runs (each signed afresh), heap after GC at both ends. */
@@ -331,6 +408,7 @@ public final class BenchmarkMain implements Callable<Integer> {
     soak.put("connections", c);
     try (HttpTrent trent = HttpTrent.start(library, TOKEN_LABEL, pin, t, workDir.resolve("soak"), options)) {
       trent.probe(operation);
+      trent.awaitPoolsFull(poolWait());
       load(wrk, trent, operation, c, 0, Duration.ZERO, warmup.isZero() ? Duration.ofSeconds(1) : warmup);
       long heapStart = HeapAfterGc.bytes();
       List<Rate> minutes = new ArrayList<>();
@@ -384,8 +462,11 @@ public final class BenchmarkMain implements Callable<Integer> {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("server", cell.server());
       entry.put("operation", cell.operation());
+      entry.put("description", cell.description());
       entry.put("connections", cell.connections());
       entry.put("thinkMillis", cell.thinkMillis());
+      entry.put("burst", cell.burst());
+      entry.put("keyPairPoolSize", cell.poolSize());
       entry.put("rate", cell.rate());
       entry.put("toRaw", ratio(cell.rate(), rawPair));
       httpCells.add(entry);
@@ -422,6 +503,10 @@ public final class BenchmarkMain implements Callable<Integer> {
       operations.forEach(HttpOperation::parse);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cmd, "--operations: " + e.getMessage());
+    }
+    if (burst < 0 || inlineBurst < 0 || poolWaitSeconds < 1) {
+      throw new CommandLine.ParameterException(cmd,
+          "--burst and --inline-burst must not be negative, --pool-wait-seconds must be positive");
     }
     if (seconds > 240 || warmupSeconds > 240) {
       // A signed request is valid for the server's 5-minute clock skew; wrk sends the same one throughout.

@@ -3,6 +3,7 @@ package io.trent.benchmark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trent.audit.AuditSync;
+import io.trent.core.key.DataKeyPairSpec;
 import io.trent.server.TrentServer;
 import io.trent.server.config.TrentConfig;
 import java.io.IOException;
@@ -45,7 +46,17 @@ final class HttpTrent implements AutoCloseable {
     String label() {
       return (sigv4 ? "sigv4" : "dev") + "/" + sync.name().toLowerCase(Locale.ROOT);
     }
+
+    /** The same server with no key pair pool: GenerateDataKeyPair generates every pair inline. */
+    Options withoutKeyPairPool() {
+      Map<String, String> env = new HashMap<>(extraEnv);
+      env.remove(KEY_PAIR_POOL_ENV);
+      return new Options(sigv4, sync, env);
+    }
   }
+
+  /** The pool's sizes, as --server-env passes them (see docs/configuration.md, pkcs11.keyPairPool). */
+  static final String KEY_PAIR_POOL_ENV = "TRENT_PKCS11_KEY_PAIR_POOL";
 
   private final TrentServer server;
   private final AwsCredentialsIdentity credentials;
@@ -107,6 +118,37 @@ final class HttpTrent implements AutoCloseable {
 
   int port() {
     return server.port();
+  }
+
+  /**
+   * The size of the key pair pool that serves this operation, or 0 when none does (not GenerateDataKeyPair, no
+   * pool configured for its spec, or the server left the spec out because the token cannot generate it).
+   */
+  int poolSize(HttpOperation operation) {
+    if (operation.keyPairSpec() == null) {
+      return 0;
+    }
+    DataKeyPairSpec spec;
+    try {
+      spec = DataKeyPairSpec.valueOf(operation.keyPairSpec());
+    } catch (IllegalArgumentException e) {
+      return 0;
+    }
+    int size = server.config().pkcs11().keyPairPool().getOrDefault(spec, 0);
+    return size > 0 && PoolFill.level(server.meters(), spec.name()).isPresent() ? size : 0;
+  }
+
+  /**
+   * Waits (bounded) until every key pair pool of the server is full; returns at once when it runs none. Before any
+   * measurement, not only of the operation a pool serves: a pool still filling takes the HSM and a core from
+   * whatever is measured.
+   */
+  void awaitPoolsFull(Duration timeout) throws InterruptedException {
+    for (Map.Entry<DataKeyPairSpec, Integer> pool : server.config().pkcs11().keyPairPool().entrySet()) {
+      if (pool.getValue() > 0 && PoolFill.level(server.meters(), pool.getKey().name()).isPresent()) {
+        PoolFill.awaitFull(server.meters(), pool.getKey().name(), pool.getValue(), timeout);
+      }
+    }
   }
 
   /** The operation's request, freshly signed in SigV4 mode (a signature is valid for 5 minutes). */

@@ -84,8 +84,10 @@ final class ResultTable {
       return;
     }
     out.append(String.format(Locale.ROOT, "%nHTTP measurements (server = auth/audit.sync; 'half' = latency at half the"
-        + " best rate of the sweep, with think time)%n"));
-    String header = String.format(Locale.ROOT, "%3s %-13s %-34s %9s %10s %9s %19s %7s %15s%n",
+        + " best rate of the sweep, with think time; 'pool N' = a key pair pool of N, full at the start;"
+        + "%n'burst N' = exactly N requests over C connections, rate = N / time to the last answer; 'no pool' = the"
+        + " same server without the pool, every pair generated inline, with a smaller N)%n"));
+    String header = String.format(Locale.ROOT, "%3s %-14s %-52s %9s %10s %9s %19s %7s %15s%n",
         "T", "server", "operation", "C", "rate/s", "of raw", "p50/p99", "errors", "cpu j/w/o");
     out.append(header);
     out.append("-".repeat(header.length() - 1)).append('\n');
@@ -93,14 +95,15 @@ final class ResultTable {
       for (Map<String, Object> cell : (List<Map<String, Object>>) row.getOrDefault("httpCells", List.of())) {
         Rate rate = (Rate) cell.get("rate");
         int think = (Integer) cell.get("thinkMillis");
-        out.append(String.format(Locale.ROOT, "%3d %-13s %-34s %9s %10s %9s %19s %7d %15s%n",
-            (Integer) row.get("threads"), cell.get("server"), cell.get("operation"),
+        out.append(String.format(Locale.ROOT, "%3d %-14s %-52s %9s %10s %9s %19s %7d %15s%n",
+            (Integer) row.get("threads"), cell.get("server"), cell.get("description"),
             think > 0 ? "half " + cell.get("connections") : cell.get("connections").toString(),
             rate(rate), percent((Double) cell.get("toRaw")),
             rate.latencyP50Millis() == null ? "-"
                 : String.format(Locale.ROOT, "%.2f/%.2f ms", rate.latencyP50Millis(), rate.latencyP99Millis()),
             rate.errors(), String.format(Locale.ROOT, "%s/%s/%s", cores(rate.jvmCpuCores()),
-                cores(rate.loadGeneratorCpuCores()), cores(rate.otherCpuCores()))));
+                // A burst's client runs in this JVM: no wrk.
+                (Integer) cell.get("burst") > 0 ? "-" : cores(rate.loadGeneratorCpuCores()), cores(rate.otherCpuCores()))));
         if (rate.errors() > 0) {
           out.append("    errors: ").append(rate.errorKinds()).append('\n');
         }
