@@ -24,6 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * metadata store a block ahead of use: one write per block, and after a crash every reserved
  * encryption counts as used, so the count never runs low.
  *
+ * <p>The stored count is shared by every node of one database: a node takes the next block from it (the
+ * encryptions numbered from the stored count up to a block more, in a locked read-modify-write) and numbers its
+ * encryptions within its blocks, so the numbers of all nodes' encryptions under one material are distinct, and
+ * the threshold and the limit apply to all of them together.
+ *
  * <p>Imported (EXTERNAL) material is never rotated: new HSM-generated material would no longer be the
  * customer's, and deleting the imported material would no longer crypto-shred new ciphertexts.
  */
@@ -69,11 +74,10 @@ final class EncryptionBudget {
    *     succeeded yet (retryable: the next attempt may find the key rotated)
    */
   KeyMaterialId consume(KmsKey key, KeyMaterialId materialId) {
-    Counter counter = counters.computeIfAbsent(materialId, id -> new Counter(
-        key.material(id).map(KeyMaterial::encryptionsReserved).orElse(0L)));
-    long n = counter.used.incrementAndGet();
+    Counter counter = counters.computeIfAbsent(materialId, id -> new Counter());
+    long n = take(key.keyId(), materialId, counter);
     boolean generated = key.origin() == Origin.AWS_KMS;
-    if (n >= rotateAt) {
+    if (n >= rotateAt && n <= limit) {
       if (generated) {
         rotateIfDue(key.keyId(), materialId, counter);
       } else if (counter.warned.compareAndSet(false, true)) {
@@ -82,6 +86,9 @@ final class EncryptionBudget {
       }
     }
     if (n > limit) {
+      if (generated) {
+        rotateIfDue(key.keyId(), materialId, counter); // another node may have used the budget up: rotate here
+      }
       KmsKey rotated = generated && counter.rotated ? catalog.findKey(key.keyId()).orElse(null) : null;
       KeyMaterialId next = rotated == null ? null : rotated.currentMaterial().map(KeyMaterial::id).orElse(null);
       if (next != null && !next.equals(materialId)) {
@@ -89,10 +96,28 @@ final class EncryptionBudget {
       }
       throw exhausted(key, generated);
     }
-    if (n > counter.reserved) {
-      reserve(key.keyId(), materialId, counter, n);
-    }
     return materialId;
+  }
+
+  /**
+   * The number of this encryption under the material, counted across every node (1 for the first); more than the
+   * limit when the stored count has reached it.
+   */
+  private long take(String keyId, KeyMaterialId materialId, Counter counter) {
+    while (true) {
+      long taken = counter.taken.get();
+      if (taken < counter.end) {
+        if (counter.taken.compareAndSet(taken, taken + 1)) {
+          return taken + 1;
+        }
+        continue;
+      }
+      synchronized (counter) {
+        if (counter.taken.get() >= counter.end && !reserve(keyId, materialId, counter)) {
+          return limit + 1;
+        }
+      }
+    }
   }
 
   private KmsException exhausted(KmsKey key, boolean generated) {
@@ -132,41 +157,48 @@ final class EncryptionBudget {
     }
   }
 
-  private void reserve(String keyId, KeyMaterialId materialId, Counter counter, long needed) {
-    synchronized (counter) {
-      if (needed <= counter.reserved) {
-        return;
+  /**
+   * Takes the next block of the stored count for this node; false when the stored count has reached the limit.
+   * Called holding the counter's lock.
+   */
+  private boolean reserve(String keyId, KeyMaterialId materialId, Counter counter) {
+    long[] block = new long[2]; // the stored count before, and after this reservation
+    AtomicBoolean stored = new AtomicBoolean();
+    KmsKey updated = catalog.updateKey(keyId, k -> k.withMaterials(k.materials().stream().map(m -> {
+      if (!m.id().equals(materialId) || !stored.compareAndSet(false, true)) {
+        return m;
       }
       // Never beyond the limit: a count read back after a crash then still allows what was allowed.
-      long target = Math.min(limit, Math.max(counter.reserved, needed - 1) + block);
-      AtomicBoolean stored = new AtomicBoolean();
-      KmsKey updated = catalog.updateKey(keyId, k -> k.withMaterials(k.materials().stream()
-          .map(m -> m.id().equals(materialId) && stored.compareAndSet(false, true)
-              // Never lowered: another node may have reserved more (docs/deployment.md, several nodes).
-              ? m.withEncryptionsReserved(Math.max(m.encryptionsReserved(), target)) : m).toList()));
-      if (!stored.get()) {
-        // The imported material was deleted (or expired) after this request resolved the key. Counting
-        // in memory only would let a re-import of it start below what was used; refuse as for the key
-        // as it now is (PendingImport, or PendingDeletion).
-        String arn = updated.arn().value();
-        KeyUsePolicy.requireEnabled(updated, arn);
-        throw new KmsInvalidStateException(arn + " is pending import.");
-      }
-      counter.reserved = target;
+      block[0] = m.encryptionsReserved();
+      block[1] = Math.max(block[0], Math.min(limit, block[0] + this.block));
+      return m.withEncryptionsReserved(block[1]);
+    }).toList()));
+    if (!stored.get()) {
+      // The imported material was deleted (or expired) after this request resolved the key. Counting
+      // in memory only would let a re-import of it start below what was used; refuse as for the key
+      // as it now is (PendingImport, or PendingDeletion).
+      String arn = updated.arn().value();
+      KeyUsePolicy.requireEnabled(updated, arn);
+      throw new KmsInvalidStateException(arn + " is pending import.");
     }
+    if (block[1] <= block[0]) {
+      return false;
+    }
+    // First the start, then the end: a thread that read the old end cannot take a number below the new start.
+    counter.taken.set(block[0]);
+    counter.end = block[1];
+    return true;
   }
 
+  /** This node's count of one material: the numbers it took, up to the end of its current block. */
   private static final class Counter {
-    final AtomicLong used;
+    /** The last number taken (of the current block, or its end: none left). */
+    final AtomicLong taken = new AtomicLong();
+    /** The last number of this node's current block; 0 before its first. */
+    volatile long end;
     final AtomicBoolean rotating = new AtomicBoolean();
     final AtomicBoolean warned = new AtomicBoolean();
     volatile boolean rotated;
     volatile Instant nextAttempt = Instant.MIN;
-    volatile long reserved;
-
-    Counter(long alreadyReserved) {
-      this.used = new AtomicLong(alreadyReserved);
-      this.reserved = alreadyReserved;
-    }
   }
 }

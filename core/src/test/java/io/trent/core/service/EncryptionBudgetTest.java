@@ -164,20 +164,33 @@ class EncryptionBudgetTest {
 
   /** Two nodes count on their own (docs/deployment.md), but neither lowers what the other reserved in the store. */
   @Test
-  void aNodeNeverLowersTheReservedCountAnotherNodeStored() {
+  void theLimitHoldsForAllNodesTogether() {
     KmsKey key = importedKey();
     KmsServices other = KmsServices.create(backend, store, IDENTITY, clock, POLICY);
     EncryptRequest request = new EncryptRequest(key.keyId(), new byte[] {1}, null, null, null, false);
-    other.crypto().encrypt(ROOT, request); // the other node reserves 2
+    other.crypto().encrypt(ROOT, request); // the other node takes encryptions 1-2 and uses 1
     for (int i = 0; i < 3; i++) {
-      kms.crypto().encrypt(ROOT, request); // this one counts on from 2, reserving up to 5
+      kms.crypto().encrypt(ROOT, request); // this one takes 3-4, then 5 (the limit), and uses them
     }
     assertThat(reserved(key)).isEqualTo(5);
 
-    other.crypto().encrypt(ROOT, request);
-    other.crypto().encrypt(ROOT, request); // past its 2: it reserves again, from its own count
-
+    other.crypto().encrypt(ROOT, request); // its 2nd: still its own
+    // Five encryptions in all: the other node's next one is past the limit, though it did only two.
+    assertThatThrownBy(() -> other.crypto().encrypt(ROOT, request)).isInstanceOf(LimitExceededException.class);
+    assertThatThrownBy(() -> kms.crypto().encrypt(ROOT, request)).isInstanceOf(LimitExceededException.class);
     assertThat(reserved(key)).isEqualTo(5);
+  }
+
+  @Test
+  void generatedMaterialIsRotatedWhenAllNodesTogetherReachTheThreshold() {
+    KmsKey key = generatedKey();
+    KmsServices other = KmsServices.create(backend, store, IDENTITY, clock, POLICY);
+    KeyMaterialId first = key.currentMaterial().orElseThrow().id();
+    encrypt(key, 1); // encryptions 1-2 are this node's
+    other.crypto().encrypt(ROOT, new EncryptRequest(key.keyId(), new byte[] {2}, null, null, null, false)); // 3
+    // The 3rd encryption in all reached the threshold, on the node that did only one.
+    assertThat(materials(key)).hasSize(2);
+    assertThat(store.findKey(key.keyId()).orElseThrow().currentMaterial().orElseThrow().id()).isNotEqualTo(first);
   }
 
   private long reserved(KmsKey key) {
