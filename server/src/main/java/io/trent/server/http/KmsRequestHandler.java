@@ -22,6 +22,7 @@ import io.trent.core.spi.MetadataUnavailableException;
 import io.trent.server.logging.RequestLogScope;
 import io.trent.server.metrics.RequestMeters;
 import io.trent.server.metrics.ServerMetrics;
+import io.trent.server.protocol.KmsJsonProtocol;
 import io.trent.server.quota.RequestQuotas;
 import io.trent.server.quota.ThrottleCounts;
 import java.io.IOException;
@@ -298,7 +299,9 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
    */
   private void throttle(ChannelHandlerContext ctx, Inbound request, RequestInfo info, Caller caller) {
     if (throttles != null) {
-      throttles.throttled(info.operation(), ThrottleCounts.QUEUE);
+      // The target is the client's to choose: a name outside the KMS model must not mint a meter of its own.
+      throttles.throttled(KmsJsonProtocol.modelled(info.operation()) ? info.operation() : "Unknown",
+          ThrottleCounts.QUEUE);
     }
     if (!dispatcher.audits()) {
       refuse(ctx, request, THROTTLED);

@@ -439,6 +439,52 @@ class KmsHttpServerTest {
   }
 
   @Test
+  void aThrottledNameOutsideTheKmsModelIsCountedAsUnknown() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    server = KmsHttpServer.start(config(1, 1), null, (op, body, by, ip) -> {
+      running.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "{}".getBytes(StandardCharsets.UTF_8);
+    }, () -> HealthStatus.up("fake"), null, null, null, new io.trent.server.quota.ThrottleCounts(registry));
+
+    CompletableFuture<HttpResponse<String>> first =
+        client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    // The queue holds one of these three; the other two are refused at once.
+    List<CompletableFuture<HttpResponse<String>>> more = new ArrayList<>();
+    for (String target : List.of("TrentService.GenerateDataKey", "TrentService.NoSuch0", "TrentService.NoSuch1")) {
+      more.add(client.sendAsync(post(target, "{}").build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (more.stream().filter(CompletableFuture::isDone).count() < 2) {
+      assertThat(System.nanoTime()).as("two refusals within 10 s").isLessThan(deadline);
+      Thread.onSpinWait(); // polls the refusals, with a deadline
+    }
+    release.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    long unknownRefused = 0;
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> response = more.get(i).get(10, TimeUnit.SECONDS);
+      if (i > 0 && response.statusCode() == 400) {
+        unknownRefused++;
+      }
+    }
+
+    assertThat(unknownRefused).isPositive();
+    assertThat(registry.find("trent.throttled").tag("operation", "Unknown").counter().count())
+        .isEqualTo(unknownRefused);
+    assertThat(registry.find("trent.throttled").meters())
+        .allMatch(m -> List.of("Unknown", "GenerateDataKey").contains(m.getId().getTag("operation")));
+  }
+
+  @Test
   void aThrottleThatCannotBeRecordedIsAServerFault() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
