@@ -77,7 +77,7 @@ final class EncryptionBudget {
     Counter counter = counters.computeIfAbsent(materialId, id -> new Counter());
     long n = take(key.keyId(), materialId, counter);
     boolean generated = key.origin() == Origin.AWS_KMS;
-    if (n >= rotateAt && n <= limit) {
+    if (n >= rotateAt) {
       if (generated) {
         rotateIfDue(key.keyId(), materialId, counter);
       } else if (counter.warned.compareAndSet(false, true)) {
@@ -86,9 +86,6 @@ final class EncryptionBudget {
       }
     }
     if (n > limit) {
-      if (generated) {
-        rotateIfDue(key.keyId(), materialId, counter); // another node may have used the budget up: rotate here
-      }
       KmsKey rotated = generated && counter.rotated ? catalog.findKey(key.keyId()).orElse(null) : null;
       KeyMaterialId next = rotated == null ? null : rotated.currentMaterial().map(KeyMaterial::id).orElse(null);
       if (next != null && !next.equals(materialId)) {
