@@ -416,27 +416,14 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     if (failure instanceof KmsException e) {
       if (e.httpStatus() >= 500) {
         // The detail (return codes, labels, material ids) is for the operator, under the request id.
-        long others = faults.admit(e.errorType());
-        if (others >= 0) {
-          log.warn("Request {} ({}) by {} failed: {}{}", request.requestId(), operation, caller, e.errorType(),
-              likeFaults(others), e);
-        } else {
-          log.debug("Request {} ({}) by {} failed: {}", request.requestId(), operation, caller, e.errorType(), e);
-        }
+        logFault(e.errorType(), request, info, caller, e.errorType(), e);
         return ServerFaultReply.of(e);
       }
       return Reply.error(e);
     }
     if (failure instanceof MetadataUnavailableException e) {
       // A database outage or timeout: the one place it becomes AWS's retryable DependencyTimeoutException.
-      long others = faults.admit("metadata");
-      if (others >= 0) {
-        log.warn("Request {} ({}) by {} failed: the metadata database is unavailable{}", request.requestId(),
-            operation, caller, likeFaults(others), e);
-      } else {
-        log.debug("Request {} ({}) by {} failed: the metadata database is unavailable", request.requestId(),
-            operation, caller, e);
-      }
+      logFault("metadata", request, info, caller, "the metadata database is unavailable", e);
       return ServerFaultReply.dependencyTimeout();
     }
     // Anything (even a sneaky checked exception) must still produce a response, or the
@@ -446,8 +433,15 @@ final class KmsRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     return ServerFaultReply.internal();
   }
 
-  private static String likeFaults(long others) {
-    return others == 0 ? "" : " (and " + others + " like failures since the last such line, logged at DEBUG)";
+  /** A server fault of {@code kind}: at WARN when {@link RepeatedFaults} admits it (with a count), else at DEBUG. */
+  private void logFault(String kind, Inbound request, RequestInfo info, Caller caller, String what, Throwable e) {
+    long others = faults.admit(kind);
+    if (others >= 0) {
+      String like = others == 0 ? "" : " (and " + others + " like failures since the last such line, logged at DEBUG)";
+      log.warn("Request {} ({}) by {} failed: {}{}", request.requestId(), info.operation(), caller, what, like, e);
+    } else {
+      log.debug("Request {} ({}) by {} failed: {}", request.requestId(), info.operation(), caller, what, e);
+    }
   }
 
   private static Throwable unwrap(Throwable failure) {
