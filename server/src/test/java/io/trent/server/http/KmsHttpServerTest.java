@@ -73,6 +73,22 @@ class KmsHttpServerTest {
     server = KmsHttpServer.start(config, dispatcher, health);
   }
 
+  /** Holds the server's one worker with the first request until the test releases it. */
+  private static final class BusyWorker {
+    final CountDownLatch running = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    byte[] hold() {
+      running.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "{}".getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
   private HttpRequest.Builder post(String target, String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
         .timeout(Duration.ofSeconds(10))
@@ -346,23 +362,14 @@ class KmsHttpServerTest {
 
   @Test
   void fullWorkerQueueThrottles() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    start(config(1, 1), (op, body, by, ip) -> {
-      running.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return "{}".getBytes(StandardCharsets.UTF_8);
-    }, () -> HealthStatus.up("fake"));
+    BusyWorker busy = new BusyWorker();
+    start(config(1, 1), (op, body, by, ip) -> busy.hold(), () -> HealthStatus.up("fake"));
 
     // The one worker is busy with the first request; of the next two, one fills the queue and
     // the other must be refused at once.
     CompletableFuture<HttpResponse<String>> first =
         client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(busy.running.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<HttpResponse<String>> second =
         client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
     CompletableFuture<HttpResponse<String>> third =
@@ -370,7 +377,7 @@ class KmsHttpServerTest {
 
     @SuppressWarnings("unchecked")
     HttpResponse<String> refused = (HttpResponse<String>) CompletableFuture.anyOf(second, third).get(10, TimeUnit.SECONDS);
-    release.countDown();
+    busy.release.countDown();
 
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).isEqualTo("{\"__type\":\"ThrottlingException\",\"message\":\"You have exceeded the rate "
@@ -384,20 +391,13 @@ class KmsHttpServerTest {
 
   @Test
   void aRequestThrottledForAFullQueueIsRecordedBeforeItIsAnswered() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    BusyWorker busy = new BusyWorker();
     BlockingQueue<RequestInfo> recorded = new LinkedBlockingQueue<>();
     CompletableFuture<Void> recording = new CompletableFuture<>();
     start(config(1, 1), new KmsRequestDispatcher() {
       @Override
       public byte[] dispatch(String operation, byte[] body, Caller caller, String sourceIp) {
-        running.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return "{}".getBytes(StandardCharsets.UTF_8);
+        return busy.hold();
       }
 
       @Override
@@ -415,7 +415,7 @@ class KmsHttpServerTest {
 
     CompletableFuture<HttpResponse<String>> first =
         client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(busy.running.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<HttpResponse<String>> second =
         client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
     CompletableFuture<HttpResponse<String>> third =
@@ -432,7 +432,7 @@ class KmsHttpServerTest {
     assertThat(refused.body()).contains("\"__type\":\"ThrottlingException\"");
     assertThat(requestId(refused)).isEqualTo(throttled.requestId());
     assertThat(throttled.operation()).isEqualTo(refused == second.getNow(null) ? "GenerateDataKey" : "Decrypt");
-    release.countDown();
+    busy.release.countDown();
     assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat((refused == second.getNow(null) ? third : second).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(recorded).isEmpty();
@@ -440,23 +440,14 @@ class KmsHttpServerTest {
 
   @Test
   void aThrottledNameOutsideTheKmsModelIsCountedAsUnknown() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    BusyWorker busy = new BusyWorker();
     io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    server = KmsHttpServer.start(config(1, 1), null, (op, body, by, ip) -> {
-      running.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return "{}".getBytes(StandardCharsets.UTF_8);
-    }, () -> HealthStatus.up("fake"), null, null, null, new io.trent.server.quota.ThrottleCounts(registry));
+    server = KmsHttpServer.start(config(1, 1), null, (op, body, by, ip) -> busy.hold(), () -> HealthStatus.up("fake"), null, null, null, new io.trent.server.quota.ThrottleCounts(registry));
 
     CompletableFuture<HttpResponse<String>> first =
         client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(busy.running.await(10, TimeUnit.SECONDS)).isTrue();
     // The queue holds one of these three; the other two are refused at once.
     List<CompletableFuture<HttpResponse<String>>> more = new ArrayList<>();
     for (String target : List.of("TrentService.GenerateDataKey", "TrentService.NoSuch0", "TrentService.NoSuch1")) {
@@ -467,7 +458,7 @@ class KmsHttpServerTest {
       assertThat(System.nanoTime()).as("two refusals within 10 s").isLessThan(deadline);
       Thread.onSpinWait(); // polls the refusals, with a deadline
     }
-    release.countDown();
+    busy.release.countDown();
     assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     long unknownRefused = 0;
     for (int i = 0; i < 3; i++) {
@@ -486,18 +477,11 @@ class KmsHttpServerTest {
 
   @Test
   void aThrottleThatCannotBeRecordedIsAServerFault() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    BusyWorker busy = new BusyWorker();
     start(config(1, 1), new KmsRequestDispatcher() {
       @Override
       public byte[] dispatch(String operation, byte[] body, Caller caller, String sourceIp) {
-        running.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return "{}".getBytes(StandardCharsets.UTF_8);
+        return busy.hold();
       }
 
       @Override
@@ -513,14 +497,14 @@ class KmsHttpServerTest {
 
     CompletableFuture<HttpResponse<String>> first =
         client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(busy.running.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<HttpResponse<String>> second =
         client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
     CompletableFuture<HttpResponse<String>> third =
         client.sendAsync(post("TrentService.GenerateDataKey", "{}").build(), HttpResponse.BodyHandlers.ofString());
     @SuppressWarnings("unchecked")
     HttpResponse<String> refused = (HttpResponse<String>) CompletableFuture.anyOf(second, third).get(10, TimeUnit.SECONDS);
-    release.countDown();
+    busy.release.countDown();
 
     // Not a ThrottlingException: that answer would be unrecorded. The trail's fault, retryable.
     assertThat(refused.statusCode()).isEqualTo(500);
@@ -530,22 +514,16 @@ class KmsHttpServerTest {
 
   @Test
   void bodiesHeldByTheQueueAreBoundedInBytes() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    BusyWorker busy = new BusyWorker();
     // One worker, room for 16 requests but only 150 bytes of bodies (queued and running).
     start(new ServerConfig("127.0.0.1", 0, 100, 1, 16, 150, 1, LOOPBACK, List.of()), (op, body, by, ip) -> {
-      running.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      busy.hold();
       return ("{\"bytes\":" + body.length + "}").getBytes(StandardCharsets.UTF_8);
     }, () -> HealthStatus.up("fake"));
 
     CompletableFuture<HttpResponse<String>> first =
         client.sendAsync(post("TrentService.Encrypt", "x".repeat(100)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(busy.running.await(10, TimeUnit.SECONDS)).isTrue();
     // 100 bytes are held by the running request: 60 more would pass 150, so they are refused at once
     // (this call returns while the worker is still blocked) ...
     HttpResponse<String> refused = send(post("TrentService.Encrypt", "x".repeat(60)));
@@ -556,7 +534,7 @@ class KmsHttpServerTest {
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).isEqualTo("{\"__type\":\"ThrottlingException\",\"message\":\"You have exceeded the rate "
         + "at which you may call KMS. Reduce the frequency of your calls.\"}");
-    release.countDown();
+    busy.release.countDown();
     assertThat(first.get(10, TimeUnit.SECONDS).body()).isEqualTo("{\"bytes\":100}");
     assertThat(fits.get(10, TimeUnit.SECONDS).body()).isEqualTo("{\"bytes\":50}");
     // Once both are done, their bytes are released: the largest body is accepted again.
@@ -678,27 +656,18 @@ class KmsHttpServerTest {
 
   @Test
   void closeLetsRunningOperationsFinish() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    start((op, body, by, ip) -> {
-      running.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return "{}".getBytes(StandardCharsets.UTF_8);
-    });
+    BusyWorker busy = new BusyWorker();
+    start((op, body, by, ip) -> busy.hold());
     CompletableFuture<HttpResponse<String>> inFlight =
         client.sendAsync(post("TrentService.Encrypt", "{}").build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(busy.running.await(10, TimeUnit.SECONDS)).isTrue();
 
     int port = server.port();
     CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
     while (acceptsConnections(port)) {
       Thread.onSpinWait(); // until close() has stopped the listener, with the operation still running
     }
-    release.countDown();
+    busy.release.countDown();
     closing.get(10, TimeUnit.SECONDS);
 
     assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
